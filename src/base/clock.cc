@@ -1,0 +1,27 @@
+#include "base/clock.h"
+
+#include <chrono>
+
+namespace ecoute::base {
+namespace {
+class RealClock : public Clock {
+ public:
+  Timestamp Now() const override {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+  int64_t MonotonicNanos() const override {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+};
+}  // namespace
+
+const Clock& SystemClock() {
+  static const RealClock clock;
+  return clock;
+}
+
+}  // namespace ecoute::base

@@ -1,0 +1,27 @@
+// The embedded SQLite back end: one file, WAL, versioned migrations, FTS5
+// (unicode61, diacritics removed) and hourly rollups. docs/storage.md.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "store/store.h"
+
+namespace ecoute::store {
+
+struct SqliteOptions {
+  std::string path = "ecoute.db";  // ":memory:" for tests
+  // "full": a committed Write survives power loss; "normal": survives a
+  // process crash (kill -9), not power loss. Default full.
+  std::string synchronous = "full";
+  int read_connections = 4;  // pool for concurrent readers
+  int64_t cache_mb = 64;
+};
+
+// Opens (creating if needed) and migrates the database to the current
+// schema version. Corruption if the file is not an ecoute database or is from
+// a newer version; IoError if it cannot be opened.
+base::Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);
+
+}  // namespace ecoute::store

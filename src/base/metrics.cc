@@ -1,5 +1,6 @@
 #include "base/metrics.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -121,11 +122,13 @@ std::string RenderLabels(const Labels& labels, const std::pair<std::string, std:
   return out + "}";
 }
 
+// Shortest text that reads back as the same double ("0.001", not
+// "0.0010000000000000000208").
 std::string Num(double v) {
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : "NaN";
 }
 
 }  // namespace

@@ -10,12 +10,24 @@
 
 namespace ecoute::ingest {
 
+// Why a reader could not deliver a record whole. Readers keep going after
+// such a record; every decoder rejects a flawed record with
+// RecordFlawReason() instead of decoding it.
+enum class RecordFlaw : uint8_t {
+  kNone,
+  kTooLarge,           // over the reader's record limit (16 MiB): the bytes are a prefix
+  kUnterminatedQuote,  // CSV quoted field never closed: the bytes are the record's first line
+};
+// "record is larger than the 16 MiB limit; skipped", ... ("" for kNone).
+std::string_view RecordFlawReason(RecordFlaw flaw);
+
 // Where a record came from, for error messages: "tweets.jsonl:42" when
 // `line` > 0, otherwise "<source>[<index>]" (a batch position).
 struct Location {
   std::string_view source;
   int64_t line = 0;
   int64_t index = 0;
+  RecordFlaw flaw = RecordFlaw::kNone;  // set by RawBatch::location()
   std::string ToString() const;
 };
 

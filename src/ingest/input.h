@@ -38,6 +38,9 @@ struct CsvMapping {
   std::map<std::string, std::string> defaults;
   // attribute name -> CSV column name (kept in Mention::attributes).
   std::map<std::string, std::string> attributes;
+  // Decode the HTML entities Twitter exports leave in text and title
+  // (&amp; &lt; &gt; &quot; &#39;).
+  bool unescape_html = false;
 };
 
 // Loads a mapping from a YAML file; errors name file:line and the field.
@@ -56,10 +59,17 @@ class RecordReader {
   virtual uint64_t total_bytes() const = 0;  // 0 when unknown (a pipe)
 };
 
+// Reader tuning; the defaults suit production, tests shrink chunk_bytes to
+// exercise chunk boundaries.
+struct ReaderOptions {
+  size_t chunk_bytes = size_t{1} << 20;        // bytes per read(2)
+  size_t max_record_bytes = size_t{16} << 20;  // longer records are flawed (RecordFlaw)
+};
+
 struct InputSpec {
   std::string path;  // "-" for standard input
   Format format = Format::kAuto;
-  std::optional<CsvMapping> mapping;  // required for kCsv unless a built-in fits
+  std::optional<CsvMapping> mapping = std::nullopt;  // required for kCsv unless a built-in fits
 };
 
 struct OpenedInput {
@@ -68,20 +78,39 @@ struct OpenedInput {
   Format format = Format::kAuto;
 };
 
-// Opens `spec.path`, detects the format when kAuto (CSV header columns of
-// twcs -> kTwcs; a CSV with a mapping -> kCsv; JSON lines whose first record
-// has "data" -> kTwitterV2, else kEcoute) and builds the decoder. Errors:
-// NotFound, IoError, InvalidArgument (unknown CSV header without mapping,
-// mapping naming a column the header lacks: names the column).
+// Opens `spec.path` ("-" = standard input) and builds the decoder.
+//
+// Detection when spec.format is kAuto (docs/formats.md):
+//   - a mapping was given                -> kCsv through it;
+//   - extension .jsonl/.json/.ndjson     -> JSON; .csv -> CSV; .tsv -> CSV
+//     with tabs; otherwise (and for "-") the first non-blank byte decides:
+//     '{' or '[' -> JSON, anything else -> CSV (tab-separated when the
+//     first line has tabs and no commas);
+//   - CSV: header with tweet_id, author_id, inbound, created_at, text ->
+//     kTwcs; a header using field paths (at least text and created_at) ->
+//     kCsv mapping each column to itself, the rest to attributes; otherwise
+//     InvalidArgument listing the header and asking for a mapping;
+//   - JSON: `format` is kTwitterV2 when the first record has "data" (or is
+//     a bare tweet), else kEcoute; the decoder still picks per record
+//     (MakeJsonDecoder), so one broken first line does not doom a file.
+// An explicit format is obeyed. Errors: NotFound, IoError, InvalidArgument
+// (empty CSV, unknown CSV header without mapping, mapping naming a column
+// the header lacks: names the column and lists the header; a mapping given
+// for JSON or twcs input).
 base::Result<OpenedInput> OpenInput(const InputSpec& spec);
+base::Result<OpenedInput> OpenInput(const InputSpec& spec, const ReaderOptions& options);
 
 // A JSON decoder for HTTP bodies: per record, a Twitter v2 object/page when
-// it has "data", else ecoute JSON.
+// it has "data" (or is a bare tweet: "id" and "text", no "native_id" or
+// "channel"), else ecoute JSON. Shared, thread-safe.
 std::shared_ptr<const Decoder> MakeJsonDecoder();
 
 // Splits an HTTP body into records: a single JSON object (which may span
-// lines) or JSON lines (blank lines skipped). Records get index = position
-// and line = line number in the body. Appends to `batch`.
+// lines; one record, line = its first line), a JSON array (one minified
+// record per element, line 0), or else JSON lines (blank lines skipped,
+// '\r' stripped). Records get index = position in the body (from 0) and
+// line = line number in the body. A leading UTF-8 BOM is ignored. Appends
+// to `batch`; never fails (bad records are the decoder's to reject).
 void SplitJsonBody(std::string_view body, RawBatch& batch);
 
 }  // namespace ecoute::ingest

@@ -51,7 +51,8 @@ struct BatchReport {
 using DoneFn = std::function<void(const base::Status&, BatchReport)>;
 
 // Called on the writer thread after each commit with the mentions it
-// stored (ids set). For live consumers (alerts, streams). Must not block.
+// stored (ids set; duplicates left out), before the batches' DoneFns run.
+// For live consumers (alerts, streams). Must not block.
 using CommitListener = std::function<void(const std::vector<model::Mention>&)>;
 
 struct StageStats {
@@ -140,7 +141,14 @@ class Pipeline {
   base::Counter* decode_records_;
   base::Counter* analyze_records_;
   base::Counter* store_records_;
-  std::atomic<uint64_t> decode_nanos_{0}, analyze_nanos_{0}, store_nanos_{0};
+
+  // This instance's own totals (the registry's are process-wide).
+  struct Totals {
+    std::atomic<uint64_t> submitted{0}, decoded{0}, analyzed{0}, stored{0};
+    std::atomic<uint64_t> inserted{0}, updated{0}, duplicates{0}, rejected{0}, commits{0};
+    std::atomic<uint64_t> decode_nanos{0}, analyze_nanos{0}, store_nanos{0};
+  };
+  Totals totals_;
 };
 
 }  // namespace ecoute::pipeline

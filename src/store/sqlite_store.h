@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "base/clock.h"
 #include "base/status.h"
 #include "store/store.h"
 
@@ -16,7 +17,10 @@ struct SqliteOptions {
   // process crash (kill -9), not power loss. Default full.
   std::string synchronous = "full";
   int read_connections = 4;  // pool for concurrent readers
-  int64_t cache_mb = 64;
+  int64_t cache_mb = 64;  // page cache of the writer; each reader gets a quarter
+  // Stamps rejects (received_at) and schema_migrations. nullptr = the
+  // system clock. Must outlive the store.
+  const base::Clock* clock = nullptr;
 };
 
 // Opens (creating if needed) and migrates the database to the current

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# make bench: end-to-end figures on 1,000,000 generated messages.
+#   1. generate the demo stream as JSON lines (not part of the import figure)
+#   2. `ecoute import --stats`: JSONL -> decode -> normalise + language id ->
+#      SQLite with FTS5 and rollups; messages/s overall and per stage, peak RSS,
+#      bytes per message
+#   3. full-text search latency over the 1M messages (two-word queries)
+#   4. the same messages through POST /api/v1/mentions in batches of 1,000
+# Environment: BENCH_MESSAGES (default 1000000), BENCH_DIR (default a temp dir).
+set -euo pipefail
+BUILD=${1:-build}
+N=${BENCH_MESSAGES:-1000000}
+DIR=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/ecoute-bench.XXXXXX")}
+ECOUTE="$BUILD/ecoute"
+BENCH="$BUILD/ecoute_bench"
+mkdir -p "$DIR"
+rm -f "$DIR"/*.db "$DIR"/*.db-wal "$DIR"/*.db-shm
+SERVER=""
+trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; true' EXIT
+
+echo "== ecoute bench: $N messages, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+t0=$(date +%s.%N)
+"$ECOUTE" demo --count "$N" --seed 1 --start 2024-01-01T00:00:00Z --per-day 20000 -o "$DIR/demo.jsonl"
+t1=$(date +%s.%N)
+awk -v n="$N" -v mb="$(( $(stat -c %s "$DIR/demo.jsonl") / 1048576 ))" -v a="$t0" -v b="$t1" \
+  'BEGIN { printf "demo: generated %s messages (%s MB) in %.1f s\n", n, mb, b - a }'
+
+echo "== import (file -> store), synchronous=full"
+"$ECOUTE" --db "$DIR/import.db" import --no-progress --stats "$DIR/demo.jsonl"
+
+echo "== search"
+"$BENCH" search --db "$DIR/import.db" --queries 400
+
+echo "== HTTP push (batches of 1,000, 4 connections)"
+"$ECOUTE" --db "$DIR/http.db" serve --listen 127.0.0.1:0 --log-level info > "$DIR/serve.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 1 100); do
+  PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$DIR/serve.log" | grep -o '[0-9]*$' | head -1 || true)
+  [ -n "$PORT" ] && break; sleep 0.1
+done
+"$BENCH" http --url "http://127.0.0.1:$PORT" --file "$DIR/demo.jsonl" --batch 1000 --connections 4
+echo "http: server peak RSS $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$SERVER/status)"
+kill -TERM $SERVER; wait $SERVER || true; SERVER=""
+
+for micro in text_bench store_bench demo_bench; do
+  if [ -x "$BUILD/src/${micro%_bench}/$micro" ]; then
+    echo "== $micro"
+    "$BUILD/src/${micro%_bench}/$micro" 2>&1 | tail -n 25
+  fi
+done
+[ -z "${BENCH_DIR:-}" ] && rm -rf "$DIR"
+echo "== done"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what ecoute needs to build and test on Debian 12, from Debian's
+# packages only. Idempotent: does nothing when everything is there.
+# Uses sudo when not root.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config git
+  libsqlite3-dev sqlite3
+  libsimdjson-dev nlohmann-json3-dev
+  libcld2-dev libutf8proc-dev
+  libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
+  libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
+  libcurl4-openssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  curl
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,201 @@
+// Keeps docs/api/openapi.yaml true: the routes, their query parameters and
+// the Mention schema must match what the server and MentionToJson do.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <set>
+#include <string>
+
+#include "api/server.h"
+#include "model/mention_json.h"
+
+namespace ecoute::api {
+namespace {
+
+const char* const kOpenApiPath = ECOUTE_SOURCE_DIR "/docs/api/openapi.yaml";
+const char* const kMethods[] = {"get", "post", "put", "patch", "delete", "options", "head"};
+
+class OpenApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    try {
+      doc_ = YAML::LoadFile(kOpenApiPath);
+    } catch (const YAML::Exception& e) {
+      FAIL() << kOpenApiPath << ": " << e.what();
+    }
+    ASSERT_TRUE(doc_["paths"].IsMap()) << kOpenApiPath << ": no paths";
+  }
+
+  // Follows a local "#/a/b/c" reference; a null node when it does not resolve.
+  YAML::Node Resolve(const std::string& ref) const {
+    if (ref.rfind("#/", 0) != 0) return YAML::Node();
+    // Node::operator= would overwrite the referenced node; reset() rebinds.
+    YAML::Node node;
+    node.reset(doc_);
+    size_t pos = 2;
+    while (pos <= ref.size()) {
+      size_t slash = ref.find('/', pos);
+      std::string key = ref.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+      const YAML::Node& current = node;
+      if (!current.IsMap() || !current[key]) return YAML::Node();
+      node.reset(current[key]);
+      if (slash == std::string::npos) break;
+      pos = slash + 1;
+    }
+    return node;
+  }
+
+  YAML::Node Deref(const YAML::Node& n) const {
+    if (n.IsMap() && n["$ref"]) return Resolve(n["$ref"].as<std::string>());
+    return n;
+  }
+
+  std::set<std::string> PropertyNames(const YAML::Node& schema) const {
+    std::set<std::string> out;
+    YAML::Node s = Deref(schema);
+    if (!s || !s["properties"]) return out;
+    for (const auto& kv : s["properties"]) out.insert(kv.first.as<std::string>());
+    return out;
+  }
+
+  YAML::Node doc_;
+};
+
+TEST_F(OpenApiTest, IsOpenApi3) {
+  ASSERT_TRUE(doc_["openapi"]);
+  EXPECT_EQ(doc_["openapi"].as<std::string>().rfind("3.0", 0), 0u);
+  EXPECT_TRUE(doc_["info"]["title"]);
+  EXPECT_TRUE(doc_["info"]["version"]);
+}
+
+TEST_F(OpenApiTest, OperationsEqualTheServerRouteTable) {
+  std::set<std::pair<std::string, std::string>> documented;
+  for (const auto& path : doc_["paths"]) {
+    for (const char* m : kMethods) {
+      if (path.second[m]) {
+        std::string upper(m);
+        for (char& c : upper) c = static_cast<char>(c - 'a' + 'A');
+        documented.insert({upper, path.first.as<std::string>()});
+      }
+    }
+  }
+  std::set<std::pair<std::string, std::string>> served;
+  for (const RouteInfo& r : Server::Routes()) served.insert({r.method, r.path});
+  for (const auto& [m, p] : served) EXPECT_TRUE(documented.count({m, p})) << "served but not documented: " << m << " " << p;
+  for (const auto& [m, p] : documented) EXPECT_TRUE(served.count({m, p})) << "documented but not served: " << m << " " << p;
+}
+
+TEST_F(OpenApiTest, QueryAndPathParametersMatchTheRouteTable) {
+  for (const RouteInfo& r : Server::Routes()) {
+    std::string method = r.method;
+    for (char& c : method) c = static_cast<char>(c - 'A' + 'a');
+    YAML::Node op = doc_["paths"][r.path][method];
+    if (!op) continue;  // reported by OperationsEqualTheServerRouteTable
+    SCOPED_TRACE(r.method + " " + r.path);
+    std::set<std::string> query, path_params;
+    auto collect = [&](const YAML::Node& params) {
+      if (!params) return;
+      for (const auto& p : params) {
+        YAML::Node param = Deref(p);
+        ASSERT_TRUE(param && param["name"] && param["in"]) << "unresolved parameter";
+        const std::string in = param["in"].as<std::string>();
+        if (in == "query") query.insert(param["name"].as<std::string>());
+        if (in == "path") path_params.insert(param["name"].as<std::string>());
+      }
+    };
+    collect(doc_["paths"][r.path]["parameters"]);
+    collect(op["parameters"]);
+    EXPECT_EQ(query, std::set<std::string>(r.query_params.begin(), r.query_params.end()));
+    std::set<std::string> in_template;
+    for (size_t open = r.path.find('{'); open != std::string::npos; open = r.path.find('{', open + 1)) {
+      in_template.insert(r.path.substr(open + 1, r.path.find('}', open) - open - 1));
+    }
+    EXPECT_EQ(path_params, in_template);
+    EXPECT_TRUE(op["responses"]["200"]) << "no 200 response";
+  }
+}
+
+// Also catches keys with no value, such as a flow mapping cut by a comma in
+// an unquoted description ({description: a, b} makes "b" a key).
+TEST_F(OpenApiTest, EveryReferenceResolvesAndNoKeyIsEmpty) {
+  std::function<void(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& n, const std::string& at) {
+    if (n.IsMap()) {
+      for (const auto& kv : n) {
+        const std::string key = kv.first.as<std::string>();
+        EXPECT_FALSE(kv.second.IsNull()) << at << ": key '" << key << "' has no value";
+        if (key == "$ref") {
+          const std::string ref = kv.second.as<std::string>();
+          EXPECT_TRUE(Resolve(ref)) << at << ": unresolved $ref " << ref;
+        } else {
+          walk(kv.second, at + "/" + key);
+        }
+      }
+    } else if (n.IsSequence()) {
+      for (size_t i = 0; i < n.size(); ++i) walk(n[i], at + "[" + std::to_string(i) + "]");
+    }
+  };
+  walk(doc_, "");
+}
+
+// Every key MentionToJson can write is in the Mention schema, and every
+// field the schema requires is written even for a bare mention.
+TEST_F(OpenApiTest, MentionSchemaMatchesMentionToJson) {
+  model::Mention m;
+  m.id = 7;
+  m.channel = model::Channel::kTwitter;
+  m.native_id = "1";
+  m.source = "s";
+  m.url = "u";
+  m.author = {"h", "n", 3, true};
+  m.direction = model::Direction::kInbound;
+  m.created_at = 1;
+  m.title = "t";
+  m.text = "x";
+  m.language = "fr";
+  m.language_confidence = 0.5f;
+  m.language_declared = true;
+  m.reply_to = "r";
+  m.reshare_of = "r";
+  m.quote_of = "q";
+  m.thread_id = "th";
+  m.engagement = {1, 2, 3, 4, 5};
+  m.country = "FR";
+  m.entities = {{"u"}, {"m"}, {"h"}};
+  m.attributes = {{"k", "v"}};
+  m.enrichment.matched_queries = {1};
+  m.enrichment.sentiment = "negative";
+  m.enrichment.sentiment_score = -0.5;
+  m.enrichment.needs_reply = true;
+  m.enrichment.category = "outage";
+  m.enrichment.severity = 80;
+  m.enrichment.severity_level = "high";
+  m.enrichment.severity_reasons = {"x"};
+  m.enrichment.reach = 100;
+
+  YAML::Node schema = Resolve("#/components/schemas/Mention");
+  ASSERT_TRUE(schema) << "no components/schemas/Mention";
+  std::set<std::string> props = PropertyNames(schema);
+  nlohmann::json j = model::MentionToJson(m);
+  for (const auto& [key, value] : j.items()) {
+    EXPECT_TRUE(props.count(key)) << "MentionToJson writes '" << key << "', not in the Mention schema";
+    if (value.is_object() && key != "attributes") {
+      std::set<std::string> nested = PropertyNames(schema["properties"][key]);
+      for (const auto& [sub, v] : value.items()) {
+        EXPECT_TRUE(nested.count(sub)) << "'" << key << "." << sub << "' not in the schema";
+      }
+    }
+  }
+  for (const auto& p : props) EXPECT_TRUE(j.contains(p)) << "schema property '" << p << "' is never written";
+
+  model::Mention bare;
+  bare.native_id = "1";
+  bare.text = "x";
+  nlohmann::json b = model::MentionToJson(bare);
+  for (const auto& req : schema["required"]) {
+    EXPECT_TRUE(b.contains(req.as<std::string>())) << "required '" << req.as<std::string>() << "' can be absent";
+  }
+}
+
+}  // namespace
+}  // namespace ecoute::api

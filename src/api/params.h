@@ -1,0 +1,75 @@
+// Query-string parsing for the HTTP API: typed accessors that name the
+// parameter and the offending value on error.
+//
+// QueryParams wraps the decoded query parameters of one request (a multimap,
+// as cpp-httplib provides them). Each accessor returns the parsed value, or a
+// default when the parameter is absent; on a bad value it records an error
+// (the first one wins) and returns the default. Callers check error() once
+// after reading everything they need. Not thread-safe; one per request.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "base/time.h"
+#include "model/mention.h"
+
+namespace ecoute::api {
+
+// A request error to be sent as {"error":{"code","message","field"}}.
+struct ParamError {
+  std::string field;    // the query parameter at fault
+  std::string message;  // names the parameter and the value
+};
+
+class QueryParams {
+ public:
+  // `params` must outlive this object.
+  explicit QueryParams(const std::multimap<std::string, std::string>& params) : params_(params) {}
+
+  // Records an error for the first parameter not in `allowed`.
+  void CheckKnown(const std::vector<std::string>& allowed);
+
+  // The last value of `name`, or nullopt when absent. An empty value
+  // ("?q=") counts as present and empty.
+  std::optional<std::string> String(const std::string& name);
+
+  // An integer in [min, max]; `def` when absent.
+  int64_t Int(const std::string& name, int64_t def, int64_t min, int64_t max);
+
+  // Any timestamp shape base::ParseTimestamp accepts.
+  std::optional<base::Timestamp> Time(const std::string& name);
+
+  // Comma-separated channel names (model::ParseChannel), from every
+  // occurrence of `name` ("channel=a,b&channel=c"). Duplicates removed.
+  std::vector<model::Channel> Channels(const std::string& name);
+
+  // Comma-separated language codes: 2 to 8 ASCII letters, optionally with
+  // "-" subtags ("en", "und", "zh-hant"), lower-cased. Duplicates removed.
+  std::vector<std::string> Languages(const std::string& name);
+
+  // Records `message` as the error for `field` unless one is already set.
+  void Fail(std::string field, std::string message);
+
+  const std::optional<ParamError>& error() const { return error_; }
+
+ private:
+  std::vector<std::string> ListValues(const std::string& name);
+
+  const std::multimap<std::string, std::string>& params_;
+  std::optional<ParamError> error_;
+};
+
+// Parses a decimal int64 (optional leading '-') with no spaces or trailing
+// bytes; nullopt on anything else or on overflow.
+std::optional<int64_t> ParseInt64(std::string_view s);
+
+// Quotes `value` for an error message, cutting it to 100 bytes.
+std::string QuoteValue(std::string_view value);
+
+}  // namespace ecoute::api

@@ -1,0 +1,706 @@
+#include "api/server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <limits>
+#include <mutex>
+#include <regex>
+#include <thread>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "api/params.h"
+#include "api/volume.h"
+#include "ingest/input.h"
+#include "model/mention_json.h"
+
+namespace ecoute::api {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kDefaultLimit = 50;
+constexpr int64_t kMaxLimit = 1000;
+constexpr size_t kMaxQueryBytes = 1024;
+constexpr int64_t kDefaultVolumeDays = 7;
+constexpr const char* kJsonType = "application/json; charset=utf-8";
+constexpr const char* kPrometheusType = "text/plain; version=0.0.4; charset=utf-8";
+constexpr const char* kUnmatchedRoute = "unmatched";
+
+// What a handler answers.
+struct Reply {
+  int status = 200;
+  std::string body;
+  const char* content_type = kJsonType;
+  std::string allow;  // Allow header, for 405
+};
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+Reply ErrorReply(int status, std::string_view code, std::string_view message, std::string_view field = {}) {
+  json e = {{"code", code}, {"message", message}};
+  if (!field.empty()) e["field"] = field;
+  Reply r;
+  r.status = status;
+  r.body = Dump(json{{"error", std::move(e)}});
+  return r;
+}
+
+int HttpStatusFor(base::StatusCode code) {
+  switch (code) {
+    case base::StatusCode::kOk: return 200;
+    case base::StatusCode::kInvalidArgument: return 400;
+    case base::StatusCode::kNotFound: return 404;
+    case base::StatusCode::kAlreadyExists: return 409;
+    case base::StatusCode::kUnavailable:
+    case base::StatusCode::kCancelled: return 503;
+    case base::StatusCode::kIoError:
+    case base::StatusCode::kCorruption:
+    case base::StatusCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+Reply StatusReply(const base::Status& s, std::string_view field = {}) {
+  return ErrorReply(HttpStatusFor(s.code()), base::StatusCodeName(s.code()), s.message(), field);
+}
+
+Reply ParamReply(const ParamError& e) { return ErrorReply(400, "invalid_argument", e.message, e.field); }
+
+Reply JsonReply(const json& j) {
+  Reply r;
+  r.body = Dump(j);
+  return r;
+}
+
+void AppendInt(std::string& out, int64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+std::string ToLowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Checks the Content-Type of a POSTed body: JSON or JSON lines, UTF-8.
+std::optional<std::string> CheckJsonContentType(const httplib::Request& req) {
+  if (!req.has_header("Content-Type")) {
+    return "missing Content-Type; send application/json or application/x-ndjson";
+  }
+  std::string value = req.get_header_value("Content-Type");
+  std::string_view v = value;
+  size_t semi = v.find(';');
+  std::string type = ToLowerAscii(Trim(v.substr(0, semi)));
+  if (type != "application/json" && type != "application/x-ndjson" && type != "application/jsonl") {
+    return "unsupported Content-Type " + QuoteValue(value) + "; send application/json or application/x-ndjson";
+  }
+  while (semi != std::string_view::npos) {
+    v.remove_prefix(semi + 1);
+    semi = v.find(';');
+    std::string param = ToLowerAscii(Trim(v.substr(0, semi)));
+    if (param.rfind("charset=", 0) == 0) {
+      std::string cs = param.substr(8);
+      cs.erase(std::remove(cs.begin(), cs.end(), '"'), cs.end());
+      if (cs != "utf-8" && cs != "utf8") return "unsupported charset " + QuoteValue(cs) + "; bodies must be UTF-8";
+    }
+  }
+  return std::nullopt;
+}
+
+// "{id}" segments become "([^/]+)" for cpp-httplib's regex routing.
+std::string PathRegex(const std::string& path) {
+  std::string out;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '{') {
+      size_t close = path.find('}', i);
+      out += "([^/]+)";
+      i = close;
+    } else if (std::strchr(".+*?()[]^$|\\", path[i]) != nullptr) {
+      out += '\\';
+      out += path[i];
+    } else {
+      out += path[i];
+    }
+  }
+  return out;
+}
+
+// Where a rejection's location points back into the POSTed batch. Locations
+// are "<source>:<line>" or "<source>[<index>]" (ingest::Location).
+struct RecordPos {
+  std::optional<int64_t> index;
+  std::optional<int64_t> line;
+};
+
+RecordPos LocateRejection(std::string_view location, const std::vector<ingest::RawBatch::Record>& records) {
+  RecordPos pos;
+  if (!location.empty() && location.back() == ']') {
+    size_t open = location.rfind('[');
+    if (open == std::string_view::npos) return pos;
+    pos.index = ParseInt64(location.substr(open + 1, location.size() - open - 2));
+    if (pos.index) {
+      for (const auto& r : records) {
+        if (r.index == *pos.index) {
+          if (r.line > 0) pos.line = r.line;
+          break;
+        }
+      }
+    }
+    return pos;
+  }
+  size_t colon = location.rfind(':');
+  if (colon == std::string_view::npos) return pos;
+  pos.line = ParseInt64(location.substr(colon + 1));
+  if (!pos.line) return pos;
+  // Records are in body order, so their first lines are increasing.
+  auto it = std::upper_bound(records.begin(), records.end(), *pos.line,
+                             [](int64_t line, const ingest::RawBatch::Record& r) { return line < r.line; });
+  if (it != records.begin()) pos.index = std::prev(it)->index;
+  return pos;
+}
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  using HandlerFn = Reply (Impl::*)(const httplib::Request&, const RouteInfo&);
+  struct RouteDef {
+    RouteInfo info;
+    HandlerFn fn;
+  };
+
+  static const std::vector<RouteDef>& Defs() {
+    static const std::vector<RouteDef> defs = {
+        {{"POST", "/api/v1/mentions", {}}, &Impl::PostMentions},
+        {{"GET", "/api/v1/mentions", {"q", "from", "to", "channel", "lang", "author", "thread", "limit", "cursor"}},
+         &Impl::ListMentions},
+        {{"GET", "/api/v1/mentions/{id}", {}}, &Impl::GetMention},
+        {{"GET", "/api/v1/stats/volume", {"interval", "from", "to", "group_by", "channel", "lang"}}, &Impl::Volume},
+        {{"GET", "/api/v1/stats/summary", {}}, &Impl::Summary},
+        {{"GET", "/api/v1/rejects", {"limit", "before"}}, &Impl::Rejects},
+        {{"GET", "/healthz", {}}, &Impl::Health},
+        {{"GET", "/metrics", {}}, &Impl::MetricsPage},
+    };
+    return defs;
+  }
+
+  static const std::vector<RouteInfo>& Infos() {
+    static const std::vector<RouteInfo> infos = [] {
+      std::vector<RouteInfo> out;
+      for (const RouteDef& d : Defs()) out.push_back(d.info);
+      return out;
+    }();
+    return infos;
+  }
+
+  Impl(ServerOptions options, const store::Store& store, IngestFn ingest,
+       std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics, const base::Clock& clock)
+      : options_(std::move(options)),
+        store_(store),
+        ingest_(std::move(ingest)),
+        json_decoder_(std::move(json_decoder)),
+        metrics_(metrics),
+        clock_(clock) {
+    for (const RouteDef& d : Defs()) {
+      path_regexes_.emplace_back(PathRegex(d.info.path));
+      latency_.push_back(metrics_.GetHistogram("ecoute_http_request_duration_seconds",
+                                               "HTTP request latency by route, seconds", {{"route", d.info.path}}));
+    }
+    latency_.push_back(metrics_.GetHistogram("ecoute_http_request_duration_seconds",
+                                             "HTTP request latency by route, seconds", {{"route", kUnmatchedRoute}}));
+    stored_mentions_ = metrics_.GetGauge("ecoute_stored_mentions", "Mentions in the store (at the last scrape)");
+    stored_rejects_ = metrics_.GetGauge("ecoute_stored_rejects", "Rejected records kept in the store");
+    stored_threads_ = metrics_.GetGauge("ecoute_stored_threads", "Conversation threads in the store");
+    store_bytes_ = metrics_.GetGauge("ecoute_store_bytes", "On-disk size of the store, bytes");
+    store_up_ = metrics_.GetGauge("ecoute_store_up", "1 if the store answered at the last scrape, else 0");
+  }
+
+  ~Impl() { Stop(); }
+
+  base::Status Start() {
+    std::lock_guard lock(mu_);
+    if (started_) return base::Status::Internal("api server already started");
+    started_ = true;
+    Configure();
+    const std::string where = options_.host + ":" + std::to_string(options_.port);
+    errno = 0;
+    int bound = -1;
+    if (options_.port == 0) {
+      bound = http_.bind_to_any_port(options_.host);
+    } else if (http_.bind_to_port(options_.host, options_.port)) {
+      bound = options_.port;
+    }
+    if (bound <= 0) {
+      std::string why = errno != 0 ? std::strerror(errno) : "cannot bind";
+      return base::Status::IoError("cannot listen on " + where + ": " + why);
+    }
+    port_.store(bound);
+    thread_ = std::thread([this] {
+      http_.listen_after_bind();
+      listen_returned_.store(true);
+    });
+    // httplib's stop() only acts once the accept loop runs; wait for it so a
+    // Stop() right after Start() cannot be lost.
+    while (!http_.is_running() && !listen_returned_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    spdlog::info("api: listening on {}:{}", options_.host, bound);
+    return base::Status::Ok();
+  }
+
+  int port() const { return port_.load(); }
+
+  void Stop() {
+    std::lock_guard lock(mu_);
+    if (!thread_.joinable()) return;
+    http_.stop();
+    thread_.join();
+  }
+
+ private:
+  void Configure() {
+    const int threads = std::max(1, options_.threads);
+    // httplib takes ownership of the returned queue and deletes it.
+    http_.new_task_queue = [threads] { return std::make_unique<httplib::ThreadPool>(threads).release(); };
+    // RawBatch offsets are 32-bit.
+    http_.set_payload_max_length(std::min<size_t>(options_.max_body_bytes, std::numeric_limits<uint32_t>::max()));
+    http_.set_tcp_nodelay(true);
+    // httplib's default sets SO_REUSEPORT, which would let a second server
+    // share a taken port; plain SO_REUSEADDR makes a taken port an error.
+    http_.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    http_.set_keep_alive_timeout(std::max(1, options_.keep_alive_seconds));
+
+    const auto& defs = Defs();
+    for (size_t i = 0; i < defs.size(); ++i) {
+      auto handler = [this, i](const httplib::Request& req, httplib::Response& res) { Serve(i, req, res); };
+      const std::string& regex = defs[i].info.path;
+      if (defs[i].info.method == "GET") http_.Get(PathRegex(regex), handler);
+      else if (defs[i].info.method == "POST") http_.Post(PathRegex(regex), handler);
+      else if (defs[i].info.method == "PUT") http_.Put(PathRegex(regex), handler);
+      else if (defs[i].info.method == "PATCH") http_.Patch(PathRegex(regex), handler);
+      else if (defs[i].info.method == "DELETE") http_.Delete(PathRegex(regex), handler);
+      else ECOUTE_CHECK_MSG(false, defs[i].info.method);
+    }
+    // Anything else: 405 when the path exists under another method, else 404.
+    auto unmatched = [this](const httplib::Request& req, httplib::Response& res) { Serve(kNoRoute, req, res); };
+    http_.Get(".*", unmatched);
+    http_.Post(".*", unmatched);
+    http_.Put(".*", unmatched);
+    http_.Patch(".*", unmatched);
+    http_.Delete(".*", unmatched);
+    http_.Options(".*", unmatched);
+
+    // Errors httplib produces itself (413 body too large, 400 malformed
+    // request) get a JSON body too; replies we built are left alone.
+    http_.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req,
+                                                                        httplib::Response& res) {
+      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      Reply r;
+      if (res.status == 413) {
+        r = ErrorReply(413, "payload_too_large",
+                       "request body exceeds " + std::to_string(options_.max_body_bytes) +
+                           " bytes; split it into smaller batches");
+      } else {
+        r = ErrorReply(res.status, res.status >= 500 ? "internal" : "invalid_argument",
+                       "malformed HTTP request (" + std::to_string(res.status) + ")");
+      }
+      res.body = std::move(r.body);
+      res.set_header("Content-Type", r.content_type);
+      Record(RouteIndexFor(req), req, res.status, std::nullopt);
+      return httplib::Server::HandlerResponse::Handled;
+    }));
+    http_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+      Reply r = ErrorReply(500, "internal", "internal error");
+      res.status = 500;
+      res.body = std::move(r.body);
+      res.set_header("Content-Type", r.content_type);
+    });
+  }
+
+  static constexpr size_t kNoRoute = static_cast<size_t>(-1);
+
+  // The index of the route whose path and method match, or kNoRoute.
+  size_t RouteIndexFor(const httplib::Request& req) const {
+    const auto& defs = Defs();
+    std::string_view method = req.method == "HEAD" ? "GET" : std::string_view(req.method);
+    for (size_t i = 0; i < defs.size(); ++i) {
+      if (defs[i].info.method == method && std::regex_match(req.path, path_regexes_[i])) return i;
+    }
+    return kNoRoute;
+  }
+
+  void Serve(size_t route, const httplib::Request& req, httplib::Response& res) {
+    const int64_t start = clock_.MonotonicNanos();
+    Reply r;
+    try {
+      r = route == kNoRoute ? Unmatched(req) : (this->*Defs()[route].fn)(req, Defs()[route].info);
+    } catch (const std::exception& e) {
+      spdlog::error("api: {} {}: {}", req.method, req.path, e.what());
+      r = ErrorReply(500, "internal", std::string("internal error: ") + e.what());
+    } catch (...) {
+      r = ErrorReply(500, "internal", "internal error");
+    }
+    res.status = r.status;
+    res.body = std::move(r.body);
+    res.set_header("Content-Type", r.content_type);
+    if (!r.allow.empty()) res.set_header("Allow", r.allow);
+    Record(route, req, r.status, start);
+  }
+
+  void Record(size_t route, const httplib::Request& req, int status, std::optional<int64_t> start_nanos) {
+    const std::string& route_name = route == kNoRoute ? unmatched_name_ : Defs()[route].info.path;
+    metrics_
+        .GetCounter("ecoute_http_requests_total", "HTTP requests by method, route and status",
+                    {{"method", req.method}, {"route", route_name}, {"status", std::to_string(status)}})
+        ->Add();
+    double seconds = 0;
+    if (start_nanos) {
+      seconds = static_cast<double>(clock_.MonotonicNanos() - *start_nanos) / 1e9;
+      latency_[route == kNoRoute ? latency_.size() - 1 : route]->Observe(seconds);
+    }
+    if (spdlog::should_log(spdlog::level::debug)) {
+      spdlog::debug("api: {} {} -> {} ({:.3f} ms, {} bytes in)", req.method, req.target, status, seconds * 1e3,
+                    req.body.size());
+    }
+  }
+
+  Reply Unmatched(const httplib::Request& req) {
+    std::string allow;
+    const auto& defs = Defs();
+    for (size_t i = 0; i < defs.size(); ++i) {
+      if (std::regex_match(req.path, path_regexes_[i]) && allow.find(defs[i].info.method) == std::string::npos) {
+        if (!allow.empty()) allow += ", ";
+        allow += defs[i].info.method;
+      }
+    }
+    if (allow.empty()) return ErrorReply(404, "not_found", "no route for " + QuoteValue(req.path));
+    Reply r = ErrorReply(405, "method_not_allowed",
+                         "method " + req.method + " not allowed on " + req.path + "; allowed: " + allow);
+    r.allow = allow;
+    return r;
+  }
+
+  // POST /api/v1/mentions
+  Reply PostMentions(const httplib::Request& req, const RouteInfo& route) {
+    if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
+    QueryParams params(req.params);
+    params.CheckKnown(route.query_params);
+    if (params.error()) return ParamReply(*params.error());
+
+    ingest::RawBatch batch;
+    batch.source = kPostSource;
+    batch.decoder = json_decoder_;
+    batch.buffer.reserve(req.body.size());
+    ingest::SplitJsonBody(req.body, batch);
+    if (batch.records.empty()) {
+      return ErrorReply(400, "invalid_argument", "body holds no JSON records (empty or blank lines only)");
+    }
+    // Kept to map rejections back to body positions once `batch` is moved.
+    std::vector<ingest::RawBatch::Record> records = batch.records;
+
+    base::Result<pipeline::BatchReport> result = ingest_(std::move(batch));
+    if (!result.ok()) return StatusReply(result.status());
+    const pipeline::BatchReport& report = *result;
+    const store::WriteSummary& s = report.summary;
+
+    std::string out;
+    out.reserve(128 + report.ids.size() * 12 + report.rejections.size() * 128);
+    out += "{\"accepted\":";
+    AppendInt(out, s.inserted + s.updated);
+    out += ",\"inserted\":";
+    AppendInt(out, s.inserted);
+    out += ",\"updated\":";
+    AppendInt(out, s.updated);
+    out += ",\"duplicates\":";
+    AppendInt(out, s.duplicates);
+    out += ",\"rejected\":";
+    // Decode rejections may or may not be counted in the store's summary.
+    AppendInt(out, std::max<int64_t>(s.rejected, static_cast<int64_t>(report.rejections.size())));
+    out += ",\"ids\":[";
+    for (size_t i = 0; i < report.ids.size(); ++i) {
+      if (i) out += ',';
+      AppendInt(out, report.ids[i]);
+    }
+    out += "],\"errors\":[";
+    for (size_t i = 0; i < report.rejections.size(); ++i) {
+      const model::Rejection& rej = report.rejections[i];
+      RecordPos pos = LocateRejection(rej.location, records);
+      json e = json::object();
+      e["index"] = pos.index ? json(*pos.index) : json(nullptr);
+      e["line"] = pos.line ? json(*pos.line) : json(nullptr);
+      e["location"] = rej.location;
+      e["field"] = rej.field;
+      e["reason"] = rej.reason;
+      if (i) out += ',';
+      out += Dump(e);
+    }
+    out += "]}";
+    Reply r;
+    r.body = std::move(out);
+    return r;
+  }
+
+  // GET /api/v1/mentions
+  Reply ListMentions(const httplib::Request& req, const RouteInfo& route) {
+    QueryParams p(req.params);
+    p.CheckKnown(route.query_params);
+    store::MentionFilter f;
+    if (auto q = p.String("q")) {
+      if (q->size() > kMaxQueryBytes) {
+        p.Fail("q", "q is longer than " + std::to_string(kMaxQueryBytes) + " bytes");
+      }
+      f.text = std::move(*q);
+    }
+    f.from = p.Time("from");
+    f.to = p.Time("to");
+    f.channels = p.Channels("channel");
+    f.languages = p.Languages("lang");
+    f.author = p.String("author").value_or("");
+    f.thread_id = p.String("thread").value_or("");
+    f.limit = static_cast<int>(p.Int("limit", kDefaultLimit, 1, kMaxLimit));
+    if (auto c = p.String("cursor"); c && !c->empty()) {
+      base::Result<store::Cursor> cursor = store::Cursor::Decode(*c);
+      if (cursor.ok()) f.after = *cursor;
+      else p.Fail("cursor", "cursor is not valid: " + QuoteValue(*c) + " (pass next_cursor back unchanged)");
+    }
+    if (f.from && f.to && *f.from > *f.to) {
+      p.Fail("from", "from (" + base::FormatTimestamp(*f.from) + ") is after to (" + base::FormatTimestamp(*f.to) + ")");
+    }
+    if (p.error()) return ParamReply(*p.error());
+
+    base::Result<store::MentionPage> page = store_.Search(f);
+    if (!page.ok()) return StatusReply(page.status());
+    std::string out;
+    out.reserve(64 + page->items.size() * 512);
+    out += "{\"items\":[";
+    for (size_t i = 0; i < page->items.size(); ++i) {
+      if (i) out += ',';
+      out += model::MentionToJsonLine(page->items[i]);
+    }
+    out += "],\"next_cursor\":";
+    out += page->next ? Dump(json(page->next->Encode())) : std::string("null");
+    out += '}';
+    Reply r;
+    r.body = std::move(out);
+    return r;
+  }
+
+  // GET /api/v1/mentions/{id}
+  Reply GetMention(const httplib::Request& req, const RouteInfo&) {
+    const std::string raw = req.matches.size() > 1 ? req.matches[1].str() : std::string();
+    std::optional<int64_t> id = ParseInt64(raw);
+    if (!id || *id <= 0) {
+      return ErrorReply(400, "invalid_argument", "id must be a positive integer, got " + QuoteValue(raw), "id");
+    }
+    base::Result<std::optional<model::Mention>> m = store_.Get(*id);
+    if (!m.ok()) return StatusReply(m.status());
+    if (!m->has_value()) return ErrorReply(404, "not_found", "no mention with id " + std::to_string(*id), "id");
+    Reply r;
+    r.body = model::MentionToJsonLine(**m);
+    return r;
+  }
+
+  // GET /api/v1/stats/volume
+  Reply Volume(const httplib::Request& req, const RouteInfo& route) {
+    QueryParams p(req.params);
+    p.CheckKnown(route.query_params);
+    store::Interval interval = store::Interval::kHour;
+    if (auto s = p.String("interval")) {
+      base::Result<store::Interval> i = store::ParseInterval(*s);
+      if (i.ok()) interval = *i;
+      else p.Fail("interval", "interval must be hour, day or week, got " + QuoteValue(*s));
+    }
+    store::GroupBy group_by = store::GroupBy::kNone;
+    if (auto s = p.String("group_by")) {
+      base::Result<store::GroupBy> g = store::ParseGroupBy(*s);
+      if (g.ok()) group_by = *g;
+      else p.Fail("group_by", "group_by must be channel or lang, got " + QuoteValue(*s));
+    }
+    std::vector<model::Channel> channels = p.Channels("channel");
+    std::vector<std::string> languages = p.Languages("lang");
+    std::optional<base::Timestamp> from = p.Time("from");
+    std::optional<base::Timestamp> to = p.Time("to");
+    if (p.error()) return ParamReply(*p.error());
+    if (!to) to = clock_.Now();
+    if (!from) from = *to - kDefaultVolumeDays * 24 * 3'600'000;
+    base::Result<VolumeGrid> grid = MakeVolumeGrid(interval, *from, *to);
+    if (!grid.ok()) return ErrorReply(400, "invalid_argument", grid.status().message(), "from");
+
+    store::VolumeQuery q;
+    q.from = grid->start;
+    q.to = grid->end;
+    q.interval = interval;
+    q.group_by = group_by;
+    q.channels = channels;
+    q.languages = languages;
+    base::Result<std::vector<store::VolumePoint>> points = store_.Volume(q);
+    if (!points.ok()) return StatusReply(points.status());
+
+    std::vector<std::string> always;
+    if (group_by == store::GroupBy::kChannel) {
+      for (model::Channel c : channels) always.emplace_back(model::ChannelName(c));
+    } else if (group_by == store::GroupBy::kLanguage) {
+      always = languages;
+    }
+    std::vector<VolumeSeries> series = FillVolume(*grid, interval, group_by, *points, always);
+
+    std::vector<std::string> stamps;
+    stamps.reserve(static_cast<size_t>(grid->buckets));
+    for (int64_t i = 0; i < grid->buckets; ++i) stamps.push_back(base::FormatTimestamp(grid->start + i * grid->step_ms));
+
+    std::string out;
+    out += "{\"interval\":\"";
+    out += store::IntervalName(interval);
+    out += "\",\"group_by\":\"";
+    out += group_by == store::GroupBy::kChannel ? "channel" : group_by == store::GroupBy::kLanguage ? "lang" : "none";
+    out += "\",\"from\":\"" + base::FormatTimestamp(grid->start) + "\",\"to\":\"" + base::FormatTimestamp(grid->end) +
+           "\",\"series\":[";
+    for (size_t s = 0; s < series.size(); ++s) {
+      if (s) out += ',';
+      out += "{\"group\":";
+      out += group_by == store::GroupBy::kNone ? std::string("null") : Dump(json(series[s].group));
+      out += ",\"total\":";
+      AppendInt(out, series[s].total);
+      out += ",\"points\":[";
+      for (size_t i = 0; i < series[s].counts.size(); ++i) {
+        if (i) out += ',';
+        out += "{\"t\":\"";
+        out += stamps[i];
+        out += "\",\"count\":";
+        AppendInt(out, series[s].counts[i]);
+        out += '}';
+      }
+      out += "]}";
+    }
+    out += "]}";
+    Reply r;
+    r.body = std::move(out);
+    return r;
+  }
+
+  // GET /api/v1/stats/summary
+  Reply Summary(const httplib::Request& req, const RouteInfo& route) {
+    QueryParams p(req.params);
+    p.CheckKnown(route.query_params);
+    if (p.error()) return ParamReply(*p.error());
+    base::Result<store::StoreCounts> c = store_.Counts();
+    if (!c.ok()) return StatusReply(c.status());
+    return JsonReply(
+        {{"mentions", c->mentions}, {"rejects", c->rejects}, {"threads", c->threads}, {"bytes", c->bytes}});
+  }
+
+  // GET /api/v1/rejects
+  Reply Rejects(const httplib::Request& req, const RouteInfo& route) {
+    QueryParams p(req.params);
+    p.CheckKnown(route.query_params);
+    const int limit = static_cast<int>(p.Int("limit", kDefaultLimit, 1, kMaxLimit));
+    const int64_t before = p.Int("before", 0, 1, std::numeric_limits<int64_t>::max());
+    if (p.error()) return ParamReply(*p.error());
+    base::Result<std::vector<store::StoredReject>> rejects = store_.Rejects(limit, before);
+    if (!rejects.ok()) return StatusReply(rejects.status());
+    json items = json::array();
+    for (const store::StoredReject& r : *rejects) {
+      items.push_back({{"id", r.id},
+                       {"received_at", base::FormatTimestamp(r.received_at)},
+                       {"source", r.rejection.source},
+                       {"location", r.rejection.location},
+                       {"field", r.rejection.field},
+                       {"reason", r.rejection.reason},
+                       {"raw", r.rejection.raw}});
+    }
+    json next = nullptr;
+    if (static_cast<int>(rejects->size()) == limit && !rejects->empty()) next = rejects->back().id;
+    return JsonReply({{"items", std::move(items)}, {"next_before", std::move(next)}});
+  }
+
+  // GET /healthz
+  Reply Health(const httplib::Request&, const RouteInfo&) {
+    base::Result<store::StoreCounts> c = store_.Counts();
+    if (!c.ok()) {
+      Reply r = JsonReply({{"status", "unavailable"},
+                           {"error", {{"code", base::StatusCodeName(c.status().code())},
+                                      {"message", "store: " + c.status().message()}}}});
+      r.status = 503;
+      return r;
+    }
+    return JsonReply({{"status", "ok"}});
+  }
+
+  // GET /metrics
+  Reply MetricsPage(const httplib::Request&, const RouteInfo&) {
+    base::Result<store::StoreCounts> c = store_.Counts();
+    store_up_->Set(c.ok() ? 1 : 0);
+    if (c.ok()) {
+      stored_mentions_->Set(c->mentions);
+      stored_rejects_->Set(c->rejects);
+      stored_threads_->Set(c->threads);
+      store_bytes_->Set(static_cast<int64_t>(c->bytes));
+    }
+    Reply r;
+    r.body = metrics_.RenderPrometheus();
+    r.content_type = kPrometheusType;
+    return r;
+  }
+
+  const ServerOptions options_;
+  const store::Store& store_;
+  const IngestFn ingest_;
+  const std::shared_ptr<const ingest::Decoder> json_decoder_;
+  base::MetricsRegistry& metrics_;
+  const base::Clock& clock_;
+
+  std::vector<std::regex> path_regexes_;       // per route, as registered
+  std::vector<base::Histogram*> latency_;      // per route, then unmatched
+  const std::string unmatched_name_ = kUnmatchedRoute;
+  base::Gauge* stored_mentions_;
+  base::Gauge* stored_rejects_;
+  base::Gauge* stored_threads_;
+  base::Gauge* store_bytes_;
+  base::Gauge* store_up_;
+
+  httplib::Server http_;
+  std::mutex mu_;  // serialises Start/Stop
+  bool started_ = false;  // GUARDED_BY(mu_)
+  std::thread thread_;    // GUARDED_BY(mu_): runs the accept loop
+  std::atomic<int> port_{0};
+  std::atomic<bool> listen_returned_{false};
+};
+
+Server::Server(ServerOptions options, const store::Store& store, IngestFn ingest,
+               std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics,
+               const base::Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(options), store, std::move(ingest), std::move(json_decoder), metrics,
+                                   clock)) {}
+
+Server::~Server() = default;
+
+const std::vector<RouteInfo>& Server::Routes() { return Impl::Infos(); }
+
+base::Status Server::Start() { return impl_->Start(); }
+
+int Server::port() const { return impl_->port(); }
+
+void Server::Stop() { impl_->Stop(); }
+
+}  // namespace ecoute::api

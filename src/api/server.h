@@ -1,0 +1,87 @@
+// The HTTP JSON API (docs/api/openapi.yaml): ingestion by POST, search,
+// volume series, rejects, health and Prometheus metrics.
+//
+// The server depends on the rest of ecoute only through narrow seams: a
+// read-only Store, a function that ingests a batch and returns once it is
+// committed, and the decoder used for JSON bodies. cpp-httplib does the
+// HTTP; it is hidden behind this header.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/metrics.h"
+#include "base/status.h"
+#include "ingest/decoder.h"
+#include "ingest/raw_batch.h"
+#include "pipeline/pipeline.h"
+#include "store/store.h"
+
+namespace ecoute::api {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;                   // 0 = pick a free port (see Server::port())
+  int threads = 8;                   // request worker threads
+  size_t max_body_bytes = 64 << 20;  // larger request bodies get 413 (at most 4 GiB - 1)
+  int keep_alive_seconds = 5;        // idle keep-alive connections close after this; Stop() may wait as long
+};
+
+// Ingests a batch of raw records and returns when they are committed
+// (durable), e.g. a bound Pipeline::SubmitAndWait. Unavailable means the
+// service is shutting down (answered 503). Called concurrently from request
+// threads; must be thread-safe.
+using IngestFn = std::function<base::Result<pipeline::BatchReport>(ingest::RawBatch)>;
+
+// One route of the API. `path` is written as in OpenAPI ("/api/v1/mentions/{id}").
+struct RouteInfo {
+  std::string method;                     // "GET", "POST"
+  std::string path;
+  std::vector<std::string> query_params;  // accepted query parameters; others get 400
+};
+
+// The source name given to batches POSTed to the API.
+inline constexpr std::string_view kPostSource = "POST /api/v1/mentions";
+
+class Server {
+ public:
+  // `store`, `metrics` and `clock` must outlive the server. `json_decoder`
+  // decodes POSTed records. Registers its metrics in `metrics`:
+  //   ecoute_http_requests_total{method,route,status}
+  //   ecoute_http_request_duration_seconds{route}
+  //   ecoute_stored_mentions, ecoute_stored_rejects, ecoute_stored_threads,
+  //   ecoute_store_bytes (refreshed on each /metrics scrape)
+  Server(ServerOptions options, const store::Store& store, IngestFn ingest,
+         std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics = base::Metrics(),
+         const base::Clock& clock = base::SystemClock());
+  ~Server();  // Stop()
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Every route the server answers, in registration order. The same table
+  // registers the handlers, and api_openapi_test checks it against
+  // docs/api/openapi.yaml.
+  static const std::vector<RouteInfo>& Routes();
+
+  // Binds host:port and serves on background threads; returns once the
+  // socket is listening. IoError naming host:port when it cannot bind;
+  // Internal if already started. Call at most once.
+  base::Status Start();
+
+  // The bound port (the chosen one when options.port was 0); 0 before Start().
+  int port() const;
+
+  // Stops accepting connections and waits for in-flight requests to finish.
+  // Idempotent; thread-safe.
+  void Stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ecoute::api

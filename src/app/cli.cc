@@ -1,0 +1,97 @@
+#include "app/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include "app/commands.h"
+
+namespace ecoute::app {
+
+int Main(int argc, char** argv) {
+  CLI::App app{
+      "ecoute — listen to customers wherever they talk about your brand.\n"
+      "Collects mentions from files and HTTP, stores them with full-text search and\n"
+      "rollups, and serves them over an HTTP API. Configuration: ecoute.yaml in the\n"
+      "current directory (or --config); flags override it.",
+      "ecoute"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  GlobalFlags global;
+  app.add_option("--config", global.config_path, "Configuration file (default: ./ecoute.yaml if present)");
+  app.add_option("--db", global.db_path, "SQLite database file (overrides store.path; default data/ecoute.db)");
+  app.add_option("--log-level", global.log_level, "trace, debug, info, warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+
+  ImportFlags import;
+  CLI::App* imp = app.add_subcommand(
+      "import", "Import mentions from files: JSON lines (ecoute, Twitter API v2) or CSV (twcs, or any CSV\n"
+                "through a column mapping). Streams with constant memory; re-importing never duplicates.\n"
+                "Bad records are rejected with file:line and kept (see `ecoute rejects`).");
+  imp->add_option("files", import.files, "Files to import (- for standard input)")->required();
+  imp->add_option("--format", import.format, "auto, ecoute, twitter_v2, twcs or csv (default auto: by extension and content)");
+  imp->add_option("--map", import.mapping, "CSV column mapping: a name from ecoute.yaml `mappings`, a YAML file, or a\n"
+                                           "shipped example (airline-tweets, free-tweets)");
+  imp->add_flag("!--no-progress", import.progress, "Do not draw the progress bar");
+  imp->add_flag("--stats", import.stats, "Print per-stage throughput, store size and peak memory at the end");
+
+  ServeFlags serve;
+  CLI::App* srv = app.add_subcommand("serve", "Run the HTTP API (ingest with POST /api/v1/mentions; see docs/api/openapi.yaml).");
+  srv->add_option("--listen", serve.listen, "host:port to listen on (default 127.0.0.1:8080)");
+  srv->add_flag("--demo", serve.demo, "Load demo history into an empty store, then stream live demo messages");
+
+  SearchFlags search;
+  CLI::App* sea = app.add_subcommand(
+      "search", "Full-text search, case- and accent-insensitive (\"reseau\" finds \"Réseau\"), newest first.");
+  sea->add_option("words", search.words, "Words that must all occur (none: everything)");
+  sea->add_option("--lang", search.languages, "Language code(s), e.g. fr")->delimiter(',');
+  sea->add_option("--channel", search.channels, "Channel(s): twitter, facebook, forum, review, email, ...")->delimiter(',');
+  sea->add_option("--from", search.from, "Only mentions at or after this time (ISO 8601)");
+  sea->add_option("--to", search.to, "Only mentions before this time");
+  sea->add_option("--author", search.author, "Author handle");
+  sea->add_option("--thread", search.thread, "Thread (conversation) id");
+  sea->add_option("--limit", search.limit, "Results per page (1-1000)")->check(CLI::Range(1, 1000));
+  sea->add_option("--cursor", search.cursor, "Continue after a previous page");
+  sea->add_flag("--json", search.json, "One JSON object per line");
+
+  StatsFlags stats;
+  CLI::App* sta = app.add_subcommand("stats", "Counts and volume over time, from the rollups.");
+  sta->add_option("--interval", stats.interval, "hour, day or week (default day)");
+  sta->add_option("--from", stats.from, "Start (default: a window ending at the newest mention)");
+  sta->add_option("--to", stats.to, "End");
+  sta->add_option("--by", stats.by, "Group by channel or lang");
+  sta->add_option("--lang", stats.languages, "Language code(s)")->delimiter(',');
+  sta->add_option("--channel", stats.channels, "Channel(s)")->delimiter(',');
+  sta->add_flag("--json", stats.json, "JSON output");
+
+  RejectsFlags rejects;
+  CLI::App* rej = app.add_subcommand("rejects", "List rejected records, newest first, with location and reason.");
+  rej->add_option("--limit", rejects.limit, "How many")->check(CLI::Range(1, 100000));
+  rej->add_flag("--json", rejects.json, "One JSON object per line");
+
+  DemoFlags demo;
+  CLI::App* dem = app.add_subcommand(
+      "demo", "Write generated demo messages (French and English, fictional brands) as ecoute JSON lines.");
+  dem->add_option("--count,-n", demo.count, "How many messages");
+  dem->add_option("--seed", demo.seed, "Random seed (same seed, same messages)");
+  dem->add_option("--start", demo.start, "Time of the first message (default: so that the last is about now)");
+  dem->add_option("--per-day", demo.per_day, "Average messages per day");
+  dem->add_option("--output,-o", demo.output, "Output file (default standard output)");
+
+  app.add_subcommand("version", "Print the version.");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (*imp) return RunImport(global, import);
+  if (*srv) return RunServe(global, serve);
+  if (*sea) return RunSearch(global, search);
+  if (*sta) return RunStats(global, stats);
+  if (*rej) return RunRejects(global, rejects);
+  if (*dem) return RunDemo(global, demo);
+  std::printf("ecoute 0.1.0\n");
+  return 0;
+}
+
+}  // namespace ecoute::app

@@ -1,0 +1,64 @@
+// The ecoute commands. Each returns the process exit status: 0 on success,
+// 1 on a failure (one clear line on stderr), 2 on bad usage.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "app/runtime.h"
+
+namespace ecoute::app {
+
+struct ImportFlags {
+  std::vector<std::string> files;
+  std::string format = "auto";
+  std::string mapping;  // --map
+  bool progress = true;  // only drawn on a terminal
+  bool stats = false;    // print per-stage throughput and peak memory at the end
+  int max_errors_shown = 10;
+};
+int RunImport(const GlobalFlags& global, const ImportFlags& flags);
+
+struct ServeFlags {
+  std::string listen;  // overrides server.listen
+  bool demo = false;   // load the demo backlog when empty, then stream live demo messages
+};
+int RunServe(const GlobalFlags& global, const ServeFlags& flags);
+
+struct SearchFlags {
+  std::vector<std::string> words;
+  std::vector<std::string> languages, channels;
+  std::string from, to, author, thread, cursor;
+  int limit = 20;
+  bool json = false;
+};
+int RunSearch(const GlobalFlags& global, const SearchFlags& flags);
+
+struct StatsFlags {
+  std::string interval = "day";
+  std::string from, to, by;
+  std::vector<std::string> languages, channels;
+  bool json = false;
+};
+int RunStats(const GlobalFlags& global, const StatsFlags& flags);
+
+struct DemoFlags {
+  uint64_t count = 1000;
+  uint64_t seed = 42;
+  std::string start;  // default: `count` messages ending now
+  double per_day = 3000;
+  std::string output = "-";
+};
+int RunDemo(const GlobalFlags& global, const DemoFlags& flags);
+
+struct RejectsFlags {
+  int limit = 20;
+  bool json = false;
+};
+int RunRejects(const GlobalFlags& global, const RejectsFlags& flags);
+
+// Prints "ecoute: <message>" on stderr and returns 1.
+int Fail(const base::Status& status);
+
+}  // namespace ecoute::app

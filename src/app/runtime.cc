@@ -1,0 +1,176 @@
+#include "app/runtime.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "store/sqlite_store.h"
+
+namespace ecoute::app {
+
+namespace fs = std::filesystem;
+
+base::Result<config::Config> LoadConfig(const GlobalFlags& flags) {
+  config::Config c;
+  if (!flags.config_path.empty()) {
+    ECOUTE_ASSIGN_OR_RETURN(c, config::Load(flags.config_path));
+  } else if (fs::exists("ecoute.yaml")) {
+    ECOUTE_ASSIGN_OR_RETURN(c, config::Load("ecoute.yaml"));
+  }
+  if (!flags.db_path.empty()) c.store.path = flags.db_path;
+  if (!flags.log_level.empty()) c.log_level = flags.log_level;
+  return c;
+}
+
+void SetUpLogging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("ecoute");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(level));
+}
+
+base::Result<std::unique_ptr<store::Store>> OpenStore(const config::Config& config) {
+  store::SqliteOptions o;
+  o.path = config.store.path;
+  o.synchronous = config.store.synchronous;
+  o.read_connections = config.store.read_connections;
+  o.cache_mb = config.store.cache_mb;
+  if (o.path != ":memory:") {
+    fs::path parent = fs::path(o.path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) fs::create_directories(parent, ec);
+    if (ec) return base::Status::IoError("cannot create directory " + parent.string() + ": " + ec.message());
+  }
+  auto store = store::OpenSqliteStore(o);
+  if (!store.ok()) return store.status().WithPrefix(o.path);
+  return store;
+}
+
+pipeline::PipelineOptions PipelineOptionsFrom(const config::Config& config) {
+  pipeline::PipelineOptions o;
+  o.workers = config.pipeline.workers;
+  o.queue_batches = static_cast<size_t>(config.pipeline.queue_batches);
+  o.commit_records = static_cast<size_t>(config.pipeline.commit_records);
+  o.commit_interval = std::chrono::milliseconds(config.pipeline.commit_interval_ms);
+  return o;
+}
+
+namespace {
+// Where shipped example mappings live relative to the executable
+// (build/ecoute -> examples/mappings) or the working directory.
+std::vector<fs::path> MappingDirs() {
+  std::vector<fs::path> dirs = {"examples/mappings"};
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    dirs.push_back(exe.parent_path() / "../examples/mappings");
+    dirs.push_back(exe.parent_path() / "../../examples/mappings");
+  }
+  return dirs;
+}
+}  // namespace
+
+base::Result<ingest::CsvMapping> ResolveMapping(const config::Config& config, const std::string& name_or_path) {
+  if (auto it = config.mappings.find(name_or_path); it != config.mappings.end())
+    return ingest::LoadCsvMapping(it->second);
+  if (fs::exists(name_or_path)) return ingest::LoadCsvMapping(name_or_path);
+  std::string known;
+  for (const auto& [name, file] : config.mappings) known += " " + name;
+  for (const fs::path& dir : MappingDirs()) {
+    fs::path p = dir / (name_or_path + ".yaml");
+    if (fs::exists(p)) return ingest::LoadCsvMapping(p.lexically_normal().string());
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.path().extension() == ".yaml") known += " " + e.path().stem().string();
+  }
+  return base::Status::NotFound("no mapping \"" + name_or_path + "\": not a file, not in ecoute.yaml mappings" +
+                                (known.empty() ? std::string() : "; known:" + known));
+}
+
+ShutdownSignal::ShutdownSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  if (pipe(wake_fd_) != 0) wake_fd_[0] = wake_fd_[1] = -1;
+  thread_ = std::thread([this, set] {
+    int seen = 0;
+    while (true) {
+      // Wait for a signal, polling the wake pipe so the destructor can stop us.
+      timespec timeout{0, 100'000'000};
+      int sig = sigtimedwait(&set, nullptr, &timeout);
+      if (sig > 0) {
+        if (++seen >= 2) {
+          spdlog::warn("second signal: exiting without draining");
+          std::_Exit(130);
+        }
+        spdlog::info("signal {}: draining in-flight work (signal again to quit at once)", sig);
+        Fire();
+      }
+      pollfd p{wake_fd_[0], POLLIN, 0};
+      if (wake_fd_[0] >= 0 && poll(&p, 1, 0) > 0) return;
+    }
+  });
+}
+
+ShutdownSignal::~ShutdownSignal() {
+  if (wake_fd_[1] >= 0) {
+    char c = 1;
+    (void)!write(wake_fd_[1], &c, 1);
+  }
+  if (thread_.joinable()) thread_.join();
+  if (wake_fd_[0] >= 0) close(wake_fd_[0]);
+  if (wake_fd_[1] >= 0) close(wake_fd_[1]);
+}
+
+void ShutdownSignal::Fire() {
+  std::vector<std::function<void()>> callbacks;
+  {
+    std::lock_guard lock(mu_);
+    if (requested_.exchange(true)) return;
+    callbacks = callbacks_;
+  }
+  for (auto& fn : callbacks) fn();
+  {
+    std::lock_guard lock(mu_);
+    callbacks_done_ = true;
+  }
+  cv_.notify_all();
+}
+
+void ShutdownSignal::OnSignal(std::function<void()> fn) {
+  {
+    std::lock_guard lock(mu_);
+    if (!requested_.load()) {
+      callbacks_.push_back(std::move(fn));
+      return;
+    }
+  }
+  fn();
+}
+
+void ShutdownSignal::Wait() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return callbacks_done_; });
+}
+
+void ShutdownSignal::Trigger() { Fire(); }
+
+std::string Thousands(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace ecoute::app

@@ -1,0 +1,76 @@
+// Runtime: what every command shares — configuration lookup, logging, the
+// store, the pipeline, and orderly shutdown on SIGINT/SIGTERM.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/status.h"
+#include "config/config.h"
+#include "ingest/input.h"
+#include "pipeline/pipeline.h"
+#include "store/store.h"
+
+namespace ecoute::app {
+
+// Options common to every command (set from the command line).
+struct GlobalFlags {
+  std::string config_path;  // --config; empty = ./ecoute.yaml if present, else defaults
+  std::string db_path;      // --db overrides store.path
+  std::string log_level;    // --log-level overrides log.level
+};
+
+// Loads the configuration and applies the global flags.
+base::Result<config::Config> LoadConfig(const GlobalFlags& flags);
+
+// Configures spdlog (stderr) at `level`.
+void SetUpLogging(const std::string& level);
+
+// Opens the configured store, creating its directory if needed.
+base::Result<std::unique_ptr<store::Store>> OpenStore(const config::Config& config);
+
+pipeline::PipelineOptions PipelineOptionsFrom(const config::Config& config);
+
+// Resolves --map: a name from the config's mappings, a file path, or a
+// mapping shipped in examples/mappings/<name>.yaml. Errors list the names known.
+base::Result<ingest::CsvMapping> ResolveMapping(const config::Config& config, const std::string& name_or_path);
+
+// Catches SIGINT and SIGTERM on a dedicated thread. Construct it before any
+// other thread starts (it blocks the signals for the threads created later).
+// The first signal sets requested() and runs the callbacks; a second one
+// exits the process at once with status 130.
+class ShutdownSignal {
+ public:
+  ShutdownSignal();
+  ~ShutdownSignal();
+  bool requested() const { return requested_.load(); }
+  // Runs `fn` on the signal thread when a signal arrives (or at once if one
+  // already did). Thread-safe.
+  void OnSignal(std::function<void()> fn);
+  // Blocks until a signal arrives (or Trigger() is called) and the
+  // callbacks registered before it have run.
+  void Wait();
+  // Behaves as if a signal arrived (used by tests and by the server on fatal errors).
+  void Trigger();
+
+ private:
+  void Fire();
+  std::atomic<bool> requested_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::function<void()>> callbacks_;  // GUARDED_BY(mu_)
+  bool callbacks_done_ = false;                    // GUARDED_BY(mu_)
+  std::thread thread_;
+  int wake_fd_[2] = {-1, -1};
+};
+
+// "1,234,567"
+std::string Thousands(uint64_t n);
+
+}  // namespace ecoute::app

@@ -1,0 +1,57 @@
+#include <spdlog/spdlog.h>
+
+#include "api/server.h"
+#include "app/commands.h"
+#include "app/demo_feed.h"
+
+namespace ecoute::app {
+
+int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
+  ShutdownSignal signal;  // first: blocks SIGINT/SIGTERM for every thread created below
+  auto config = LoadConfig(global);
+  if (!config.ok()) return Fail(config.status());
+  if (!flags.listen.empty()) {
+    base::Status st = config::ParseListen(flags.listen, config->server);
+    if (!st.ok()) return Fail(st.WithPrefix("--listen"));
+  }
+  SetUpLogging(config->log_level);
+  auto store = OpenStore(*config);
+  if (!store.ok()) return Fail(store.status());
+  pipeline::Pipeline pipe(**store, PipelineOptionsFrom(*config));
+
+  api::ServerOptions so;
+  so.host = config->server.host;
+  so.port = config->server.port;
+  so.threads = config->server.threads;
+  so.max_body_bytes = static_cast<size_t>(config->server.max_body_mb) << 20;
+  api::Server server(
+      so, **store, [&pipe](ingest::RawBatch batch) { return pipe.SubmitAndWait(std::move(batch)); },
+      ingest::MakeJsonDecoder());
+  base::Status started = server.Start();
+  if (!started.ok()) return Fail(started);
+  spdlog::info("ecoute listening on http://{}:{}  (store {})", so.host, server.port(), config->store.path);
+
+  DemoFeed demo(pipe, **store, config->demo);
+  if (flags.demo) {
+    auto loaded = demo.LoadBacklog();
+    if (!loaded.ok()) spdlog::error("demo backlog: {}", loaded.status().ToString());
+    else if (*loaded > 0) spdlog::info("demo: loaded {} messages of history", Thousands(*loaded));
+    demo.StartLive();
+    spdlog::info("demo: streaming about {} live messages a minute; try\n"
+                 "  curl -s 'http://{}:{}/api/v1/mentions?q=livraison&limit=3'\n"
+                 "  curl -s 'http://{}:{}/api/v1/stats/volume?interval=hour&group_by=channel'",
+                 config->demo.live_per_minute, so.host, server.port(), so.host, server.port());
+  }
+
+  signal.Wait();
+  spdlog::info("shutting down: stopping intake, committing in-flight work");
+  demo.Stop();
+  server.Stop();
+  pipe.Drain();
+  pipeline::PipelineStats s = pipe.Stats();
+  spdlog::info("stopped: {} stored, {} updated, {} duplicates, {} rejected this run", Thousands(s.inserted),
+               Thousands(s.updated), Thousands(s.duplicates), Thousands(s.rejected));
+  return 0;
+}
+
+}  // namespace ecoute::app

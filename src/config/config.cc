@@ -1,0 +1,185 @@
+#include "config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace ecoute::config {
+namespace {
+
+using base::Status;
+
+// Error context: the file name, used to format "name:line:col: path: message".
+struct Ctx {
+  const std::string& name;
+  Status Error(const YAML::Node& node, const std::string& path, const std::string& message) const {
+    YAML::Mark mark = node.Mark();
+    std::string where = name;
+    if (mark.line >= 0) where += ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+    return Status::InvalidArgument(where + ": " + path + ": " + message);
+  }
+};
+
+std::string Join(const std::set<std::string>& keys) {
+  std::string out;
+  for (const std::string& k : keys) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+Status CheckKeys(const Ctx& ctx, const YAML::Node& node, const std::string& path,
+                 const std::set<std::string>& allowed) {
+  if (!node.IsMap()) return ctx.Error(node, path, "expected a mapping of keys (" + Join(allowed) + ")");
+  for (const auto& kv : node) {
+    std::string key = kv.first.as<std::string>();
+    if (!allowed.count(key))
+      return ctx.Error(kv.first, path.empty() ? key : path + "." + key,
+                       "unknown key (expected one of: " + Join(allowed) + ")");
+  }
+  return Status::Ok();
+}
+
+template <typename T>
+Status Read(const Ctx& ctx, const YAML::Node& parent, const std::string& parent_path, const std::string& key,
+            T& out, T min, T max) {
+  YAML::Node n = parent[key];
+  if (!n) return Status::Ok();
+  std::string path = parent_path + "." + key;
+  if (!n.IsScalar()) return ctx.Error(n, path, "expected a number");
+  T v{};
+  if (!YAML::convert<T>::decode(n, v)) return ctx.Error(n, path, "expected a number, got \"" + n.Scalar() + "\"");
+  if (v < min || v > max) {
+    std::ostringstream msg;
+    msg << "must be between " << min << " and " << max << ", got " << n.Scalar();
+    return ctx.Error(n, path, msg.str());
+  }
+  out = v;
+  return Status::Ok();
+}
+
+Status ReadString(const Ctx& ctx, const YAML::Node& parent, const std::string& parent_path, const std::string& key,
+                  std::string& out, const std::set<std::string>& choices = {}) {
+  YAML::Node n = parent[key];
+  if (!n) return Status::Ok();
+  std::string path = parent_path + "." + key;
+  if (!n.IsScalar()) return ctx.Error(n, path, "expected a string");
+  std::string v = n.Scalar();
+  if (!choices.empty() && !choices.count(v))
+    return ctx.Error(n, path, "\"" + v + "\" is not one of: " + Join(choices));
+  out = v;
+  return Status::Ok();
+}
+
+Status ParseRoot(const Ctx& ctx, const YAML::Node& root, Config& c) {
+  if (root.IsNull()) return Status::Ok();  // an empty file: all defaults
+  ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, root, "", {"store", "server", "pipeline", "demo", "mappings", "log"}));
+  if (YAML::Node s = root["store"]) {
+    ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, s, "store", {"path", "synchronous", "read_connections", "cache_mb"}));
+    ECOUTE_RETURN_IF_ERROR(ReadString(ctx, s, "store", "path", c.store.path));
+    ECOUTE_RETURN_IF_ERROR(ReadString(ctx, s, "store", "synchronous", c.store.synchronous, {"full", "normal"}));
+    ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "store", "read_connections", c.store.read_connections, 1, 64));
+    ECOUTE_RETURN_IF_ERROR(Read<int64_t>(ctx, s, "store", "cache_mb", c.store.cache_mb, 1, 65536));
+  }
+  if (YAML::Node s = root["server"]) {
+    ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, s, "server", {"listen", "threads", "max_body_mb"}));
+    if (YAML::Node l = s["listen"]) {
+      if (!l.IsScalar()) return ctx.Error(l, "server.listen", "expected host:port");
+      Status st = ParseListen(l.Scalar(), c.server);
+      if (!st.ok()) return ctx.Error(l, "server.listen", st.message());
+    }
+    ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "server", "threads", c.server.threads, 1, 256));
+    ECOUTE_RETURN_IF_ERROR(Read<int64_t>(ctx, s, "server", "max_body_mb", c.server.max_body_mb, 1, 4096));
+  }
+  if (YAML::Node s = root["pipeline"]) {
+    ECOUTE_RETURN_IF_ERROR(CheckKeys(
+        ctx, s, "pipeline", {"workers", "queue_batches", "commit_records", "commit_interval_ms", "batch_records"}));
+    ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "pipeline", "workers", c.pipeline.workers, 1, 64));
+    ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "pipeline", "queue_batches", c.pipeline.queue_batches, 1, 1024));
+    ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "pipeline", "commit_records", c.pipeline.commit_records, 1, 1'000'000));
+    ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "pipeline", "commit_interval_ms", c.pipeline.commit_interval_ms, 1, 10'000));
+    ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "pipeline", "batch_records", c.pipeline.batch_records, 1, 100'000));
+  }
+  if (YAML::Node s = root["demo"]) {
+    ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, s, "demo", {"seed", "backlog_days", "messages_per_day", "live_per_minute"}));
+    ECOUTE_RETURN_IF_ERROR(Read<uint64_t>(ctx, s, "demo", "seed", c.demo.seed, 0, UINT64_MAX));
+    ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "demo", "backlog_days", c.demo.backlog_days, 0, 3650));
+    ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "demo", "messages_per_day", c.demo.messages_per_day, 0.0, 1e8));
+    ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "demo", "live_per_minute", c.demo.live_per_minute, 0.0, 1e6));
+  }
+  if (YAML::Node m = root["mappings"]) {
+    if (!m.IsMap()) return ctx.Error(m, "mappings", "expected name: file.yaml pairs");
+    for (const auto& kv : m) {
+      std::string name = kv.first.as<std::string>();
+      if (!kv.second.IsScalar()) return ctx.Error(kv.second, "mappings." + name, "expected a file path");
+      c.mappings[name] = kv.second.Scalar();
+    }
+  }
+  if (YAML::Node l = root["log"]) {
+    ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, l, "log", {"level"}));
+    ECOUTE_RETURN_IF_ERROR(
+        ReadString(ctx, l, "log", "level", c.log_level, {"trace", "debug", "info", "warn", "error"}));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ParseListen(std::string_view listen, ServerConfig& server) {
+  std::string text(listen);
+  std::string host = server.host, port_text = text;
+  size_t colon = text.rfind(':');
+  if (colon != std::string::npos) {
+    host = text.substr(0, colon);
+    port_text = text.substr(colon + 1);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.empty()) host = "0.0.0.0";
+  }
+  int port = -1;
+  try {
+    size_t used = 0;
+    port = std::stoi(port_text, &used);
+    if (used != port_text.size()) port = -1;
+  } catch (const std::exception&) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535)
+    return Status::InvalidArgument("\"" + text + "\" is not host:port with a port from 0 to 65535");
+  server.host = host;
+  server.port = port;
+  return Status::Ok();
+}
+
+base::Result<Config> Parse(std::string_view yaml, const std::string& name) {
+  Config c;
+  Ctx ctx{name};
+  try {
+    YAML::Node root = YAML::Load(std::string(yaml));
+    ECOUTE_RETURN_IF_ERROR(ParseRoot(ctx, root, c));
+  } catch (const YAML::Exception& e) {
+    std::string where = name;
+    if (e.mark.line >= 0) where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+    return Status::InvalidArgument(where + ": " + e.msg);
+  }
+  c.source_path = name;
+  return c;
+}
+
+base::Result<Config> Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read configuration file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  ECOUTE_ASSIGN_OR_RETURN(Config c, Parse(ss.str(), path));
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(path).parent_path();
+  auto resolve = [&](std::string& p) {
+    if (!p.empty() && p != ":memory:" && fs::path(p).is_relative()) p = (dir / p).lexically_normal().string();
+  };
+  resolve(c.store.path);
+  for (auto& [name, file] : c.mappings) resolve(file);
+  return c;
+}
+
+}  // namespace ecoute::config

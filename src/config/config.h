@@ -1,0 +1,67 @@
+// ecoute.yaml: the one configuration file. docs/configuration.md.
+//
+// Load() validates everything it reads: unknown keys, wrong types and
+// out-of-range values are errors naming "file:line:col" and the key path.
+// Depends on nothing of ours but base: the app maps these plain values onto
+// each module's options.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "base/status.h"
+
+namespace ecoute::config {
+
+struct StoreConfig {
+  std::string path = "data/ecoute.db";
+  std::string synchronous = "full";  // full | normal
+  int read_connections = 4;
+  int64_t cache_mb = 64;
+};
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int threads = 8;
+  int64_t max_body_mb = 64;
+};
+
+struct PipelineConfig {
+  int workers = 2;
+  int queue_batches = 16;
+  int commit_records = 8192;
+  int commit_interval_ms = 20;
+  int batch_records = 1024;  // records per batch read from files
+};
+
+struct DemoConfig {
+  uint64_t seed = 42;
+  int backlog_days = 14;           // history generated on first start
+  double messages_per_day = 3000;  // backlog rate
+  double live_per_minute = 30;     // rate of the live stream in `serve --demo`
+};
+
+struct Config {
+  std::string source_path;  // the file it came from; empty for defaults
+  StoreConfig store;
+  ServerConfig server;
+  PipelineConfig pipeline;
+  DemoConfig demo;
+  std::map<std::string, std::string> mappings;  // CSV mapping name -> YAML file path
+  std::string log_level = "info";  // trace | debug | info | warn | error
+};
+
+// Parses YAML text; `name` is used in error messages ("ecoute.yaml").
+base::Result<Config> Parse(std::string_view yaml, const std::string& name);
+
+// Reads and parses a file. Relative paths inside (store.path, mappings) are
+// resolved against the file's directory.
+base::Result<Config> Load(const std::string& path);
+
+// Splits "host:port" (or ":port", or "port") for --listen. InvalidArgument
+// naming the text if the port is not 1..65535 (0 allowed: pick any).
+base::Status ParseListen(std::string_view listen, ServerConfig& server);
+
+}  // namespace ecoute::config

@@ -1,0 +1,123 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace ecoute::config {
+namespace {
+
+TEST(Config, EmptyMeansDefaults) {
+  auto c = Parse("", "ecoute.yaml");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->store.path, "data/ecoute.db");
+  EXPECT_EQ(c->server.port, 8080);
+  EXPECT_EQ(c->pipeline.workers, 2);
+}
+
+TEST(Config, ReadsEverySection) {
+  auto c = Parse(R"(
+store: {path: /tmp/x.db, synchronous: normal, read_connections: 2}
+server: {listen: "0.0.0.0:9090", threads: 4}
+pipeline: {workers: 3, commit_records: 1000}
+demo: {seed: 7, backlog_days: 3, live_per_minute: 60}
+mappings: {airline: examples/mappings/airline-tweets.yaml}
+log: {level: debug}
+)",
+                 "ecoute.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->store.synchronous, "normal");
+  EXPECT_EQ(c->server.host, "0.0.0.0");
+  EXPECT_EQ(c->server.port, 9090);
+  EXPECT_EQ(c->pipeline.workers, 3);
+  EXPECT_EQ(c->demo.seed, 7u);
+  EXPECT_EQ(c->mappings.at("airline"), "examples/mappings/airline-tweets.yaml");
+  EXPECT_EQ(c->log_level, "debug");
+}
+
+TEST(Config, ErrorsNameLineColumnAndKey) {
+  auto unknown = Parse("store:\n  path: a.db\n  sotre_mode: x\n", "ecoute.yaml");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().message().rfind("ecoute.yaml:3:3: store.sotre_mode: unknown key", 0), 0u)
+      << unknown.status().message();
+
+  auto type = Parse("pipeline:\n  workers: many\n", "ecoute.yaml");
+  ASSERT_FALSE(type.ok());
+  EXPECT_NE(type.status().message().find("ecoute.yaml:2:12: pipeline.workers: expected a number"), std::string::npos)
+      << type.status().message();
+
+  auto range = Parse("pipeline:\n  workers: 0\n", "ecoute.yaml");
+  ASSERT_FALSE(range.ok());
+  EXPECT_NE(range.status().message().find("must be between 1 and 64"), std::string::npos);
+
+  auto choice = Parse("store: {synchronous: sometimes}\n", "ecoute.yaml");
+  ASSERT_FALSE(choice.ok());
+  EXPECT_NE(choice.status().message().find("\"sometimes\" is not one of: full, normal"), std::string::npos);
+
+  auto syntax = Parse("store: [unclosed\n", "ecoute.yaml");
+  ASSERT_FALSE(syntax.ok());
+  EXPECT_EQ(syntax.status().message().rfind("ecoute.yaml:", 0), 0u);
+
+  auto listen = Parse("server: {listen: 'localhost:99999'}\n", "ecoute.yaml");
+  ASSERT_FALSE(listen.ok());
+  EXPECT_NE(listen.status().message().find("server.listen"), std::string::npos);
+}
+
+TEST(Config, LoadResolvesPathsAgainstTheFile) {
+  auto dir = std::filesystem::temp_directory_path() / "ecoute_config_test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "ecoute.yaml") << "store: {path: db/e.db}\nmappings: {m: maps/m.yaml}\n";
+  auto c = Load((dir / "ecoute.yaml").string());
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->store.path, (dir / "db/e.db").string());
+  EXPECT_EQ(c->mappings.at("m"), (dir / "maps/m.yaml").string());
+  EXPECT_EQ(Load((dir / "missing.yaml").string()).status().code(), base::StatusCode::kNotFound);
+}
+
+TEST(Config, ParseListenShapes) {
+  ServerConfig s;
+  ASSERT_TRUE(ParseListen("9000", s).ok());
+  EXPECT_EQ(s.port, 9000);
+  ASSERT_TRUE(ParseListen("[::1]:8081", s).ok());
+  EXPECT_EQ(s.host, "::1");
+  ASSERT_TRUE(ParseListen(":0", s).ok());
+  EXPECT_EQ(s.port, 0);
+  EXPECT_FALSE(ParseListen("host:http", s).ok());
+}
+
+}  // namespace
+}  // namespace ecoute::config
+
+namespace ecoute::config {
+namespace {
+
+// The shipped example lists every key with its default: it must load and
+// agree with the built-in defaults, so the documentation cannot drift.
+TEST(Config, ExampleFileMatchesTheDefaults) {
+  auto c = Load(std::string(ECOUTE_SOURCE_DIR) + "/ecoute.example.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  Config d;
+  EXPECT_EQ(c->store.path, std::string(ECOUTE_SOURCE_DIR) + "/" + d.store.path);
+  EXPECT_EQ(c->store.synchronous, d.store.synchronous);
+  EXPECT_EQ(c->store.read_connections, d.store.read_connections);
+  EXPECT_EQ(c->store.cache_mb, d.store.cache_mb);
+  EXPECT_EQ(c->server.host, d.server.host);
+  EXPECT_EQ(c->server.port, d.server.port);
+  EXPECT_EQ(c->server.threads, d.server.threads);
+  EXPECT_EQ(c->server.max_body_mb, d.server.max_body_mb);
+  EXPECT_EQ(c->pipeline.workers, d.pipeline.workers);
+  EXPECT_EQ(c->pipeline.queue_batches, d.pipeline.queue_batches);
+  EXPECT_EQ(c->pipeline.commit_records, d.pipeline.commit_records);
+  EXPECT_EQ(c->pipeline.commit_interval_ms, d.pipeline.commit_interval_ms);
+  EXPECT_EQ(c->pipeline.batch_records, d.pipeline.batch_records);
+  EXPECT_EQ(c->demo.seed, d.demo.seed);
+  EXPECT_EQ(c->demo.backlog_days, d.demo.backlog_days);
+  EXPECT_EQ(c->demo.messages_per_day, d.demo.messages_per_day);
+  EXPECT_EQ(c->demo.live_per_minute, d.demo.live_per_minute);
+  EXPECT_EQ(c->log_level, d.log_level);
+  EXPECT_EQ(c->mappings.size(), 2u);
+}
+
+}  // namespace
+}  // namespace ecoute::config

@@ -1,0 +1,56 @@
+// How a Mention maps to a row of the `mentions` table, private to the store.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "model/mention.h"
+#include "store/sqlite_util.h"
+
+namespace ecoute::store::internal {
+
+// 64-bit hash of everything a source can change in a mention: every field
+// but `id`, with `thread_id` as given by the caller (before the store
+// resolves it). Stable across runs and builds: it is stored on disk.
+uint64_t ContentHash(const model::Mention& m);
+
+// ASCII-lowered copy of `s` (the author filter is ASCII case-insensitive).
+std::string AsciiLower(std::string_view s);
+
+// The full-text token standing for an author handle: "a" and 16 hex digits
+// of a stable hash of the ASCII-lowered handle (one token whatever the
+// handle's punctuation); "" for an empty handle. Writes into `out`.
+void AuthorKey(std::string_view handle, std::string& out);
+
+// The mention columns in table order, for SELECT lists.
+inline constexpr std::string_view kMentionColumns =
+    "id, created_at, channel, language, author_key, thread_id, native_id, content_hash, source, url, "
+    "author_handle, author_name, author_followers, author_verified, direction, title, text, "
+    "language_confidence, language_declared, reply_to, reshare_of, quote_of, likes, reshares, replies, "
+    "quotes, views, country, entities, attributes, enrichment";
+inline constexpr int kMentionColumnCount = 31;
+
+// Compact JSON of the nested parts; empty string when there is nothing to
+// store (the column is then NULL).
+void EntitiesJson(const model::Entities& e, std::string& out);
+void AttributesJson(const std::map<std::string, std::string>& a, std::string& out);
+void EnrichmentJson(const model::Enrichment& e, std::string& out);
+
+// Scratch buffers reused across rows so binding allocates nothing in the
+// steady state.
+struct RowBuffers {
+  std::string author_key, entities, attributes, enrichment;
+};
+
+// Binds the 30 columns after `id` (created_at .. enrichment) to parameters
+// first..first+29 of `s`. `m` and `buf` must stay alive until `s` is reset.
+void BindMentionColumns(Stmt& s, int first, const model::Mention& m, uint64_t hash, RowBuffers& buf);
+
+// Reads a row selected with kMentionColumns starting at column `first`.
+// Corruption naming the id and the column when a stored value is invalid.
+base::Result<model::Mention> ReadMention(const Stmt& s, int first = 0);
+
+}  // namespace ecoute::store::internal

@@ -1,0 +1,178 @@
+#include "store/migrations.h"
+
+#include <string>
+
+#include "store/sqlite_util.h"
+
+namespace ecoute::store::internal {
+namespace {
+
+// Version 1. Column order in `mentions` matters a little for speed: the
+// columns the search filters read come first, so SQLite decodes less of the
+// record for them. Text columns hold '' rather than NULL when empty; the
+// JSON columns are NULL when empty. The author is found through the
+// full-text index (author_key, one token per handle), not a B-tree index:
+// random inserts into a handle index cost a quarter of the write
+// throughput. See docs/storage.md.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE schema_migrations (
+  version    INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  applied_at INTEGER NOT NULL
+);
+CREATE TABLE mentions (
+  id                  INTEGER PRIMARY KEY,
+  created_at          INTEGER NOT NULL,
+  channel             TEXT NOT NULL,
+  language            TEXT NOT NULL,
+  author_key          TEXT NOT NULL,
+  thread_id           TEXT NOT NULL,
+  native_id           TEXT NOT NULL,
+  content_hash        INTEGER NOT NULL,
+  source              TEXT NOT NULL,
+  url                 TEXT NOT NULL,
+  author_handle       TEXT NOT NULL,
+  author_name         TEXT NOT NULL,
+  author_followers    INTEGER,
+  author_verified     INTEGER NOT NULL,
+  direction           TEXT NOT NULL,
+  title               TEXT NOT NULL,
+  text                TEXT NOT NULL,
+  language_confidence REAL NOT NULL,
+  language_declared   INTEGER NOT NULL,
+  reply_to            TEXT NOT NULL,
+  reshare_of          TEXT NOT NULL,
+  quote_of            TEXT NOT NULL,
+  likes               INTEGER NOT NULL,
+  reshares            INTEGER NOT NULL,
+  replies             INTEGER NOT NULL,
+  quotes              INTEGER NOT NULL,
+  views               INTEGER NOT NULL,
+  country             TEXT NOT NULL,
+  entities            TEXT,
+  attributes          TEXT,
+  enrichment          TEXT
+);
+CREATE UNIQUE INDEX mentions_key ON mentions(channel, native_id);
+CREATE INDEX mentions_created ON mentions(created_at);
+CREATE INDEX mentions_thread ON mentions(thread_id, channel);
+
+CREATE VIRTUAL TABLE mentions_fts USING fts5(
+  title, text, author_key,
+  content='mentions', content_rowid='id',
+  tokenize='unicode61 remove_diacritics 2',
+  columnsize=0
+);
+INSERT INTO mentions_fts(mentions_fts, rank) VALUES ('hashsize', 16777216);
+
+CREATE TABLE rollup_hour (
+  bucket_ms INTEGER NOT NULL,
+  channel   TEXT NOT NULL,
+  lang      TEXT NOT NULL,
+  count     INTEGER NOT NULL,
+  PRIMARY KEY (bucket_ms, channel, lang)
+) WITHOUT ROWID;
+
+CREATE TABLE id_blocks (
+  block          INTEGER PRIMARY KEY,
+  min_created_at INTEGER NOT NULL,
+  max_created_at INTEGER NOT NULL
+);
+
+CREATE TABLE rejects (
+  id          INTEGER PRIMARY KEY,
+  received_at INTEGER NOT NULL,
+  source      TEXT NOT NULL,
+  location    TEXT NOT NULL,
+  field       TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  raw         TEXT NOT NULL
+);
+
+CREATE TABLE counters (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO counters(name, value) VALUES ('mentions', 0), ('rejects', 0), ('threads', 0);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "initial schema: mentions, fts, rollups, rejects", kSchemaV1},
+};
+
+struct Header {
+  int64_t application_id = 0;
+  int64_t user_version = 0;
+  int64_t objects = 0;  // rows in sqlite_schema
+};
+
+base::Result<Header> ReadHeader(sqlite3* db) {
+  Header h;
+  ECOUTE_ASSIGN_OR_RETURN(h.application_id, QueryInt(db, "PRAGMA application_id", "read application_id"));
+  ECOUTE_ASSIGN_OR_RETURN(h.user_version, QueryInt(db, "PRAGMA user_version", "read user_version"));
+  ECOUTE_ASSIGN_OR_RETURN(h.objects, QueryInt(db, "SELECT count(*) FROM sqlite_schema", "read sqlite_schema"));
+  return h;
+}
+
+// OK when the header is one we can migrate from.
+base::Status CheckHeader(const Header& h) {
+  const int current = CurrentSchemaVersion();
+  if (h.application_id == 0 && h.user_version == 0) {
+    if (h.objects == 0) return base::Status::Ok();  // empty: a new database
+    return base::Status::Corruption("not an ecoute database: it holds " + std::to_string(h.objects) +
+                                    " schema objects of another application (no ecoute application_id)");
+  }
+  if (h.application_id != kApplicationId)
+    return base::Status::Corruption("not an ecoute database: application_id is " +
+                                    std::to_string(h.application_id) + ", expected " +
+                                    std::to_string(kApplicationId));
+  if (h.user_version > current)
+    return base::Status::Corruption("database schema version " + std::to_string(h.user_version) +
+                                    " is newer than this build's version " + std::to_string(current) +
+                                    "; use a newer ecoute");
+  if (h.user_version < 0)
+    return base::Status::Corruption("database schema version " + std::to_string(h.user_version) + " is invalid");
+  return base::Status::Ok();
+}
+
+base::Status Apply(sqlite3* db, const Migration& m, base::Timestamp now) {
+  const std::string step = "migration " + std::to_string(m.version) + " (" + std::string(m.name) + ")";
+  ECOUTE_RETURN_IF_ERROR(Exec(db, m.sql, step));
+  ECOUTE_ASSIGN_OR_RETURN(
+      Stmt ins, Stmt::Prepare(db, "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                              step + ": record"));
+  ins.BindInt(1, m.version);
+  ins.BindText(2, m.name);
+  ins.BindInt(3, now);
+  ECOUTE_RETURN_IF_ERROR(ins.Run());
+  ECOUTE_RETURN_IF_ERROR(Exec(db, "PRAGMA application_id = " + std::to_string(kApplicationId), step + ": application_id"));
+  return Exec(db, "PRAGMA user_version = " + std::to_string(m.version), step + ": user_version");
+}
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+int CurrentSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+base::Status Migrate(sqlite3* db, base::Timestamp now) {
+  ECOUTE_ASSIGN_OR_RETURN(Header h, ReadHeader(db));
+  ECOUTE_RETURN_IF_ERROR(CheckHeader(h));
+  if (h.user_version == CurrentSchemaVersion()) return base::Status::Ok();
+  for (const Migration& m : kMigrations) {
+    if (m.version <= h.user_version) continue;
+    ECOUTE_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "begin migration " + std::to_string(m.version)));
+    // Another process may have migrated between our read and our lock.
+    auto again = ReadHeader(db);
+    base::Status s = again.ok() ? CheckHeader(*again) : again.status();
+    if (s.ok() && again->user_version < m.version) s = Apply(db, m, now);
+    if (s.ok()) s = Exec(db, "COMMIT", "commit migration " + std::to_string(m.version));
+    if (!s.ok()) {
+      (void)Exec(db, "ROLLBACK", "rollback migration");
+      return s;
+    }
+  }
+  return base::Status::Ok();
+}
+
+}  // namespace ecoute::store::internal

@@ -1,0 +1,1157 @@
+#include "store/sqlite_store.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <queue>
+#include <thread>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "store/mention_codec.h"
+#include "store/migrations.h"
+#include "store/sqlite_util.h"
+
+namespace ecoute::store {
+namespace {
+
+using internal::Db;
+using internal::Exec;
+using internal::ResetOnExit;
+using internal::SqliteError;
+using internal::Stmt;
+
+// Ids are grouped in blocks of 2^kBlockShift; id_blocks keeps each block's
+// created_at range so a full-text search can visit blocks newest first and
+// stop early (docs/storage.md, "Full-text search").
+constexpr int kBlockShift = 12;
+constexpr int kMaxSearchWords = 32;
+constexpr int kMaxLimit = 1000;
+constexpr int kMaxVolumeBuckets = 100'000;
+constexpr size_t kStatementCacheSize = 64;
+
+int64_t BlockOf(int64_t id) { return id >> kBlockShift; }
+
+// ---- the database file -------------------------------------------------
+
+// A temporary database file standing in for ":memory:", removed (with its
+// -wal and -shm) on destruction. A real file lets the read pool see the
+// writer's commits through WAL exactly as with a named database.
+class TempDbFile {
+ public:
+  static base::Result<std::unique_ptr<TempDbFile>> Create() {
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+    if (ec) dir = "/tmp";
+    std::string templ = (dir / "ecoute-mem-XXXXXX").string();
+    std::vector<char> buf(templ.begin(), templ.end());
+    buf.push_back('\0');
+    int fd = mkstemp(buf.data());
+    if (fd < 0)
+      return base::Status::IoError("store: cannot create a temporary database in " + dir.string() + ": " +
+                                   std::strerror(errno));
+    close(fd);
+    auto f = std::make_unique<TempDbFile>();
+    f->path_ = buf.data();
+    return f;
+  }
+  ~TempDbFile() {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+base::Result<std::string> SynchronousPragma(std::string_view s) {
+  std::string lower = internal::AsciiLower(s);
+  for (const char* v : {"off", "normal", "full", "extra"})
+    if (lower == v) return lower;
+  return base::Status::InvalidArgument("store: synchronous \"" + std::string(s) +
+                                       "\": expected off, normal, full or extra");
+}
+
+// ---- read connections ------------------------------------------------------
+
+struct ReadConn {
+  Db db;
+  std::unordered_map<std::string, Stmt> cache;
+
+  // A statement prepared once per connection and reused.
+  base::Result<Stmt*> Prepare(const std::string& sql, std::string_view step) {
+    auto it = cache.find(sql);
+    if (it != cache.end()) return &it->second;
+    if (cache.size() >= kStatementCacheSize) cache.clear();
+    ECOUTE_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(db.get(), sql, step, /*persistent=*/true));
+    return &cache.emplace(sql, std::move(s)).first->second;
+  }
+};
+
+// A fixed set of read-only connections; Acquire() blocks until one is free.
+class ReadPool {
+ public:
+  class Lease {
+   public:
+    Lease(ReadPool& pool, ReadConn* conn) : pool_(pool), conn_(conn) {}
+    ~Lease() { pool_.Release(conn_); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ReadConn& operator*() const { return *conn_; }
+    ReadConn* operator->() const { return conn_; }
+
+   private:
+    ReadPool& pool_;
+    ReadConn* conn_;
+  };
+
+  void Add(std::unique_ptr<ReadConn> c) {
+    free_.push_back(c.get());
+    all_.push_back(std::move(c));
+  }
+  Lease Acquire() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !free_.empty(); });
+    ReadConn* c = free_.back();
+    free_.pop_back();
+    return Lease(*this, c);
+  }
+
+ private:
+  void Release(ReadConn* c) {
+    {
+      std::lock_guard lock(mu_);
+      free_.push_back(c);
+    }
+    cv_.notify_one();
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<ReadConn*> free_;  // GUARDED_BY(mu_)
+  std::vector<std::unique_ptr<ReadConn>> all_;
+};
+
+// One snapshot for all the statements of a read call. Ends the read
+// transaction on destruction.
+class ReadTxn {
+ public:
+  static base::Result<std::unique_ptr<ReadTxn>> Begin(ReadConn& c) {
+    ECOUTE_ASSIGN_OR_RETURN(Stmt * begin, c.Prepare("BEGIN", "begin read"));
+    ResetOnExit reset(*begin);
+    ECOUTE_RETURN_IF_ERROR(begin->Run());
+    return std::make_unique<ReadTxn>(c);
+  }
+  explicit ReadTxn(ReadConn& c) : c_(c) {}
+  ~ReadTxn() {
+    // Ending a read transaction cannot lose data; a failure here would only
+    // leave the snapshot open until the next BEGIN reports it.
+    (void)Exec(c_.db.get(), "COMMIT", "end read");
+  }
+  ReadTxn(const ReadTxn&) = delete;
+  ReadTxn& operator=(const ReadTxn&) = delete;
+
+ private:
+  ReadConn& c_;
+};
+
+// ---- query building ------------------------------------------------------
+
+using BindValue = std::variant<int64_t, std::string_view>;
+
+void BindAll(Stmt& s, const std::vector<BindValue>& values, int first = 1) {
+  int i = first;
+  for (const auto& v : values) {
+    if (const auto* n = std::get_if<int64_t>(&v)) s.BindInt(i++, *n);
+    else s.BindText(i++, std::get<std::string_view>(v));
+  }
+}
+
+// Appends " AND ..." conditions on alias `m` for every filter but the text.
+// `author_lc` is the lowered author filter (empty: none); the caller keeps
+// it alive while the values are bound.
+void AppendFilters(const MentionFilter& f, const std::string& author_lc, std::string& sql,
+                   std::vector<BindValue>& binds) {
+  if (!author_lc.empty()) {
+    // SQLite's lower() folds ASCII only, like AsciiLower.
+    sql += " AND lower(m.author_handle) = ?";
+    binds.emplace_back(std::string_view(author_lc));
+  }
+  if (f.from) {
+    sql += " AND m.created_at >= ?";
+    binds.emplace_back(*f.from);
+  }
+  if (f.to) {
+    sql += " AND m.created_at < ?";
+    binds.emplace_back(*f.to);
+  }
+  if (f.after) {
+    // Strictly after the cursor in (created_at DESC, id DESC) order. The
+    // first term lets SQLite bound its index range.
+    sql += " AND m.created_at <= ? AND (m.created_at < ? OR m.id < ?)";
+    binds.emplace_back(f.after->created_at);
+    binds.emplace_back(f.after->created_at);
+    binds.emplace_back(f.after->id);
+  }
+  auto in_list = [&](std::string_view column, size_t n) {
+    sql += " AND ";
+    sql += column;
+    sql += " IN (";
+    for (size_t i = 0; i < n; ++i) sql += i == 0 ? "?" : ",?";
+    sql += ")";
+  };
+  if (!f.channels.empty()) {
+    in_list("+m.channel", f.channels.size());  // '+': never walk mentions_key for this
+    for (model::Channel c : f.channels) binds.emplace_back(model::ChannelName(c));
+  }
+  if (!f.languages.empty()) {
+    in_list("+m.language", f.languages.size());
+    for (const auto& l : f.languages) binds.emplace_back(std::string_view(l));
+  }
+  if (!f.thread_id.empty()) {
+    sql += " AND m.thread_id = ?";
+    binds.emplace_back(std::string_view(f.thread_id));
+  }
+}
+
+// The FTS5 expression for the user's words: each word a quoted string
+// (quotes doubled), all required. Returns "" when there are no words.
+base::Result<std::string> MatchExpression(std::string_view text) {
+  std::string out;
+  int words = 0;
+  size_t i = 0;
+  auto is_space = [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; };
+  while (i < text.size()) {
+    while (i < text.size() && is_space(text[i])) ++i;
+    if (i >= text.size()) break;
+    if (++words > kMaxSearchWords)
+      return base::Status::InvalidArgument("text: more than " + std::to_string(kMaxSearchWords) + " words");
+    if (!out.empty()) out.push_back(' ');
+    out.push_back('"');
+    while (i < text.size() && !is_space(text[i])) {
+      if (text[i] == '"') out.push_back('"');
+      out.push_back(text[i++]);
+    }
+    out.push_back('"');
+  }
+  return out;
+}
+
+struct Candidate {
+  base::Timestamp created_at;
+  int64_t id;
+  bool operator<(const Candidate& o) const { return std::tie(created_at, id) < std::tie(o.created_at, o.id); }
+  bool operator>(const Candidate& o) const { return o < *this; }
+};
+
+struct Block {
+  int64_t block, min_created_at, max_created_at;
+};
+
+// ---- the store ---------------------------------------------------------------
+
+struct WriterStatements {
+  Stmt begin, commit, rollback;
+  Stmt find_key;    // ?1 channel, ?2 native_id
+  Stmt insert;      // ?1..?30 columns after id
+  Stmt update;      // ?1..?30, ?31 id
+  Stmt fts_insert;  // ?1 rowid, ?2 title, ?3 text, ?4 author_key
+  Stmt fts_delete;  // ?1 rowid, ?2..?4 the old values
+  Stmt has_thread;  // ?1 thread, ?2 channel
+  Stmt relink;      // ?1 new thread, ?2 old thread, ?3 channel
+  Stmt rollup;      // ?1 bucket, ?2 channel, ?3 lang, ?4 delta
+  Stmt rollup_prune;
+  Stmt block;       // ?1 block, ?2 min, ?3 max
+  Stmt reject;
+  Stmt counter;     // ?1 name, ?2 delta
+};
+
+std::string InsertSql() {
+  std::string cols(internal::kMentionColumns.substr(internal::kMentionColumns.find(',') + 2));
+  std::string sql = "INSERT INTO mentions(" + cols + ") VALUES (";
+  for (int i = 1; i < internal::kMentionColumnCount; ++i) sql += (i == 1 ? "?" : ",?") + std::to_string(i);
+  return sql + ")";
+}
+
+std::string UpdateSql() {
+  std::string cols(internal::kMentionColumns.substr(internal::kMentionColumns.find(',') + 2));
+  std::string sql = "UPDATE mentions SET ";
+  int i = 1;
+  size_t pos = 0;
+  while (pos < cols.size()) {
+    size_t comma = cols.find(',', pos);
+    if (comma == std::string::npos) comma = cols.size();
+    if (i > 1) sql += ", ";
+    sql += cols.substr(pos, comma - pos) + " = ?" + std::to_string(i++);
+    pos = comma + 2;
+  }
+  return sql + " WHERE id = ?" + std::to_string(i);
+}
+
+// Copies WAL frames into the database file on its own thread and
+// connection, so the writer's commits do not pay for checkpoints (they use
+// the second core). The writer pokes it from its WAL hook; past
+// kSyncCheckpointFrames the writer checkpoints itself, so the WAL stays
+// bounded if this thread falls behind.
+class Checkpointer {
+ public:
+  static constexpr int kPokeFrames = 1000;             // pages in the WAL before a checkpoint
+  static constexpr int kSyncCheckpointFrames = 65536;  // writer checkpoints itself past this
+
+  static base::Result<std::unique_ptr<Checkpointer>> Start(const std::string& path, const std::string& sync) {
+    auto c = std::make_unique<Checkpointer>();
+    ECOUTE_ASSIGN_OR_RETURN(c->db_, internal::OpenDb(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX));
+    ECOUTE_RETURN_IF_ERROR(Exec(c->db_.get(),
+                                "PRAGMA busy_timeout = 1000; PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = " + sync,
+                                "configure checkpointer"));
+    c->thread_ = std::thread([p = c.get()] { p->Run(); });
+    return c;
+  }
+  ~Checkpointer() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void Poke() {
+    {
+      std::lock_guard lock(mu_);
+      pending_ = true;
+    }
+    cv_.notify_one();
+  }
+
+  // The first error of a background checkpoint since the last call, if any.
+  base::Status TakeError() {
+    std::lock_guard lock(mu_);
+    return std::exchange(error_, base::Status::Ok());
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return pending_ || stop_; });
+      if (stop_) return;
+      pending_ = false;
+      lock.unlock();
+      int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+      // BUSY: another checkpoint is running (another process); not an error.
+      if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && error_.ok())
+        error_ = SqliteError(db_.get(), rc, "background checkpoint");
+    }
+  }
+
+  Db db_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool pending_ = false;  // GUARDED_BY(mu_)
+  bool stop_ = false;     // GUARDED_BY(mu_)
+  base::Status error_;    // GUARDED_BY(mu_)
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore() = default;
+  ~SqliteStore() override {
+    // Readers first, so the writer's close is the last one and checkpoints.
+    readers_.reset();
+    checkpointer_.reset();
+    if (writer_) sqlite3_wal_hook(writer_.get(), nullptr, nullptr);
+    ws_ = WriterStatements();
+    writer_.reset();
+  }
+
+  base::Status Open(const SqliteOptions& options);
+
+  base::Result<WriteSummary> Write(std::span<model::Mention> mentions, std::span<const model::Rejection> rejects,
+                                   std::vector<WriteOutcome>* outcomes) override;
+  base::Result<MentionPage> Search(const MentionFilter& filter) const override;
+  base::Result<std::optional<model::Mention>> Get(int64_t id) const override;
+  base::Result<std::vector<VolumePoint>> Volume(const VolumeQuery& query) const override;
+  base::Result<std::vector<StoredReject>> Rejects(int limit, int64_t before_id) const override;
+  base::Result<StoreCounts> Counts() const override;
+
+ private:
+  // Rollup deltas of one Write, keyed by (hour bucket, channel, language).
+  using RollupKey = std::tuple<int64_t, model::Channel, std::string>;
+
+  base::Status PrepareWriter();
+  base::Status WriteAll(std::span<model::Mention> mentions, std::span<const model::Rejection> rejects,
+                        std::vector<WriteOutcome>* outcomes, WriteSummary& summary);
+  base::Status WriteOne(size_t index, model::Mention& m, WriteOutcome& outcome);
+  // Whether a stored row of `channel` has thread `thread`.
+  template <typename Where>
+  base::Result<bool> HasThread(std::string_view thread, std::string_view channel, const Where& where);
+  base::Status FlushAggregates(std::span<const model::Rejection> rejects, const WriteSummary& summary);
+
+  // How a search runs: the FTS5 expression ("" = no full-text part) and
+  // the lowered author to check exactly ("" = any).
+  struct SearchPlan {
+    std::string match;
+    std::string author_lc;
+  };
+  base::Result<MentionPage> ListRecent(ReadConn& c, const MentionFilter& f, const SearchPlan& plan, int limit) const;
+  base::Result<MentionPage> TextSearch(ReadConn& c, const MentionFilter& f, const SearchPlan& plan,
+                                       int limit) const;
+  base::Result<std::optional<model::Mention>> GetIn(ReadConn& c, int64_t id) const;
+
+  std::unique_ptr<TempDbFile> temp_;
+  std::string path_;
+  const base::Clock* clock_ = nullptr;
+
+  std::mutex write_mu_;  // Write() is documented single-writer; this makes misuse safe
+  Db writer_;
+  WriterStatements ws_;
+  // Per-Write scratch, kept to reuse allocations.
+  std::map<RollupKey, int64_t> rollups_;
+  std::map<int64_t, std::pair<int64_t, int64_t>> blocks_;
+  // Full-text index changes of one Write, applied in order after the rows:
+  // remove (old title and text from fts_old_) or add (the mention's own).
+  struct FtsOp {
+    int64_t id;
+    size_t index;  // in the Write's span
+    bool remove;
+    size_t old;    // in fts_old_, when `remove`
+  };
+  std::vector<FtsOp> fts_ops_;
+  struct FtsOld {
+    std::string title, text, author_key;
+  };
+  std::vector<FtsOld> fts_old_;
+  std::string author_key_;
+  internal::RowBuffers row_buf_;
+  std::string old_title_, old_text_, old_lang_, old_thread_, old_author_key_;
+  int64_t summary_threads_ = 0;  // change of the thread count in this Write
+
+  std::unique_ptr<ReadPool> readers_;
+  std::unique_ptr<Checkpointer> checkpointer_;
+
+  // sqlite3_wal_hook callback, on the writer thread after each commit.
+  static int OnWalCommit(void* self, sqlite3* db, const char* /*schema*/, int frames) {
+    auto* store = static_cast<SqliteStore*>(self);
+    if (frames >= Checkpointer::kSyncCheckpointFrames) {
+      // Far behind: checkpoint now. A failure is reported by the next Write
+      // through the same path as a background failure.
+      int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY) store->checkpointer_->Poke();
+    } else if (frames >= Checkpointer::kPokeFrames) {
+      store->checkpointer_->Poke();
+    }
+    return SQLITE_OK;
+  }
+};
+
+base::Status SqliteStore::Open(const SqliteOptions& options) {
+  clock_ = options.clock != nullptr ? options.clock : &base::SystemClock();
+  ECOUTE_ASSIGN_OR_RETURN(std::string sync, SynchronousPragma(options.synchronous));
+  if (options.read_connections < 1 || options.read_connections > 64)
+    return base::Status::InvalidArgument("store: read_connections must be 1..64, got " +
+                                         std::to_string(options.read_connections));
+  if (options.cache_mb < 1)
+    return base::Status::InvalidArgument("store: cache_mb must be at least 1, got " + std::to_string(options.cache_mb));
+  if (options.path.empty()) return base::Status::InvalidArgument("store: empty database path");
+  if (options.path == ":memory:") {
+    ECOUTE_ASSIGN_OR_RETURN(temp_, TempDbFile::Create());
+    path_ = temp_->path();
+  } else {
+    path_ = options.path;
+  }
+
+  ECOUTE_ASSIGN_OR_RETURN(writer_, internal::OpenDb(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                                               SQLITE_OPEN_NOMUTEX));
+  sqlite3* db = writer_.get();
+  // page_size only takes effect on a new database (before WAL is enabled).
+  ECOUTE_RETURN_IF_ERROR(Exec(db, "PRAGMA page_size = 8192", "set page_size"));
+  // The first statement that reads the file tells whether it is SQLite.
+  auto mode = internal::QueryText(db, "PRAGMA journal_mode = WAL", "set journal_mode");
+  if (!mode.ok()) {
+    if (mode.status().code() == base::StatusCode::kCorruption)
+      return base::Status::Corruption("store: \"" + path_ + "\" is not an ecoute database (not an SQLite file: " +
+                                      mode.status().message() + ")");
+    return mode.status().WithPrefix("store: \"" + path_ + "\"");
+  }
+  if (*mode != "wal")
+    return base::Status::IoError("store: \"" + path_ + "\": cannot enable WAL (journal_mode is " + *mode + ")");
+  const std::string cache = std::to_string(-options.cache_mb * 1024);
+  ECOUTE_RETURN_IF_ERROR(Exec(db,
+                              "PRAGMA synchronous = " + sync +
+                                  ";"
+                                  "PRAGMA busy_timeout = 10000;"
+                                  "PRAGMA foreign_keys = OFF;"
+                                  "PRAGMA secure_delete = OFF;"
+                                  "PRAGMA temp_store = MEMORY;"
+                                  "PRAGMA journal_size_limit = 67108864;"
+                                  "PRAGMA cache_size = " +
+                                  cache,
+                              "configure writer"));
+  base::Status migrated = internal::Migrate(db, clock_->Now());
+  if (!migrated.ok()) return migrated.WithPrefix("store: \"" + path_ + "\"");
+  ECOUTE_RETURN_IF_ERROR(PrepareWriter());
+  // Checkpoints move to their own thread; the hook replaces SQLite's
+  // automatic checkpoint on commit.
+  ECOUTE_ASSIGN_OR_RETURN(checkpointer_, Checkpointer::Start(path_, sync));
+  sqlite3_wal_hook(writer_.get(), &SqliteStore::OnWalCommit, this);
+
+  readers_ = std::make_unique<ReadPool>();
+  const std::string reader_cache = std::to_string(-std::max<int64_t>(1, options.cache_mb / 4) * 1024);
+  for (int i = 0; i < options.read_connections; ++i) {
+    auto c = std::make_unique<ReadConn>();
+    ECOUTE_ASSIGN_OR_RETURN(c->db, internal::OpenDb(path_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX));
+    ECOUTE_RETURN_IF_ERROR(Exec(c->db.get(),
+                                "PRAGMA busy_timeout = 10000;"
+                                "PRAGMA temp_store = MEMORY;"
+                                "PRAGMA cache_size = " +
+                                    reader_cache,
+                                "configure reader"));
+    readers_->Add(std::move(c));
+  }
+  return base::Status::Ok();
+}
+
+base::Status SqliteStore::PrepareWriter() {
+  sqlite3* db = writer_.get();
+  auto prep = [&](Stmt& s, const std::string& sql, std::string_view step) -> base::Status {
+    ECOUTE_ASSIGN_OR_RETURN(s, Stmt::Prepare(db, sql, step, /*persistent=*/true));
+    return base::Status::Ok();
+  };
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.begin, "BEGIN IMMEDIATE", "begin write"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.commit, "COMMIT", "commit write"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.rollback, "ROLLBACK", "rollback write"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.find_key,
+                              "SELECT id, content_hash, created_at, language, thread_id, title, text, author_key "
+                              "FROM mentions WHERE channel = ?1 AND native_id = ?2",
+                              "find mention by key"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.insert, InsertSql(), "insert mention"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.update, UpdateSql(), "update mention"));
+  ECOUTE_RETURN_IF_ERROR(
+      prep(ws_.fts_insert, "INSERT INTO mentions_fts(rowid, title, text, author_key) VALUES (?1, ?2, ?3, ?4)",
+           "index mention text"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.fts_delete,
+                              "INSERT INTO mentions_fts(mentions_fts, rowid, title, text, author_key) "
+                              "VALUES ('delete', ?1, ?2, ?3, ?4)",
+                              "unindex old mention text"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.has_thread, "SELECT 1 FROM mentions WHERE thread_id = ?1 AND channel = ?2 LIMIT 1",
+                              "find replies to relink"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.relink, "UPDATE mentions SET thread_id = ?1 WHERE thread_id = ?2 AND channel = ?3",
+                              "relink thread"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.rollup,
+                              "INSERT INTO rollup_hour(bucket_ms, channel, lang, count) VALUES (?1, ?2, ?3, ?4) "
+                              "ON CONFLICT(bucket_ms, channel, lang) DO UPDATE SET count = count + excluded.count",
+                              "update rollup"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.rollup_prune,
+                              "DELETE FROM rollup_hour WHERE bucket_ms = ?1 AND channel = ?2 AND lang = ?3 "
+                              "AND count <= 0",
+                              "prune rollup"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.block,
+                              "INSERT INTO id_blocks(block, min_created_at, max_created_at) VALUES (?1, ?2, ?3) "
+                              "ON CONFLICT(block) DO UPDATE SET "
+                              "min_created_at = min(min_created_at, excluded.min_created_at), "
+                              "max_created_at = max(max_created_at, excluded.max_created_at)",
+                              "update id block"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.reject,
+                              "INSERT INTO rejects(received_at, source, location, field, reason, raw) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                              "insert reject"));
+  ECOUTE_RETURN_IF_ERROR(
+      prep(ws_.counter, "UPDATE counters SET value = value + ?2 WHERE name = ?1", "update counters"));
+  return base::Status::Ok();
+}
+
+// ---- writing ------------------------------------------------------------------
+
+base::Result<WriteSummary> SqliteStore::Write(std::span<model::Mention> mentions,
+                                              std::span<const model::Rejection> rejects,
+                                              std::vector<WriteOutcome>* outcomes) {
+  std::lock_guard lock(write_mu_);
+  if (outcomes != nullptr) outcomes->clear();
+  // A failed background checkpoint (disk full, I/O error): retry it here
+  // and refuse to write while it keeps failing.
+  if (base::Status ck = checkpointer_->TakeError(); !ck.ok()) {
+    int rc = sqlite3_wal_checkpoint_v2(writer_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+      return SqliteError(writer_.get(), rc, "checkpoint (after: " + ck.message() + ")");
+  }
+  // What the caller gave, to put back if the transaction fails.
+  std::vector<int64_t> old_ids;
+  std::vector<bool> thread_was_empty;
+  old_ids.reserve(mentions.size());
+  thread_was_empty.reserve(mentions.size());
+  for (const auto& m : mentions) {
+    old_ids.push_back(m.id);
+    thread_was_empty.push_back(m.thread_id.empty());
+  }
+
+  WriteSummary summary;
+  base::Status s;
+  {
+    ResetOnExit reset(ws_.begin);
+    s = ws_.begin.Run();
+  }
+  if (s.ok()) {
+    s = WriteAll(mentions, rejects, outcomes, summary);
+    if (s.ok()) {
+      ResetOnExit reset(ws_.commit);
+      s = ws_.commit.Run();
+    }
+    if (!s.ok() && !sqlite3_get_autocommit(writer_.get())) {
+      ResetOnExit reset(ws_.rollback);
+      base::Status rb = ws_.rollback.Run();
+      if (!rb.ok()) s = base::Status(s.code(), s.message() + "; and then " + rb.message());
+    }
+  }
+  if (!s.ok()) {
+    for (size_t i = 0; i < mentions.size(); ++i) {
+      mentions[i].id = old_ids[i];
+      if (thread_was_empty[i]) mentions[i].thread_id.clear();
+    }
+    if (outcomes != nullptr) outcomes->clear();
+    return s;
+  }
+  return summary;
+}
+
+base::Status SqliteStore::WriteAll(std::span<model::Mention> mentions, std::span<const model::Rejection> rejects,
+                                   std::vector<WriteOutcome>* outcomes, WriteSummary& summary) {
+  rollups_.clear();
+  blocks_.clear();
+  fts_ops_.clear();
+  fts_old_.clear();
+  summary_threads_ = 0;
+  if (outcomes != nullptr) outcomes->reserve(mentions.size());
+  for (size_t i = 0; i < mentions.size(); ++i) {
+    WriteOutcome outcome = WriteOutcome::kDuplicate;
+    ECOUTE_RETURN_IF_ERROR(WriteOne(i, mentions[i], outcome));
+    switch (outcome) {
+      case WriteOutcome::kInserted: ++summary.inserted; break;
+      case WriteOutcome::kUpdated: ++summary.updated; break;
+      case WriteOutcome::kDuplicate: ++summary.duplicates; break;
+    }
+    if (outcomes != nullptr) outcomes->push_back(outcome);
+  }
+  // The full-text index last, in one run: FTS5 buffers the terms in memory
+  // and writes one segment at commit. Interleaving these inserts with the
+  // other writes cost about 25% more CPU in a measurement (docs/storage.md).
+  for (const FtsOp& op : fts_ops_) {
+    Stmt& st = op.remove ? ws_.fts_delete : ws_.fts_insert;
+    ResetOnExit reset(st);
+    st.BindInt(1, op.id);
+    if (op.remove) {
+      const FtsOld& old = fts_old_[op.old];
+      st.BindText(2, old.title);
+      st.BindText(3, old.text);
+      st.BindText(4, old.author_key);
+    } else {
+      const model::Mention& m = mentions[op.index];
+      internal::AuthorKey(m.author.handle, author_key_);
+      st.BindText(2, m.title);
+      st.BindText(3, m.text);
+      st.BindText(4, author_key_);
+    }
+    base::Status s = st.Run();
+    if (!s.ok()) return s.WithPrefix("mentions[" + std::to_string(op.index) + "]");
+  }
+  summary.rejected = static_cast<int64_t>(rejects.size());
+  return FlushAggregates(rejects, summary);
+}
+
+base::Status SqliteStore::WriteOne(size_t index, model::Mention& m, WriteOutcome& outcome) {
+  auto where = [&] { return "mentions[" + std::to_string(index) + "] (" + m.native_id + ")"; };
+  if (m.native_id.empty()) return base::Status::InvalidArgument("mentions[" + std::to_string(index) + "]: empty native_id");
+  const uint64_t hash = internal::ContentHash(m);
+  const std::string_view channel = model::ChannelName(m.channel);
+
+  // 1. Is the key known?
+  int64_t id = 0;
+  bool found = false;
+  base::Timestamp old_created = 0;
+  {
+    Stmt& q = ws_.find_key;
+    ResetOnExit reset(q);
+    q.BindText(1, channel);
+    q.BindText(2, m.native_id);
+    auto row = q.Step();
+    if (!row.ok()) return row.status().WithPrefix(where());
+    if (*row) {
+      found = true;
+      id = q.Int(0);
+      if (static_cast<uint64_t>(q.Int(1)) == hash) {
+        m.id = id;
+        if (m.thread_id.empty()) m.thread_id = q.Text(4);
+        outcome = WriteOutcome::kDuplicate;
+        return base::Status::Ok();
+      }
+      old_created = q.Int(2);
+      old_lang_.assign(q.Text(3));
+      old_thread_.assign(q.Text(4));
+      old_title_.assign(q.Text(5));
+      old_text_.assign(q.Text(6));
+      old_author_key_.assign(q.Text(7));
+    }
+  }
+
+  // 2. Resolve the thread: the parent's thread if the parent is stored,
+  // else the parent itself (tentative root), else the mention itself.
+  bool thread_known = false;  // some stored row already has this thread
+  if (m.thread_id.empty()) {
+    if (m.reply_to.empty()) {
+      m.thread_id = m.native_id;
+    } else {
+      Stmt& q = ws_.find_key;
+      ResetOnExit reset(q);
+      q.BindText(1, channel);
+      q.BindText(2, m.reply_to);
+      auto row = q.Step();
+      if (!row.ok()) return row.status().WithPrefix(where() + ": parent");
+      thread_known = *row;
+      m.thread_id = *row ? std::string(q.Text(4)) : m.reply_to;
+    }
+  }
+  // The thread count changes by one when a thread appears or vanishes.
+  const bool thread_changed = !found || m.thread_id != old_thread_;
+  if (thread_changed && !thread_known) {
+    ECOUTE_ASSIGN_OR_RETURN(thread_known, HasThread(m.thread_id, channel, where));
+    if (!thread_known) ++summary_threads_;
+  }
+
+  // 3. Row and full-text index.
+  if (!found) {
+    Stmt& ins = ws_.insert;
+    ResetOnExit reset(ins);
+    internal::BindMentionColumns(ins, 1, m, hash, row_buf_);
+    base::Status s = ins.Run();
+    if (!s.ok()) return s.WithPrefix(where());
+    id = sqlite3_last_insert_rowid(writer_.get());
+    outcome = WriteOutcome::kInserted;
+  } else {
+    fts_ops_.push_back(FtsOp{id, index, /*remove=*/true, fts_old_.size()});
+    fts_old_.push_back(FtsOld{old_title_, old_text_, old_author_key_});
+    Stmt& up = ws_.update;
+    ResetOnExit reset(up);
+    internal::BindMentionColumns(up, 1, m, hash, row_buf_);
+    up.BindInt(internal::kMentionColumnCount, id);
+    base::Status s = up.Run();
+    if (!s.ok()) return s.WithPrefix(where());
+    rollups_[RollupKey(base::FloorHour(old_created), m.channel, old_lang_)] -= 1;
+    outcome = WriteOutcome::kUpdated;
+    if (thread_changed) {
+      ECOUTE_ASSIGN_OR_RETURN(bool old_left, HasThread(old_thread_, channel, where));
+      if (!old_left) --summary_threads_;
+    }
+  }
+  m.id = id;
+  fts_ops_.push_back(FtsOp{id, index, /*remove=*/false, 0});
+  rollups_[RollupKey(base::FloorHour(m.created_at), m.channel, m.language)] += 1;
+  auto [it, fresh] = blocks_.try_emplace(BlockOf(id), m.created_at, m.created_at);
+  if (!fresh) {
+    it->second.first = std::min(it->second.first, m.created_at);
+    it->second.second = std::max(it->second.second, m.created_at);
+  }
+
+  // 4. Replies that arrived before this mention point at it as their
+  // (tentative) root: move them to this mention's thread, which absorbs
+  // theirs. The read-only probe first matters for speed: a multi-row UPDATE
+  // opens a statement savepoint, which makes FTS5 flush its pending terms.
+  if (m.thread_id != m.native_id) {
+    ECOUTE_ASSIGN_OR_RETURN(bool has_replies, HasThread(m.native_id, channel, where));
+    if (!has_replies) return base::Status::Ok();
+    Stmt& rl = ws_.relink;
+    ResetOnExit reset(rl);
+    rl.BindText(1, m.thread_id);
+    rl.BindText(2, m.native_id);
+    rl.BindText(3, channel);
+    base::Status s = rl.Run();
+    if (!s.ok()) return s.WithPrefix(where());
+    --summary_threads_;
+  }
+  return base::Status::Ok();
+}
+
+template <typename Where>
+base::Result<bool> SqliteStore::HasThread(std::string_view thread, std::string_view channel, const Where& where) {
+  Stmt& probe = ws_.has_thread;
+  ResetOnExit reset(probe);
+  probe.BindText(1, thread);
+  probe.BindText(2, channel);
+  auto any = probe.Step();
+  if (!any.ok()) return any.status().WithPrefix(where());
+  return *any;
+}
+
+base::Status SqliteStore::FlushAggregates(std::span<const model::Rejection> rejects, const WriteSummary& summary) {
+  for (const auto& [key, delta] : rollups_) {
+    if (delta == 0) continue;
+    const auto& [bucket, channel, lang] = key;
+    for (Stmt* st : {&ws_.rollup, &ws_.rollup_prune}) {
+      if (st == &ws_.rollup_prune && delta > 0) break;
+      ResetOnExit reset(*st);
+      st->BindInt(1, bucket);
+      st->BindText(2, model::ChannelName(channel));
+      st->BindText(3, lang);
+      if (st == &ws_.rollup) st->BindInt(4, delta);
+      ECOUTE_RETURN_IF_ERROR(st->Run());
+    }
+  }
+  for (const auto& [block, range] : blocks_) {
+    ResetOnExit reset(ws_.block);
+    ws_.block.BindInt(1, block);
+    ws_.block.BindInt(2, range.first);
+    ws_.block.BindInt(3, range.second);
+    ECOUTE_RETURN_IF_ERROR(ws_.block.Run());
+  }
+  const base::Timestamp now = rejects.empty() ? 0 : clock_->Now();
+  for (size_t i = 0; i < rejects.size(); ++i) {
+    const model::Rejection& r = rejects[i];
+    std::string_view raw = r.raw;
+    if (raw.size() > model::kMaxRejectRawBytes) {
+      size_t cut = model::kMaxRejectRawBytes;
+      while (cut > 0 && (static_cast<unsigned char>(raw[cut]) & 0xc0) == 0x80) --cut;  // UTF-8 boundary
+      raw = raw.substr(0, cut);
+    }
+    Stmt& st = ws_.reject;
+    ResetOnExit reset(st);
+    st.BindInt(1, now);
+    st.BindText(2, r.source);
+    st.BindText(3, r.location);
+    st.BindText(4, r.field);
+    st.BindText(5, r.reason);
+    st.BindText(6, raw);
+    base::Status s = st.Run();
+    if (!s.ok()) return s.WithPrefix("rejects[" + std::to_string(i) + "]");
+  }
+  for (auto [name, delta] : {std::pair<std::string_view, int64_t>{"mentions", summary.inserted},
+                             std::pair<std::string_view, int64_t>{"rejects", summary.rejected},
+                             std::pair<std::string_view, int64_t>{"threads", summary_threads_}}) {
+    if (delta == 0) continue;
+    ResetOnExit reset(ws_.counter);
+    ws_.counter.BindText(1, name);
+    ws_.counter.BindInt(2, delta);
+    ECOUTE_RETURN_IF_ERROR(ws_.counter.Run());
+  }
+  return base::Status::Ok();
+}
+
+// ---- reading ------------------------------------------------------------------
+
+base::Result<MentionPage> SqliteStore::Search(const MentionFilter& filter) const {
+  const int limit = std::clamp(filter.limit, 1, kMaxLimit);
+  ECOUTE_ASSIGN_OR_RETURN(std::string words, MatchExpression(filter.text));
+  if (filter.from && filter.to && *filter.from >= *filter.to) return MentionPage{};
+  // One FTS5 expression for the words (title and text only) and the author
+  // (its author_key token); the author is then checked exactly in SQL.
+  SearchPlan plan;
+  if (!words.empty()) plan.match = "{title text} : (" + words + ")";
+  if (!filter.author.empty()) {
+    plan.author_lc = internal::AsciiLower(filter.author);
+    std::string key;
+    internal::AuthorKey(filter.author, key);
+    if (!plan.match.empty()) plan.match += " AND ";
+    plan.match += "author_key : \"" + key + "\"";
+  }
+  auto conn = readers_->Acquire();
+  ECOUTE_ASSIGN_OR_RETURN(auto txn, ReadTxn::Begin(*conn));
+  // A thread is small and indexed: list it and check the words per row.
+  base::Result<MentionPage> page = plan.match.empty() || !filter.thread_id.empty()
+                                       ? ListRecent(*conn, filter, plan, limit)
+                                       : TextSearch(*conn, filter, plan, limit);
+  if (!page.ok()) return page.status().WithPrefix("search");
+  return page;
+}
+
+base::Result<MentionPage> SqliteStore::ListRecent(ReadConn& c, const MentionFilter& f, const SearchPlan& plan,
+                                                  int limit) const {
+  std::string sql = "SELECT " + std::string(internal::kMentionColumns) + " FROM mentions m WHERE 1";
+  std::vector<BindValue> binds;
+  AppendFilters(f, plan.author_lc, sql, binds);
+  if (!plan.match.empty()) {
+    sql += " AND EXISTS (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH ? AND rowid = m.id)";
+    binds.emplace_back(std::string_view(plan.match));
+  }
+  sql += " ORDER BY m.created_at DESC, m.id DESC LIMIT ?";
+  binds.emplace_back(static_cast<int64_t>(limit));
+  ECOUTE_ASSIGN_OR_RETURN(Stmt * st, c.Prepare(sql, "list mentions"));
+  ResetOnExit reset(*st);
+  BindAll(*st, binds);
+  MentionPage page;
+  for (;;) {
+    ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    ECOUTE_ASSIGN_OR_RETURN(model::Mention m, internal::ReadMention(*st));
+    page.items.push_back(std::move(m));
+  }
+  if (static_cast<int>(page.items.size()) == limit)
+    page.next = Cursor{page.items.back().created_at, page.items.back().id};
+  return page;
+}
+
+// Full-text search, newest first. Matching rows are found per id block:
+// blocks are visited in decreasing order of their newest created_at, a
+// growing number at a time, and the visit stops once the `limit` best
+// candidates are all newer than anything the next block can hold. When ids
+// follow time this reads little more than the page itself, however common
+// the words; when they do not (back-filled history), blocks whose time
+// range cannot qualify are skipped. See docs/storage.md.
+base::Result<MentionPage> SqliteStore::TextSearch(ReadConn& c, const MentionFilter& f, const SearchPlan& plan,
+                                                  int limit) const {
+  // Candidate blocks, pruned by the time filters.
+  std::vector<Block> blocks;
+  {
+    std::string sql = "SELECT block, min_created_at, max_created_at FROM id_blocks WHERE 1";
+    std::vector<BindValue> binds;
+    if (f.from) {
+      sql += " AND max_created_at >= ?";
+      binds.emplace_back(*f.from);
+    }
+    if (f.to) {
+      sql += " AND min_created_at < ?";
+      binds.emplace_back(*f.to);
+    }
+    if (f.after) {
+      sql += " AND min_created_at <= ?";
+      binds.emplace_back(f.after->created_at);
+    }
+    ECOUTE_ASSIGN_OR_RETURN(Stmt * st, c.Prepare(sql, "list id blocks"));
+    ResetOnExit reset(*st);
+    BindAll(*st, binds);
+    for (;;) {
+      ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      blocks.push_back(Block{st->Int(0), st->Int(1), st->Int(2)});
+    }
+  }
+  std::sort(blocks.begin(), blocks.end(), [](const Block& a, const Block& b) {
+    return std::tie(a.max_created_at, a.block) > std::tie(b.max_created_at, b.block);
+  });
+
+  // The per-range query: FTS first (CROSS JOIN fixes the order), then the
+  // mention row for its created_at and the other filters.
+  std::string sql =
+      "SELECT m.id, m.created_at FROM mentions_fts f CROSS JOIN mentions m ON m.id = f.rowid "
+      "WHERE f.mentions_fts MATCH ? AND f.rowid >= ? AND f.rowid <= ?";
+  std::vector<BindValue> binds;
+  AppendFilters(f, plan.author_lc, sql, binds);
+  ECOUTE_ASSIGN_OR_RETURN(Stmt * st, c.Prepare(sql, "full-text search"));
+
+  // Min-heap of the best `limit` candidates seen so far.
+  std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> best;
+  auto full = [&] { return static_cast<int>(best.size()) >= limit; };
+  auto scan = [&](int64_t first_block, int64_t last_block) -> base::Status {
+    ResetOnExit reset(*st);
+    st->BindText(1, plan.match);
+    st->BindInt(2, first_block << kBlockShift);
+    st->BindInt(3, ((last_block + 1) << kBlockShift) - 1);
+    BindAll(*st, binds, 4);
+    for (;;) {
+      ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) return base::Status::Ok();
+      Candidate cand{st->Int(1), st->Int(0)};
+      if (!full()) {
+        best.push(cand);
+      } else if (best.top() < cand) {
+        best.pop();
+        best.push(cand);
+      }
+    }
+  };
+
+  size_t next = 0;
+  size_t round = 1;
+  std::vector<int64_t> batch;
+  while (next < blocks.size()) {
+    // Every block from `next` on holds nothing newer than its max.
+    if (full() && blocks[next].max_created_at < best.top().created_at) break;
+    batch.clear();
+    for (size_t k = 0; k < round && next < blocks.size(); ++k, ++next) {
+      const Block& b = blocks[next];
+      if (full() && b.max_created_at < best.top().created_at) break;
+      batch.push_back(b.block);
+    }
+    std::sort(batch.begin(), batch.end(), std::greater<>());
+    // Adjacent blocks are scanned as one rowid range.
+    for (size_t k = 0; k < batch.size();) {
+      size_t e = k;
+      while (e + 1 < batch.size() && batch[e + 1] == batch[e] - 1) ++e;
+      ECOUTE_RETURN_IF_ERROR(scan(batch[e], batch[k]));
+      k = e + 1;
+    }
+    round = std::min<size_t>(round * 2, 256);
+  }
+
+  std::vector<Candidate> order;
+  order.reserve(best.size());
+  while (!best.empty()) {
+    order.push_back(best.top());
+    best.pop();
+  }
+  std::reverse(order.begin(), order.end());  // newest first
+  MentionPage page;
+  page.items.reserve(order.size());
+  for (const Candidate& cand : order) {
+    ECOUTE_ASSIGN_OR_RETURN(std::optional<model::Mention> m, GetIn(c, cand.id));
+    if (!m) return base::Status::Internal("mention " + std::to_string(cand.id) + " vanished during a search");
+    page.items.push_back(std::move(*m));
+  }
+  if (static_cast<int>(page.items.size()) == limit)
+    page.next = Cursor{page.items.back().created_at, page.items.back().id};
+  return page;
+}
+
+base::Result<std::optional<model::Mention>> SqliteStore::GetIn(ReadConn& c, int64_t id) const {
+  static const std::string kSql = "SELECT " + std::string(internal::kMentionColumns) + " FROM mentions WHERE id = ?";
+  ECOUTE_ASSIGN_OR_RETURN(Stmt * st, c.Prepare(kSql, "get mention"));
+  ResetOnExit reset(*st);
+  st->BindInt(1, id);
+  ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return std::optional<model::Mention>();
+  ECOUTE_ASSIGN_OR_RETURN(model::Mention m, internal::ReadMention(*st));
+  return std::optional<model::Mention>(std::move(m));
+}
+
+base::Result<std::optional<model::Mention>> SqliteStore::Get(int64_t id) const {
+  auto conn = readers_->Acquire();
+  return GetIn(*conn, id);
+}
+
+base::Result<std::vector<VolumePoint>> SqliteStore::Volume(const VolumeQuery& q) const {
+  const base::Timestamp from = base::FloorHour(q.from);
+  if (q.to <= from) return base::Status::InvalidArgument("volume: `to` must be after `from`");
+  const int64_t step = q.interval == Interval::kHour ? 3'600'000 : q.interval == Interval::kDay ? 86'400'000 : 604'800'000;
+  if ((q.to - from) / step > kMaxVolumeBuckets)
+    return base::Status::InvalidArgument("volume: more than " + std::to_string(kMaxVolumeBuckets) + " " +
+                                         std::string(IntervalName(q.interval)) + " buckets requested");
+  std::string_view group_col = q.group_by == GroupBy::kChannel   ? "channel"
+                               : q.group_by == GroupBy::kLanguage ? "lang"
+                                                                  : "''";
+  std::string sql = "SELECT bucket_ms, " + std::string(group_col) +
+                    ", sum(count) FROM rollup_hour WHERE bucket_ms >= ? AND bucket_ms < ?";
+  std::vector<BindValue> binds{from, q.to};
+  auto in_list = [&](std::string_view column, size_t n) {
+    sql += " AND ";
+    sql += column;
+    sql += " IN (";
+    for (size_t i = 0; i < n; ++i) sql += i == 0 ? "?" : ",?";
+    sql += ")";
+  };
+  if (!q.channels.empty()) {
+    in_list("channel", q.channels.size());
+    for (model::Channel c : q.channels) binds.emplace_back(model::ChannelName(c));
+  }
+  if (!q.languages.empty()) {
+    in_list("lang", q.languages.size());
+    for (const auto& l : q.languages) binds.emplace_back(std::string_view(l));
+  }
+  sql += " GROUP BY 1, 2";
+
+  std::map<std::pair<base::Timestamp, std::string>, int64_t> sums;
+  {
+    auto conn = readers_->Acquire();
+    ECOUTE_ASSIGN_OR_RETURN(Stmt * st, conn->Prepare(sql, "volume"));
+    ResetOnExit reset(*st);
+    BindAll(*st, binds);
+    for (;;) {
+      ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      base::Timestamp bucket = st->Int(0);
+      if (q.interval == Interval::kDay) bucket = base::FloorDay(bucket);
+      if (q.interval == Interval::kWeek) bucket = base::FloorWeek(bucket);
+      sums[{bucket, std::string(st->Text(1))}] += st->Int(2);
+    }
+  }
+  std::vector<VolumePoint> out;
+  out.reserve(sums.size());
+  for (auto& [key, count] : sums)
+    if (count != 0) out.push_back(VolumePoint{key.first, key.second, count});
+  return out;
+}
+
+base::Result<std::vector<StoredReject>> SqliteStore::Rejects(int limit, int64_t before_id) const {
+  limit = std::clamp(limit, 1, kMaxLimit);
+  if (before_id <= 0) before_id = std::numeric_limits<int64_t>::max();
+  auto conn = readers_->Acquire();
+  ECOUTE_ASSIGN_OR_RETURN(
+      Stmt * st, conn->Prepare("SELECT id, received_at, source, location, field, reason, raw FROM rejects "
+                               "WHERE id < ? ORDER BY id DESC LIMIT ?",
+                               "list rejects"));
+  ResetOnExit reset(*st);
+  st->BindInt(1, before_id);
+  st->BindInt(2, limit);
+  std::vector<StoredReject> out;
+  for (;;) {
+    ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    StoredReject r;
+    r.id = st->Int(0);
+    r.received_at = st->Int(1);
+    r.rejection.source = st->Text(2);
+    r.rejection.location = st->Text(3);
+    r.rejection.field = st->Text(4);
+    r.rejection.reason = st->Text(5);
+    r.rejection.raw = st->Text(6);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+base::Result<StoreCounts> SqliteStore::Counts() const {
+  StoreCounts counts;
+  {
+    auto conn = readers_->Acquire();
+    ECOUTE_ASSIGN_OR_RETURN(auto txn, ReadTxn::Begin(*conn));
+    ECOUTE_ASSIGN_OR_RETURN(Stmt * st, conn->Prepare("SELECT name, value FROM counters", "read counters"));
+    {
+      ResetOnExit reset(*st);
+      for (;;) {
+        ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
+        if (!row) break;
+        if (st->Text(0) == "mentions") counts.mentions = st->Int(1);
+        if (st->Text(0) == "rejects") counts.rejects = st->Int(1);
+        if (st->Text(0) == "threads") counts.threads = st->Int(1);
+      }
+    }
+    ECOUTE_ASSIGN_OR_RETURN(Stmt * pc, conn->Prepare("PRAGMA page_count", "read page_count"));
+    int64_t pages = 0;
+    {
+      ResetOnExit reset(*pc);
+      ECOUTE_ASSIGN_OR_RETURN(bool row, pc->Step());
+      if (row) pages = pc->Int(0);
+    }
+    ECOUTE_ASSIGN_OR_RETURN(Stmt * ps, conn->Prepare("PRAGMA page_size", "read page_size"));
+    {
+      ResetOnExit reset(*ps);
+      ECOUTE_ASSIGN_OR_RETURN(bool row, ps->Step());
+      if (row) counts.bytes = static_cast<uint64_t>(pages * ps->Int(0));
+    }
+  }
+  std::error_code ec;
+  auto wal = std::filesystem::file_size(path_ + "-wal", ec);
+  if (!ec) counts.bytes += wal;
+  return counts;
+}
+
+}  // namespace
+
+base::Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
+  auto store = std::make_unique<SqliteStore>();
+  ECOUTE_RETURN_IF_ERROR(store->Open(options));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace ecoute::store

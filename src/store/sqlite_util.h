@@ -1,0 +1,105 @@
+// Thin RAII helpers over the SQLite C API, private to the store module.
+//
+// Every failing sqlite3 call becomes a Status whose message names the step
+// ("insert mention", "migration 1 (initial schema)") and SQLite's message.
+// A Db or Stmt is used by one thread at a time.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace ecoute::store::internal {
+
+// Maps an SQLite result code to a Status: CORRUPT/NOTADB -> Corruption,
+// BUSY/LOCKED -> Unavailable, IOERR/FULL/CANTOPEN/READONLY/PERM -> IoError,
+// anything else -> Internal. The message is "sqlite <step>: <errmsg>".
+base::Status SqliteError(sqlite3* db, int rc, std::string_view step);
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using Db = std::unique_ptr<sqlite3, DbCloser>;
+
+// Opens `path` with `flags` (SQLITE_OPEN_*); IoError naming the path.
+base::Result<Db> OpenDb(const std::string& path, int flags);
+
+// Runs one or more statements that return no rows we need.
+base::Status Exec(sqlite3* db, std::string_view sql, std::string_view step);
+
+// A prepared statement. Bind* indexes are 1-based, as in SQLite. Text is
+// bound SQLITE_STATIC: the caller keeps it alive until Reset().
+class Stmt {
+ public:
+  Stmt() = default;
+  static base::Result<Stmt> Prepare(sqlite3* db, std::string_view sql, std::string_view step,
+                                    bool persistent = false);
+
+  bool valid() const { return stmt_ != nullptr; }
+  sqlite3_stmt* get() const { return stmt_.get(); }
+
+  void BindInt(int i, int64_t v) { sqlite3_bind_int64(stmt_.get(), i, v); }
+  void BindDouble(int i, double v) { sqlite3_bind_double(stmt_.get(), i, v); }
+  void BindNull(int i) { sqlite3_bind_null(stmt_.get(), i); }
+  void BindText(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
+  // Binds NULL for an empty string.
+  void BindTextOrNull(int i, std::string_view v) {
+    if (v.empty()) BindNull(i); else BindText(i, v);
+  }
+
+  // Steps once: true when a row is available, false when done.
+  base::Result<bool> Step();
+  // Steps to completion, ignoring rows.
+  base::Status Run();
+  // Resets and clears bindings so the statement can be reused.
+  void Reset() {
+    sqlite3_reset(stmt_.get());
+    sqlite3_clear_bindings(stmt_.get());
+  }
+
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
+  double Double(int col) const { return sqlite3_column_double(stmt_.get(), col); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL; }
+  // Valid until the next Step/Reset.
+  std::string_view Text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_.get(), col));
+    int n = sqlite3_column_bytes(stmt_.get(), col);
+    return p == nullptr ? std::string_view() : std::string_view(p, static_cast<size_t>(n));
+  }
+
+  const std::string& step_name() const { return step_; }
+
+ private:
+  struct Finalizer {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  };
+  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+  std::string step_;
+};
+
+// Resets a statement when leaving a scope (so it releases its read lock and
+// bound buffers), whatever the path out.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(Stmt& s) : s_(s) {}
+  ~ResetOnExit() { s_.Reset(); }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  Stmt& s_;
+};
+
+// Runs a query returning one integer (e.g. a PRAGMA); NotFound if no row.
+base::Result<int64_t> QueryInt(sqlite3* db, std::string_view sql, std::string_view step);
+// Runs a query returning one text value; NotFound if no row.
+base::Result<std::string> QueryText(sqlite3* db, std::string_view sql, std::string_view step);
+
+}  // namespace ecoute::store::internal

@@ -1,0 +1,133 @@
+#include "store/store.h"
+
+#include <array>
+#include <string>
+
+namespace ecoute::store {
+namespace {
+
+// A cursor is 17 bytes: a format byte, then created_at and id as big-endian
+// int64, written as unpadded base64url (23 characters, safe in a URL query).
+constexpr uint8_t kCursorFormat = 1;
+constexpr size_t kCursorBytes = 17;
+constexpr size_t kCursorChars = 23;  // ceil(17 * 8 / 6)
+constexpr std::string_view kAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+int DecodeChar(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '-') return 62;
+  if (c == '_') return 63;
+  return -1;
+}
+
+void PutInt64(uint8_t* out, int64_t v) {
+  auto u = static_cast<uint64_t>(v);
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<uint8_t>(u & 0xff);
+    u >>= 8;
+  }
+}
+
+int64_t GetInt64(const uint8_t* in) {
+  uint64_t u = 0;
+  for (int i = 0; i < 8; ++i) u = (u << 8) | in[i];
+  return static_cast<int64_t>(u);
+}
+
+bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// The start of `s` for an error message, non-printable bytes shown as '?'.
+std::string Shown(std::string_view s) {
+  constexpr size_t kMax = 40;
+  std::string out;
+  for (char c : s.substr(0, kMax)) out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+  if (s.size() > kMax) out += "...";
+  return out;
+}
+
+}  // namespace
+
+std::string Cursor::Encode() const {
+  std::array<uint8_t, kCursorBytes> bytes{};
+  bytes[0] = kCursorFormat;
+  PutInt64(&bytes[1], created_at);
+  PutInt64(&bytes[9], id);
+  std::string out;
+  out.reserve(kCursorChars);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (uint8_t b : bytes) {
+    acc = (acc << 8) | b;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(kAlphabet[(acc >> bits) & 0x3f]);
+    }
+  }
+  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 0x3f]);
+  return out;
+}
+
+base::Result<Cursor> Cursor::Decode(std::string_view s) {
+  auto bad = [&](std::string_view why) {
+    return base::Status::InvalidArgument("cursor \"" + Shown(s) + "\": " + std::string(why));
+  };
+  if (s.size() != kCursorChars) return bad("wrong length (expected " + std::to_string(kCursorChars) + " characters)");
+  std::array<uint8_t, kCursorBytes> bytes{};
+  size_t n = 0;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : s) {
+    int v = DecodeChar(c);
+    if (v < 0) return bad("invalid character");
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes[n++] = static_cast<uint8_t>((acc >> bits) & 0xff);
+    }
+  }
+  if ((acc & ((1u << bits) - 1)) != 0) return bad("not canonical");
+  if (bytes[0] != kCursorFormat) return bad("unknown format");
+  Cursor c;
+  c.created_at = GetInt64(&bytes[1]);
+  c.id = GetInt64(&bytes[9]);
+  if (c.id < 0) return bad("negative id");
+  return c;
+}
+
+base::Result<Interval> ParseInterval(std::string_view s) {
+  for (Interval i : {Interval::kHour, Interval::kDay, Interval::kWeek})
+    if (EqualsIgnoreAsciiCase(s, IntervalName(i))) return i;
+  return base::Status::InvalidArgument("interval \"" + Shown(s) + "\": expected hour, day or week");
+}
+
+std::string_view IntervalName(Interval i) {
+  switch (i) {
+    case Interval::kDay: return "day";
+    case Interval::kWeek: return "week";
+    case Interval::kHour: break;
+  }
+  return "hour";
+}
+
+base::Result<GroupBy> ParseGroupBy(std::string_view s) {
+  if (s.empty() || EqualsIgnoreAsciiCase(s, "none")) return GroupBy::kNone;
+  if (EqualsIgnoreAsciiCase(s, "channel")) return GroupBy::kChannel;
+  if (EqualsIgnoreAsciiCase(s, "lang") || EqualsIgnoreAsciiCase(s, "language")) return GroupBy::kLanguage;
+  return base::Status::InvalidArgument("group_by \"" + Shown(s) + "\": expected none, channel or lang");
+}
+
+}  // namespace ecoute::store

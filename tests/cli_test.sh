@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# End-to-end tests of the ecoute binary: imports of the public datasets,
+# idempotency, accent-insensitive search, rejects with line numbers, the HTTP
+# API against a running `ecoute serve`, and kill -9 during an import.
+#
+# Usage: cli_test.sh SCENARIO   (run by CTest; see tests/CMakeLists.txt)
+# Environment: ECOUTE (the binary), SHARED_DATA, SOURCE_DIR.
+set -uo pipefail
+
+ECOUTE=${ECOUTE:?path to the ecoute binary}
+SHARED_DATA=${SHARED_DATA:?path to shared/data}
+SOURCE_DIR=${SOURCE_DIR:?path to the source tree}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ecoute-cli.XXXXXX")
+DB="$WORK/e.db"
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+failures=0
+checks=0
+pass() { checks=$((checks + 1)); }
+fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL: $*" >&2; }
+expect_contains() {  # haystack needle description
+  if grep -qF -- "$2" <<<"$1"; then pass; else fail "$3: expected to find [$2] in:"; echo "$1" | head -20 >&2; fi
+}
+expect_eq() {  # actual expected description
+  if [ "$1" == "$2" ]; then pass; else fail "$3: expected [$2], got [$1]"; fi
+}
+e() { "$ECOUTE" --db "$DB" "$@"; }
+# Number of stored mentions, read from `ecoute stats`.
+stored_count() { e stats | head -1 | awk '{gsub(",", "", $1); print $1}'; }
+need_data() { [ -f "$1" ] || { echo "missing test data $1" >&2; exit 1; }; }
+
+scenario_twcs() {
+  local f="$SHARED_DATA/twcs/first5000/twcs.csv"; need_data "$f"
+  local out; out=$(e import --no-progress "$f" 2>&1)
+  expect_contains "$out" "format twcs: 5,000 stored, 0 updated, 0 duplicates, 0 rejected" "twcs first import"
+  out=$(e import --no-progress "$f" 2>&1)
+  expect_contains "$out" "0 stored, 0 updated, 5,000 duplicates, 0 rejected" "twcs re-import changes nothing"
+  expect_eq "$(stored_count)" "5000" "twcs stored count"
+  # Reply links become threads: the conversation rooted at tweet 8 has 7
+  # tweets, the one rooted at 7442 has 130 (computed from the raw CSV).
+  expect_eq "$(e search --thread 8 --limit 1000 --json | wc -l)" "7" "twcs thread 8"
+  expect_eq "$(e search --thread 7442 --limit 1000 --json | wc -l)" "130" "twcs thread 7442"
+  out=$(e search --thread 8 --json --limit 1000)
+  expect_contains "$out" '"native_id":"1"' "tweet 1 is in thread 8"
+  expect_contains "$out" '"direction":"outbound"' "brand replies are outbound"
+}
+
+scenario_airline() {
+  local f="$SHARED_DATA/airline-tweets/Tweets.csv"; need_data "$f"
+  local out; out=$(e import --no-progress --map airline-tweets "$f" 2>&1)
+  expect_contains "$out" "14,640 records read" "airline read count"
+  expect_contains "$out" "14,485 stored" "airline unique tweets stored"
+  # 155 tweet ids appear twice with the same text; labels differ in some.
+  local upd dup
+  upd=$(grep -o '[0-9,]* updated' <<<"$out" | tr -d ', updated')
+  dup=$(grep -o '[0-9,]* duplicates' <<<"$out" | tr -d ', duplicates')
+  expect_eq "$((upd + dup))" "155" "airline repeated ids are updates or duplicates"
+  expect_eq "$(stored_count)" "14485" "airline stored count"
+  out=$(e search --lang en --limit 1 --json)
+  expect_contains "$out" '"lang":"en"' "airline tweets identified as English"
+}
+
+scenario_free() {
+  local f="$SHARED_DATA/free-fr-tweets/free_tweets.csv"; need_data "$f"
+  local out; out=$(e import --no-progress --map free-tweets "$f" 2>&1)
+  expect_contains "$out" "3,464 stored" "free tweets stored"
+  expect_eq "$(stored_count)" "3464" "free tweets count"
+  out=$(e search freebox --limit 5)
+  expect_contains "$out" "5 results" "free tweets searchable"
+}
+
+scenario_accents() {
+  cat > "$WORK/a.jsonl" <<'JSON'
+{"channel":"twitter","native_id":"a1","created_at":"2024-05-01T10:00:00Z","text":"Le réseau est coupé depuis ce matin"}
+{"channel":"twitter","native_id":"a2","created_at":"2024-05-01T11:00:00Z","text":"RÉSEAU COUPÉ ENCORE !!!"}
+{"channel":"forum","native_id":"a3","created_at":"2024-05-01T12:00:00Z","title":"Reseau","text":"plus de reseau a Lyon"}
+{"channel":"twitter","native_id":"a4","created_at":"2024-05-01T13:00:00Z","text":"Les réseaux sociaux, quelle plaie"}
+JSON
+  local out; out=$(e import --no-progress "$WORK/a.jsonl" 2>&1)
+  expect_contains "$out" "4 stored" "accent sample stored"
+  out=$(e search reseau --json)
+  expect_eq "$(wc -l <<<"$out")" "3" "reseau finds réseau, RÉSEAU and reseau, not réseaux"
+  expect_eq "$(e search 'RESEAU' 'coupe' --json | wc -l)" "2" "two words, any case or accent"
+  expect_eq "$(e search reseau --channel forum --json | wc -l)" "1" "channel filter"
+}
+
+scenario_rejects() {
+  "$ECOUTE" demo --count 200 --seed 3 --start 2024-01-01T00:00:00Z -o "$WORK/good.jsonl"
+  # Corrupt lines 5 (broken JSON), 17 (invalid UTF-8), 42 (no text), 99 (bad date).
+  awk 'NR==5 {print "{\"channel\":\"twitter\",\"native_id\":"; next}
+       NR==17 {print "{\"channel\":\"twitter\",\"native_id\":\"u17\",\"created_at\":\"2024-01-01T00:00:00Z\",\"text\":\"caf\xe9\"}"; next}
+       NR==42 {print "{\"channel\":\"twitter\",\"native_id\":\"t42\",\"created_at\":\"2024-01-01T00:00:00Z\"}"; next}
+       NR==99 {print "{\"channel\":\"twitter\",\"native_id\":\"d99\",\"created_at\":\"the day after\",\"text\":\"x\"}"; next}
+       {print}' "$WORK/good.jsonl" > "$WORK/bad.jsonl"
+  local out; out=$(e import --no-progress "$WORK/bad.jsonl" 2>&1)
+  expect_contains "$out" "196 stored, 0 updated, 0 duplicates, 4 rejected" "valid lines stored, bad ones rejected"
+  for l in 5 17 42 99; do expect_contains "$out" "bad.jsonl:$l:" "reject names line $l"; done
+  out=$(e rejects --limit 10)
+  expect_contains "$out" "bad.jsonl:42: text" "rejects table keeps line 42 and the field"
+  expect_contains "$out" "bad.jsonl:99: created_at" "rejects table keeps line 99 and the field"
+  expect_contains "$out" "4 rejects shown" "four rejects kept"
+}
+
+scenario_cli_errors() {
+  local out code
+  out=$("$ECOUTE" import --db "$DB" "$WORK/does-not-exist.jsonl" 2>&1); code=$?
+  expect_eq "$code" "1" "missing file exits 1"
+  expect_contains "$out" "does-not-exist.jsonl" "missing file named"
+  out=$("$ECOUTE" import --db "$DB" --format yaml x 2>&1); code=$?
+  expect_eq "$code" "1" "bad format exits 1"
+  expect_contains "$out" "--format" "bad format names the flag"
+  printf 'store:\n  path: x.db\n  sotre: 1\n' > "$WORK/bad.yaml"
+  out=$("$ECOUTE" --config "$WORK/bad.yaml" stats 2>&1); code=$?
+  expect_eq "$code" "1" "bad config exits 1"
+  expect_contains "$out" "bad.yaml:3:3: store.sotre: unknown key" "config error has line and column"
+  out=$("$ECOUTE" frobnicate 2>&1); code=$?
+  expect_eq "$code" "2" "unknown command is a usage error"
+  out=$("$ECOUTE" --help 2>&1); code=$?
+  expect_eq "$code" "0" "--help works"
+  expect_contains "$out" "import" "--help lists commands"
+}
+
+start_server() {  # extra args...
+  "$ECOUTE" --db "$DB" serve --listen 127.0.0.1:0 "$@" > "$WORK/serve.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.log" | grep -o '[0-9]*$' | head -1)
+    [ -n "$PORT" ] && return 0
+    sleep 0.1
+  done
+  echo "server did not start:" >&2; cat "$WORK/serve.log" >&2; return 1
+}
+
+scenario_http() {
+  start_server || { fail "server start"; return; }
+  local base="http://127.0.0.1:$PORT" out
+  out=$(curl -s "$base/healthz"); expect_contains "$out" '"status":"ok"' "healthz"
+  printf '%s\n%s\n%s\n' \
+    '{"channel":"twitter","native_id":"h1","created_at":"2024-05-01T10:00:00Z","text":"Colis perdu, livraison ratée !"}' \
+    '{"channel":"twitter","native_id":"h2","created_at":"2024-05-01T10:30:00Z"}' \
+    '{"channel":"email","native_id":"h3","created_at":"2024-05-01T11:00:00Z","title":"Commande","text":"My parcel never arrived"}' > "$WORK/batch.jsonl"
+  out=$(curl -s -H 'Content-Type: application/x-ndjson' --data-binary @"$WORK/batch.jsonl" "$base/api/v1/mentions")
+  expect_contains "$out" '"accepted":2' "POST accepts the two valid records"
+  expect_contains "$out" '"rejected":1' "POST rejects the one without text"
+  expect_contains "$out" '"index":1' "POST error names the batch index"
+  out=$(curl -s -H 'Content-Type: application/x-ndjson' --data-binary @"$WORK/batch.jsonl" "$base/api/v1/mentions")
+  expect_contains "$out" '"duplicates":2' "replayed POST duplicates nothing"
+  out=$(curl -s "$base/api/v1/mentions?q=livraison")
+  expect_contains "$out" '"native_id":"h1"' "GET search finds the French message"
+  local id; id=$(grep -o '"id":[0-9]*' <<<"$out" | head -1 | cut -d: -f2)
+  out=$(curl -s "$base/api/v1/mentions/$id"); expect_contains "$out" '"native_id":"h1"' "GET by id"
+  expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/mentions/999999")" "404" "unknown id is 404"
+  expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/mentions?from=yesterday")" "400" "bad date is 400"
+  out=$(curl -s "$base/api/v1/stats/volume?interval=hour&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z&group_by=channel")
+  expect_contains "$out" '"count":1' "volume from rollups"
+  out=$(curl -s "$base/metrics")
+  expect_contains "$out" 'ecoute_ingest_mentions_total{outcome="inserted"} 2' "metrics count ingested"
+  expect_contains "$out" "ecoute_ingest_rejected_total 2" "metrics count rejected (the batch was posted twice)"
+  expect_contains "$out" 'ecoute_pipeline_queue_depth' "metrics show queue depths"
+  kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; local code=$?; SERVER_PID=""
+  expect_eq "$code" "0" "SIGTERM drains and exits 0"
+  expect_eq "$(stored_count)" "2" "acknowledged records are durable after shutdown"
+}
+
+scenario_demo_serve() {
+  printf 'demo: {backlog_days: 2, messages_per_day: 500, live_per_minute: 600}\n' > "$WORK/demo.yaml"
+  "$ECOUTE" --config "$WORK/demo.yaml" --db "$DB" serve --listen 127.0.0.1:0 --demo > "$WORK/serve.log" 2>&1 &
+  SERVER_PID=$!
+  local n=0
+  for _ in $(seq 1 100); do
+    grep -q 'streaming about' "$WORK/serve.log" && break; sleep 0.1
+  done
+  PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.log" | grep -o '[0-9]*$' | head -1)
+  local before; before=$(curl -s "http://127.0.0.1:$PORT/api/v1/stats/summary" | grep -o '"mentions":[0-9]*' | cut -d: -f2)
+  sleep 2
+  local after; after=$(curl -s "http://127.0.0.1:$PORT/api/v1/stats/summary" | grep -o '"mentions":[0-9]*' | cut -d: -f2)
+  kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; SERVER_PID=""
+  if [ "${before:-0}" -ge 900 ]; then pass; else fail "demo backlog loaded (~1000 expected, got ${before:-none})"; fi
+  if [ "${after:-0}" -gt "${before:-0}" ]; then pass; else fail "live demo messages keep arriving (${before:-?} -> ${after:-?})"; fi
+}
+
+scenario_kill9() {
+  "$ECOUTE" demo --count 200000 --seed 9 --start 2024-01-01T00:00:00Z -o "$WORK/big.jsonl"
+  # The binary itself (not the e() function) so that $! is its pid.
+  "$ECOUTE" --db "$DB" import --no-progress "$WORK/big.jsonl" > "$WORK/first.log" 2>&1 &
+  local pid=$!
+  # Kill once part of the file is committed.
+  for _ in $(seq 1 200); do
+    [ -f "$DB" ] && [ "$(sqlite3 "$DB" 'select count(*) from mentions' 2>/dev/null || echo 0)" -gt 1000 ] && break
+    sleep 0.05
+  done
+  kill -9 "$pid"; wait "$pid" 2>/dev/null
+  if grep -q "records read" "$WORK/first.log"; then fail "the import finished before kill -9: nothing tested"; fi
+  local partial; partial=$(stored_count)
+  if [ "$partial" -gt 0 ] && [ "$partial" -lt 200000 ]; then pass; else fail "kill -9 should interrupt a partial import (stored $partial)"; fi
+  local out; out=$(e import --no-progress "$WORK/big.jsonl" 2>&1)
+  local dup; dup=$(grep -o '[0-9,]* duplicates' <<<"$out" | tr -d ', duplicates')
+  expect_eq "$dup" "$partial" "re-import sees what was committed before the kill as duplicates"
+  expect_eq "$(stored_count)" "200000" "nothing lost, nothing duplicated after kill -9 and re-import"
+}
+
+scenario=${1:?scenario}
+"scenario_$scenario"
+echo "$scenario: $((checks - failures)) passed, $failures failed"
+[ "$failures" -eq 0 ]

@@ -63,17 +63,18 @@ void DrawProgress(const std::string& name, uint64_t done_bytes, uint64_t total_b
   std::fflush(stderr);
 }
 
-// Per-stage figures: a stage's rate is records per second of its own busy
-// time (summed over its threads), so it shows what each stage could carry.
+// Per-stage figures: a stage's rate is records per second of its own CPU
+// time (summed over its threads), so it shows what one core could carry.
 void PrintStats(const pipeline::PipelineStats& s, const store::Store& store, double seconds) {
   uint64_t mentions = s.inserted + s.updated + s.duplicates;
   std::printf("stats: %s mentions in %.2f s = %s mentions/s end to end; %s commits\n", Thousands(mentions).c_str(),
               seconds, Thousands(static_cast<uint64_t>(seconds > 0 ? static_cast<double>(mentions) / seconds : 0)).c_str(),
               Thousands(s.commits).c_str());
   for (const pipeline::StageStats& st : s.stages) {
-    double rate = st.busy_seconds > 0 ? static_cast<double>(st.records) / st.busy_seconds : 0;
-    std::printf("stats:   stage %-8s %11s records  busy %7.2f s  %11s records/s  batch p50 %.1f ms  p99 %.1f ms\n",
-                st.name.c_str(), Thousands(st.records).c_str(), st.busy_seconds,
+    double rate = st.cpu_seconds > 0 ? static_cast<double>(st.records) / st.cpu_seconds : 0;
+    std::printf("stats:   stage %-8s %11s records  cpu %6.2f s (wall %6.2f s)  %11s records/s per core"
+                "  batch p50 %.1f ms  p99 %.1f ms\n",
+                st.name.c_str(), Thousands(st.records).c_str(), st.cpu_seconds, st.busy_seconds,
                 Thousands(static_cast<uint64_t>(rate)).c_str(), st.p50_batch_seconds * 1e3, st.p99_batch_seconds * 1e3);
   }
   auto counts = store.Counts();

@@ -4,7 +4,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
+#include <thread>
 #include <cstdlib>
 #include <filesystem>
 
@@ -55,7 +57,10 @@ base::Result<std::unique_ptr<store::Store>> OpenStore(const config::Config& conf
 
 pipeline::PipelineOptions PipelineOptionsFrom(const config::Config& config) {
   pipeline::PipelineOptions o;
-  o.workers = config.pipeline.workers;
+  // The writer needs a core of its own: on 2 cores, 2 workers + the writer
+  // measured 20% slower than 1 worker + the writer (BENCHMARKS.md).
+  int hw = static_cast<int>(std::thread::hardware_concurrency());
+  o.workers = config.pipeline.workers > 0 ? config.pipeline.workers : std::max(1, hw - 1);
   o.queue_batches = static_cast<size_t>(config.pipeline.queue_batches);
   o.commit_records = static_cast<size_t>(config.pipeline.commit_records);
   o.commit_interval = std::chrono::milliseconds(config.pipeline.commit_interval_ms);

@@ -1,5 +1,7 @@
 #include "base/clock.h"
 
+#include <time.h>
+
 #include <chrono>
 
 namespace ecoute::base {
@@ -18,6 +20,12 @@ class RealClock : public Clock {
   }
 };
 }  // namespace
+
+int64_t ThreadCpuNanos() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
 
 const Clock& SystemClock() {
   static const RealClock clock;

@@ -17,6 +17,10 @@ class Clock {
   virtual int64_t MonotonicNanos() const = 0;
 };
 
+// CPU time consumed so far by the calling thread, in nanoseconds (for
+// measuring what a stage costs, independent of scheduling).
+int64_t ThreadCpuNanos();
+
 // The real clock. A process-wide instance is returned by SystemClock().
 const Clock& SystemClock();
 

@@ -95,7 +95,7 @@ Status ParseRoot(const Ctx& ctx, const YAML::Node& root, Config& c) {
   if (YAML::Node s = root["pipeline"]) {
     ECOUTE_RETURN_IF_ERROR(CheckKeys(
         ctx, s, "pipeline", {"workers", "queue_batches", "commit_records", "commit_interval_ms", "batch_records"}));
-    ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "pipeline", "workers", c.pipeline.workers, 1, 64));
+    ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "pipeline", "workers", c.pipeline.workers, 0, 64));
     ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "pipeline", "queue_batches", c.pipeline.queue_batches, 1, 1024));
     ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "pipeline", "commit_records", c.pipeline.commit_records, 1, 1'000'000));
     ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "pipeline", "commit_interval_ms", c.pipeline.commit_interval_ms, 1, 10'000));

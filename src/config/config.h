@@ -29,7 +29,7 @@ struct ServerConfig {
 };
 
 struct PipelineConfig {
-  int workers = 2;
+  int workers = 0;  // decode+analyse threads; 0 = one less than the hardware threads (at least 1)
   int queue_batches = 16;
   int commit_records = 8192;
   int commit_interval_ms = 20;

@@ -311,6 +311,19 @@ struct Labels {
   int cue = -1;
 };
 
+// The labels of scenario `id`, taking the category from `inherited` when the
+// scenario says kInherit (replies, quotes and follow-ups keep the topic).
+Labels ScenarioLabels(const Scenario& s, int id, Category inherited) {
+  Labels l;
+  l.intent = s.intent;
+  l.category = s.category == Category::kInherit ? inherited : s.category;
+  l.severity = s.severity;
+  l.sentiment = s.sentiment;
+  l.needs_reply = s.needs_reply;
+  l.scenario = id;
+  return l;
+}
+
 struct Recent {
   uint64_t counter = 0;  // 0: empty slot
   uint64_t root = 0;
@@ -1803,13 +1816,7 @@ bool DemoGenerator::Impl::EmitQuote(Channel ch, model::Mention& m, Emitted& e) {
   ctx_.author = ctx_.customer = &author_;
   ctx_.variants = true;
   SetPersonAuthor(m, author_);
-  Labels l;
-  l.intent = s.intent;
-  l.category = s.category == Category::kInherit ? p->labels.category : s.category;
-  l.severity = s.severity;
-  l.sentiment = s.sentiment;
-  l.needs_reply = s.needs_reply;
-  l.scenario = id;
+  Labels l = ScenarioLabels(s, id, p->labels.category);
   Render(PickTemplate(s).body, m.text);
   CapitalizeAt(m.text, 0);
   Informal(m.text, l, 300, 80, 0);
@@ -1838,13 +1845,7 @@ bool DemoGenerator::Impl::EmitPeer(Channel ch, model::Mention& m, Emitted& e) {
   ctx_.author = ctx_.customer = &author_;
   ctx_.variants = IsSocial(ch);
   SetPersonAuthor(m, author_);
-  Labels l;
-  l.intent = s.intent;
-  l.category = s.category == Category::kInherit ? p->labels.category : s.category;
-  l.severity = s.severity;
-  l.sentiment = s.sentiment;
-  l.needs_reply = s.needs_reply;
-  l.scenario = id;
+  Labels l = ScenarioLabels(s, id, p->labels.category);
   std::string body;
   Render(PickTemplate(s).body, body);
   CapitalizeAt(body, 0);
@@ -1911,12 +1912,7 @@ void DemoGenerator::Impl::EmitEvent(const Event& ev, model::Mention& m, Emitted&
     if (id < 0) id = PickRoleScenario(Role::kBrand, Intent::kComplaint, ev.category, ev.brand, ch);
     ECOUTE_CHECK(id >= 0);
     const Scenario& s = content_.scenarios[static_cast<size_t>(id)];
-    l.intent = s.intent;
-    l.category = s.category == Category::kInherit ? ev.category : s.category;
-    l.severity = s.severity;
-    l.sentiment = s.sentiment;
-    l.needs_reply = s.needs_reply;
-    l.scenario = id;
+    l = ScenarioLabels(s, id, ev.category);
     FillSlot(Slot::kAgent, scratch_);  // the signing agent
     scratch_.clear();
     Render(PickTemplate(s).body, body);
@@ -1972,12 +1968,7 @@ void DemoGenerator::Impl::EmitEvent(const Event& ev, model::Mention& m, Emitted&
     int id = PickRoleScenario(Role::kFollowup, Intent::kReply, ev.category, ev.brand, ch);
     ECOUTE_CHECK(id >= 0);
     const Scenario& s = content_.scenarios[static_cast<size_t>(id)];
-    l.intent = s.intent;
-    l.category = s.category == Category::kInherit ? ev.category : s.category;
-    l.severity = s.severity;
-    l.sentiment = s.sentiment;
-    l.needs_reply = s.needs_reply;
-    l.scenario = id;
+    l = ScenarioLabels(s, id, ev.category);
     std::string title;
     ComposeCore(s, PickTemplate(s), l, title, body, 250, 0);
     SetPersonAuthor(m, customer_);

@@ -1,5 +1,7 @@
 #include "pipeline/pipeline.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <future>
 
@@ -52,8 +54,15 @@ Pipeline::Pipeline(store::Store& store, PipelineOptions options, const base::Clo
                      [this] { return static_cast<double>(output_.size()); });
 
   int n = std::max(1, options_.workers);
-  for (int i = 0; i < n; ++i) workers_.emplace_back([this] { WorkerLoop(); });
-  writer_ = std::thread([this] { WriterLoop(); });
+  for (int i = 0; i < n; ++i)
+    workers_.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "ecoute-worker");
+      WorkerLoop();
+    });
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "ecoute-writer");
+    WriterLoop();
+  });
 }
 
 Pipeline::~Pipeline() {
@@ -102,13 +111,15 @@ void Pipeline::WorkerLoop() {
     done->done = std::move(work.done);
     const ingest::RawBatch& batch = work.batch;
 
-    int64_t t0 = clock_.MonotonicNanos();
+    int64_t t0 = clock_.MonotonicNanos(), c0 = base::ThreadCpuNanos();
     done->mentions.reserve(batch.records.size());
     for (size_t i = 0; i < batch.records.size(); ++i)
       batch.decoder->Decode(batch.record(i), batch.location(i), done->mentions, done->rejections);
-    int64_t t1 = clock_.MonotonicNanos();
+    int64_t t1 = clock_.MonotonicNanos(), c1 = base::ThreadCpuNanos();
     for (model::Mention& m : done->mentions) text::Analyze(m);
-    int64_t t2 = clock_.MonotonicNanos();
+    int64_t t2 = clock_.MonotonicNanos(), c2 = base::ThreadCpuNanos();
+    totals_.decode_cpu.fetch_add(static_cast<uint64_t>(c1 - c0));
+    totals_.analyze_cpu.fetch_add(static_cast<uint64_t>(c2 - c1));
 
     decode_latency_->Observe(static_cast<double>(t1 - t0) / 1e9);
     analyze_latency_->Observe(static_cast<double>(t2 - t1) / 1e9);
@@ -175,10 +186,11 @@ void Pipeline::CommitPending(std::vector<std::unique_ptr<Done>>& pending) {
     std::move(d->rejections.begin(), d->rejections.end(), std::back_inserter(rejections));
   }
 
-  int64_t t0 = clock_.MonotonicNanos();
+  int64_t t0 = clock_.MonotonicNanos(), c0 = base::ThreadCpuNanos();
   std::vector<store::WriteOutcome> outcomes;
   base::Result<store::WriteSummary> written = store_.Write(mentions, rejections, &outcomes);
   int64_t t1 = clock_.MonotonicNanos();
+  totals_.store_cpu.fetch_add(static_cast<uint64_t>(base::ThreadCpuNanos() - c0));
   store_latency_->Observe(static_cast<double>(t1 - t0) / 1e9);
   store_records_->Add(total_m + total_r);
   totals_.store_nanos.fetch_add(static_cast<uint64_t>(t1 - t0));
@@ -263,19 +275,21 @@ void Pipeline::Drain() {
 PipelineStats Pipeline::Stats() const {
   PipelineStats s;
   auto stage = [](std::string name, const std::atomic<uint64_t>& records, const std::atomic<uint64_t>& nanos,
-                  const base::Histogram* h) {
+                  const std::atomic<uint64_t>& cpu, const base::Histogram* h) {
     StageStats st;
     st.name = std::move(name);
     st.records = records.load();
     st.busy_seconds = static_cast<double>(nanos.load()) / 1e9;
+    st.cpu_seconds = static_cast<double>(cpu.load()) / 1e9;
     base::Histogram::Snapshot snap = h->snapshot();
     st.p50_batch_seconds = snap.Quantile(0.5);
     st.p99_batch_seconds = snap.Quantile(0.99);
     return st;
   };
-  s.stages.push_back(stage("decode", totals_.decoded, totals_.decode_nanos, decode_latency_));
-  s.stages.push_back(stage("analyze", totals_.analyzed, totals_.analyze_nanos, analyze_latency_));
-  s.stages.push_back(stage("store", totals_.stored, totals_.store_nanos, store_latency_));
+  s.stages.push_back(stage("decode", totals_.decoded, totals_.decode_nanos, totals_.decode_cpu, decode_latency_));
+  s.stages.push_back(
+      stage("analyze", totals_.analyzed, totals_.analyze_nanos, totals_.analyze_cpu, analyze_latency_));
+  s.stages.push_back(stage("store", totals_.stored, totals_.store_nanos, totals_.store_cpu, store_latency_));
   s.submitted_records = totals_.submitted.load();
   s.inserted = totals_.inserted.load();
   s.updated = totals_.updated.load();

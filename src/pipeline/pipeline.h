@@ -58,7 +58,8 @@ using CommitListener = std::function<void(const std::vector<model::Mention>&)>;
 struct StageStats {
   std::string name;       // "decode", "analyze", "store"
   uint64_t records = 0;   // records that went through
-  double busy_seconds = 0;  // time spent working (all threads)
+  double busy_seconds = 0;  // wall time spent in the stage (all threads)
+  double cpu_seconds = 0;   // CPU time spent in the stage (all threads)
   double p50_batch_seconds = 0;
   double p99_batch_seconds = 0;
 };
@@ -147,6 +148,7 @@ class Pipeline {
     std::atomic<uint64_t> submitted{0}, decoded{0}, analyzed{0}, stored{0};
     std::atomic<uint64_t> inserted{0}, updated{0}, duplicates{0}, rejected{0}, commits{0};
     std::atomic<uint64_t> decode_nanos{0}, analyze_nanos{0}, store_nanos{0};
+    std::atomic<uint64_t> decode_cpu{0}, analyze_cpu{0}, store_cpu{0};
   };
   Totals totals_;
 };

@@ -12,8 +12,8 @@
 #include <map>
 #include <mutex>
 #include <queue>
-#include <thread>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -35,7 +35,8 @@ using internal::Stmt;
 
 // Ids are grouped in blocks of 2^kBlockShift; id_blocks keeps each block's
 // created_at range so a full-text search can visit blocks newest first and
-// stop early (docs/storage.md, "Full-text search").
+// stop early (docs/storage.md, "Full-text search"). Part of the on-disk
+// format: changing it needs a migration that rebuilds id_blocks.
 constexpr int kBlockShift = 12;
 constexpr int kMaxSearchWords = 32;
 constexpr int kMaxLimit = 1000;

@@ -25,7 +25,11 @@ struct SqliteOptions {
 
 // Opens (creating if needed) and migrates the database to the current
 // schema version. Corruption if the file is not an ecoute database or is from
-// a newer version; IoError if it cannot be opened.
+// a newer version; IoError if it cannot be opened; InvalidArgument for bad
+// options (synchronous not off|normal|full|extra, read_connections not
+// 1..64, cache_mb < 1). The store owns a background checkpoint thread and
+// `read_connections` + 2 SQLite connections; destroying it joins the thread
+// and closes the file (the last close checkpoints and removes the WAL).
 base::Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);
 
 }  // namespace ecoute::store

@@ -538,7 +538,7 @@ TEST(SqliteStore, SearchIgnoresCaseAndAccents) {
 TEST(SqliteStore, UserPunctuationCannotBreakTheQuery) {
   auto store = OpenMem();
   std::vector<Mention> batch = {M("1", "l'avion est en retard, e-mail envoyé", kT0),
-                                M("2", "AND OR NOT near the end", kT0 + 1)};
+                                M("2", "AND OR NOT near the end", kT0 + 1), M("3", "#Panne chez @Free", kT0 + 2)};
   WriteOk(*store, batch);
   for (std::string q : std::vector<std::string>{"\"", "\"\"", "foo\"bar", "AND", "OR", "NOT", "NEAR(", "NEAR(a b)", "*", "reseau*", "title:x",
                         "-x", "(", ")", "^", "a:b:c", "{title}: x", "+", "\"unterminated", std::string("nul\0byte", 8),
@@ -554,11 +554,15 @@ TEST(SqliteStore, UserPunctuationCannotBreakTheQuery) {
     return NativeIds(SearchOk(*store, f));
   };
   EXPECT_EQ(find("l'avion"), (std::set<std::string>{"1"}));
+  EXPECT_EQ(find("panne free"), (std::set<std::string>{"3"}));  // hashtags and @mentions are words
   EXPECT_EQ(find("e-mail retard"), (std::set<std::string>{"1"}));
   EXPECT_EQ(find("AND"), (std::set<std::string>{"2"}));  // a word, not an operator
   EXPECT_EQ(find("near end"), (std::set<std::string>{"2"}));
   EXPECT_EQ(find("NOT avion"), (std::set<std::string>{}));  // all words must occur
   EXPECT_EQ(find("avion\" OR \"end"), (std::set<std::string>{}));
+  EXPECT_EQ(find("l’avion"), (std::set<std::string>{"1"}));  // typographic apostrophe separates too
+  EXPECT_EQ(find("!!! retard"), (std::set<std::string>{"1"}));  // punctuation-only word ignored...
+  EXPECT_EQ(find("!!!"), (std::set<std::string>{}));            // ...and alone matches nothing
 }
 
 TEST(SqliteStore, TooManyWordsIsAnError) {

@@ -90,7 +90,7 @@ en: [my suitcase|my bag|my luggage|my checked bag|my travel bag]
 fr: [mon contrat {ref}{masc}|mon dossier {ref}{masc}|mon contrat n° {ref}{masc}|ma ligne (compte {ref}){fem}]
 en: [my contract {ref}|my account {ref}|my line (account {ref})|account no. {ref}]
 @part myref for=parcel
-fr: [mon colis {ref}{masc}|le colis n° {ref}{masc}|mon colis (suivi {ref}){masc}|l'envoi {ref}{masc}]
+fr: [mon colis {ref}{masc}|mon colis n° {ref}{masc}|mon colis (suivi {ref}){masc}|l'envoi {ref}{masc}]
 en: [my parcel {ref}|parcel no. {ref}|my parcel (tracking {ref})|shipment {ref}]
 @part myref for=retail
 fr: [ma commande {ref}{fem}|la commande n° {ref}{fem}|ma commande n°{ref}{fem}|ma commande ({ref}){fem}]
@@ -106,7 +106,7 @@ en: [my booking {ref}|booking ref {ref}|my reservation {ref}|my ticket {ref}]
 fr: [ma box (commande {ref}){fem}|la livraison de ma box ({ref}){fem}|mon colis Telemax ({ref}){masc}|ma nouvelle box, commande {ref}{fem}]
 en: [my router (order {ref})|the delivery of my box ({ref})|my new box, order {ref}|my router delivery ({ref})]
 @part shipref for=parcel
-fr: [mon colis {ref}{masc}|le colis n° {ref}{masc}|mon colis (suivi {ref}){masc}|l'envoi {ref}{masc}]
+fr: [mon colis {ref}{masc}|mon colis n° {ref}{masc}|mon colis (suivi {ref}){masc}|l'envoi {ref}{masc}]
 en: [my parcel {ref}|parcel no. {ref}|my parcel (tracking {ref})|shipment {ref}]
 @part shipref for=retail
 fr: [ma commande {ref}{fem}|la commande n° {ref}{fem}|ma commande n°{ref}{fem}|ma commande ({ref}){fem}]

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <limits>
 #include <map>
@@ -485,6 +486,40 @@ TEST(DemoBrands, SixBrandsOneCompetitor) {
   EXPECT_EQ(competitors, 1);
   EXPECT_EQ(sectors.size(), 5u);
   EXPECT_EQ(brands[0].name, "Telemax");
+}
+
+}  // namespace
+}  // namespace ecoute::demo
+
+namespace ecoute::demo {
+namespace {
+
+// French never says "de le colis" / "à le colis" (it contracts to "du",
+// "au"); "de le" stays only before an infinitive, where "le" is a pronoun
+// ("de le débloquer"). Regression test for a template that wrote "de le colis".
+TEST(DemoGenerator, FrenchContractsDeLeAndALeBeforeNouns) {
+  DemoOptions o;
+  o.seed = 11;
+  o.start = 1700000000000;
+  DemoGenerator gen(o);
+  int checked = 0;
+  for (int i = 0; i < 30000; ++i) {
+    model::Mention m = gen.Next();
+    if (m.attributes["demo.lang"] != "fr") continue;
+    const std::string& t = m.text;
+    for (const char* bad : {"de le ", "De le ", "à le ", "À le "}) {
+      for (size_t at = t.find(bad); at != std::string::npos; at = t.find(bad, at + 1)) {
+        if (at > 0 && std::isalpha(static_cast<unsigned char>(t[at - 1]))) continue;  // "demande le"
+        size_t word = at + std::string(bad).size();
+        size_t end = t.find_first_of(" .,!?;:\n", word);
+        std::string next = t.substr(word, end == std::string::npos ? std::string::npos : end - word);
+        bool infinitive = next.size() > 2 && (next.ends_with("er") || next.ends_with("ir") || next.ends_with("re"));
+        EXPECT_TRUE(infinitive) << "\"" << bad << next << "\" in: " << t;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 0);  // the pronoun use does occur, so the scan ran
 }
 
 }  // namespace

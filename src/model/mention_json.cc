@@ -24,7 +24,8 @@ json MentionToJson(const Mention& m) {
   if (!m.title.empty()) j["title"] = m.title;
   j["text"] = m.text;
   j["lang"] = m.language;
-  if (m.language_confidence > 0) j["lang_confidence"] = std::round(m.language_confidence * 1000) / 1000;
+  if (m.language_confidence > 0)
+    j["lang_confidence"] = std::round(static_cast<double>(m.language_confidence) * 1000) / 1000;
   if (m.language_declared) j["lang_declared"] = true;
   if (!m.reply_to.empty()) j["reply_to"] = m.reply_to;
   if (!m.reshare_of.empty()) j["reshare_of"] = m.reshare_of;

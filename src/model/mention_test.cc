@@ -34,6 +34,7 @@ TEST(MentionJson, OmitsEmptyFieldsAndKeepsTheRest) {
   EXPECT_EQ(j["created_at"], "2017-10-31T22:10:47Z");
   EXPECT_EQ(j["author"]["followers"], 120);
   EXPECT_EQ(j["entities"]["mentions"][0], "Telemax");
+  EXPECT_EQ(j["lang_confidence"].dump(), "0.97");  // not 0.9700000286102295
   EXPECT_FALSE(j.contains("id"));
   EXPECT_FALSE(j.contains("title"));
   EXPECT_FALSE(j.contains("engagement"));

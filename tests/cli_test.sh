@@ -204,6 +204,29 @@ scenario_kill9() {
   expect_eq "$(stored_count)" "200000" "nothing lost, nothing duplicated after kill -9 and re-import"
 }
 
+scenario_sigint() {
+  "$ECOUTE" demo --count 200000 --seed 5 --start 2024-01-01T00:00:00Z -o "$WORK/big.jsonl"
+  "$ECOUTE" --db "$DB" import --no-progress "$WORK/big.jsonl" > "$WORK/import.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 200); do
+    [ -f "$DB" ] && [ "$(sqlite3 "$DB" 'select count(*) from mentions' 2>/dev/null || echo 0)" -gt 1000 ] && break
+    sleep 0.05
+  done
+  kill -INT "$pid"; wait "$pid"; local code=$?
+  local out; out=$(cat "$WORK/import.log")
+  if grep -q "interrupted" <<<"$out"; then
+    expect_eq "$code" "130" "an interrupted import exits 130"
+    # Everything read before the signal is committed: stored == read.
+    local read stored
+    read=$(grep -o '^[^:]*: [0-9,]* records read' <<<"$out" | grep -o '[0-9,]* records' | tr -d ', records')
+    stored=$(grep -o '[0-9,]* stored' <<<"$out" | head -1 | tr -d ', stored')
+    expect_eq "$stored" "$read" "records read before SIGINT are all stored"
+    expect_eq "$(stored_count)" "$read" "and durable"
+  else
+    fail "the import finished before SIGINT: nothing tested"; echo "$out" >&2
+  fi
+}
+
 scenario=${1:?scenario}
 "scenario_$scenario"
 echo "$scenario: $((checks - failures)) passed, $failures failed"

@@ -72,6 +72,19 @@ base::Result<std::unique_ptr<InputBuffer>> InputBuffer::Open(const std::string& 
   return std::unique_ptr<InputBuffer>(new InputBuffer(path, fd, true, total, chunk_bytes));  // NOLINT
 }
 
+base::Result<bool> InputBuffer::SkipLine() {
+  for (;;) {
+    const void* nl = std::memchr(data(), '\n', size());
+    if (nl != nullptr) {
+      Consume(static_cast<size_t>(static_cast<const char*>(nl) - data()) + 1);
+      return true;
+    }
+    Consume(size());
+    ECOUTE_ASSIGN_OR_RETURN(bool more, Fill());
+    if (!more) return false;
+  }
+}
+
 base::Result<bool> InputBuffer::Fill() {
   if (eof_) return false;
   if (begin_ > 0) {
@@ -207,15 +220,9 @@ base::Result<bool> JsonLinesReader::Next(RawBatch& batch, size_t max_records, si
     const char* p = in_->data();
     size_t n = in_->size();
     if (skipping_) {  // the rest of an over-long line; its line was counted
-      const void* nl = std::memchr(p, '\n', n);
-      if (nl != nullptr) {
-        in_->Consume(static_cast<size_t>(static_cast<const char*>(nl) - p) + 1);
-        skipping_ = false;
-        continue;
-      }
-      in_->Consume(n);
-      ECOUTE_ASSIGN_OR_RETURN(bool more, in_->Fill());
-      if (!more) break;
+      ECOUTE_ASSIGN_OR_RETURN(bool found, in_->SkipLine());
+      skipping_ = false;
+      if (!found) break;
       continue;
     }
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', n));
@@ -295,15 +302,9 @@ base::Result<bool> CsvReader::NextPiece(Piece& piece, size_t& consume) {
     const char* p = in_->data();
     size_t n = in_->size();
     if (skipping_) {  // the rest of an over-long record; its line was counted
-      const void* nl = std::memchr(p, '\n', n);
-      if (nl != nullptr) {
-        in_->Consume(static_cast<size_t>(static_cast<const char*>(nl) - p) + 1);
-        skipping_ = false;
-        continue;
-      }
-      in_->Consume(n);
-      ECOUTE_ASSIGN_OR_RETURN(bool more, in_->Fill());
-      if (!more) return false;
+      ECOUTE_ASSIGN_OR_RETURN(bool found, in_->SkipLine());
+      skipping_ = false;
+      if (!found) return false;
       continue;
     }
     // Scan at most limit + 1 bytes of the record, so every decision below

@@ -38,6 +38,9 @@ class InputBuffer {
   void Consume(size_t n) { begin_ += n; }
   // Appends up to chunk_bytes more; returns false once at end of input.
   base::Result<bool> Fill();
+  // Consumes everything up to and including the next '\n', reading more as
+  // needed: the rest of an over-long record. False if input ends first.
+  base::Result<bool> SkipLine();
   bool eof() const { return eof_; }
 
   const std::string& path() const { return path_; }

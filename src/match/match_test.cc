@@ -1,0 +1,423 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "match/ast.h"
+#include "match/lint.h"
+#include "match/parser.h"
+#include "match/reference_matcher.h"
+#include "match/tokenize.h"
+
+namespace ecoute::match {
+namespace {
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : line) {
+    if (c == '\t') {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+struct Case {
+  int line = 0;
+  std::vector<std::string> cols;
+};
+
+std::vector<Case> ReadTsv(const std::string& name) {
+  std::ifstream in(std::string(ECOUTE_SOURCE_DIR) + "/src/match/testdata/" + name);
+  EXPECT_TRUE(in.good()) << name;
+  std::vector<Case> out;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty() || line[0] == '#') continue;
+    out.push_back({n, SplitTabs(line)});
+  }
+  return out;
+}
+
+// "[k=v;k=v]text" -> Mention.
+model::Mention MakeMention(const std::string& spec) {
+  model::Mention m;
+  std::string rest = spec;
+  if (!rest.empty() && rest[0] == '[') {
+    size_t close = rest.find(']');
+    std::string meta = rest.substr(1, close - 1);
+    rest = rest.substr(close + 1);
+    std::stringstream ss(meta);
+    std::string kv;
+    while (std::getline(ss, kv, ';')) {
+      size_t eq = kv.find('=');
+      std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
+      if (k == "title") m.title = v;
+      else if (k == "lang") m.language = v;
+      else if (k == "channel") m.channel = *model::ParseChannel(v);
+      else if (k == "author") m.author.handle = v;
+      else if (k == "url") m.url = v;
+      else if (k == "urls") m.entities.urls.push_back(v);
+      else if (k == "country") m.country = v;
+      else if (k == "followers") m.author.followers = std::stoll(v);
+      else if (k == "sentiment") m.enrichment.sentiment = v;
+      else if (k == "category") m.enrichment.category = v;
+      else if (k == "severity") m.enrichment.severity = std::stoi(v);
+      else if (k == "level") m.enrichment.severity_level = v;
+      else if (k == "needs_reply") m.enrichment.needs_reply = v == "true";
+      else ADD_FAILURE() << "unknown metadata key " << k;
+    }
+  }
+  m.text = rest;
+  return m;
+}
+
+std::string SpansString(const MatchResult& r, const model::Mention& m) {
+  std::string out;
+  for (const MatchSpan& s : r.spans) {
+    if (!out.empty()) out += '|';
+    const std::string& src = s.field == MentionField::kTitle ? m.title : m.text;
+    if (s.field == MentionField::kTitle) out += "T:";
+    out += src.substr(s.begin, s.end - s.begin);
+  }
+  return out;
+}
+
+TEST(Golden, MatchCases) {
+  std::vector<Case> cases = ReadTsv("golden.tsv");
+  ASSERT_GE(cases.size(), 80u);
+  for (const Case& c : cases) {
+    SCOPED_TRACE("golden.tsv:" + std::to_string(c.line) + ": " + c.cols[0]);
+    ASSERT_GE(c.cols.size(), 3u);
+    auto q = Parse(c.cols[0]);
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    model::Mention m = MakeMention(c.cols[1]);
+    MatchResult r = ReferenceMatch(*q, m);
+    EXPECT_EQ(r.matched, c.cols[2] == "1");
+    if (c.cols.size() >= 4) {
+      EXPECT_EQ(SpansString(r, m), c.cols[3]);
+    }
+    if (!r.matched) {
+      EXPECT_TRUE(r.spans.empty());
+    }
+  }
+}
+
+TEST(Golden, RoundTripIsStable) {
+  for (const Case& c : ReadTsv("golden.tsv")) {
+    SCOPED_TRACE("golden.tsv:" + std::to_string(c.line) + ": " + c.cols[0]);
+    auto q = Parse(c.cols[0]);
+    ASSERT_TRUE(q.ok());
+    std::string canon = ToString(*q);
+    auto q2 = Parse(canon);
+    ASSERT_TRUE(q2.ok()) << canon << " -> " << q2.status().ToString();
+    EXPECT_EQ(ToString(*q2), canon);
+    model::Mention m = MakeMention(c.cols[1]);
+    EXPECT_EQ(ReferenceMatch(*q2, m).matched, ReferenceMatch(*q, m).matched) << canon;
+  }
+}
+
+TEST(Golden, Errors) {
+  std::vector<Case> cases = ReadTsv("errors.tsv");
+  ASSERT_GE(cases.size(), 25u);
+  for (const Case& c : cases) {
+    SCOPED_TRACE("errors.tsv:" + std::to_string(c.line) + ": " + c.cols[0]);
+    ASSERT_EQ(c.cols.size(), 2u);
+    ParseError err;
+    auto q = ParseWithError(c.cols[0], &err);
+    ASSERT_FALSE(q.ok()) << ToString(*q);
+    EXPECT_EQ(q.status().code(), base::StatusCode::kInvalidArgument);
+    EXPECT_EQ(q.status().message(), c.cols[1]);
+    EXPECT_EQ("col " + std::to_string(err.column) + ": " + err.message, c.cols[1]);
+  }
+}
+
+TEST(Parser, TooLongAndTooDeep) {
+  std::string long_query(kMaxQueryBytes + 1, 'a');
+  auto q = Parse(long_query);
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(q.status().message(), "col 16385: query is too long (16385 bytes, max 16384)");
+  EXPECT_TRUE(Parse(std::string(kMaxQueryBytes, 'a')).ok());
+  std::string deep = std::string(200, '(') + "a" + std::string(200, ')');
+  q = Parse(deep);
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(q.status().message(), "col 101: query is nested too deeply (max 100 levels)");
+  std::string nots;
+  for (int i = 0; i < 150; ++i) nots += "NOT ";
+  EXPECT_FALSE(Parse(nots + "a").ok());
+  EXPECT_TRUE(Parse(std::string(50, '(') + "a" + std::string(50, ')')).ok());
+}
+
+TEST(Parser, TreeAndSpans) {
+  auto q = Parse("(pixmania OR \"pix mania\") AND (livraison OR colis) NOT emploi");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(ToString(*q), "((pixmania OR \"pix mania\") AND (livraison OR colis) AND NOT emploi)");
+  EXPECT_EQ(TreeString(*q),
+            "AND @2\n"
+            "  OR @2\n"
+            "    TERM word \"pixmania\" @2\n"
+            "    PHRASE \"pix mania\" @14\n"
+            "  OR @32\n"
+            "    TERM word \"livraison\" @32\n"
+            "    TERM word \"colis\" @45\n"
+            "  NOT @52\n"
+            "    TERM word \"emploi\" @56\n");
+  // Columns count code points, offsets bytes.
+  auto r = Parse("réseau NOT été");
+  ASSERT_TRUE(r.ok());
+  const Node& notn = r->root.children.at(1);
+  EXPECT_EQ(notn.span.column, 8);
+  EXPECT_EQ(notn.span.begin, 8u);
+  EXPECT_EQ(notn.children[0].term.folded, "ete");
+  EXPECT_EQ(notn.children[0].span.column, 12);
+}
+
+TEST(Parser, TermKinds) {
+  auto kind = [](std::string_view s) {
+    auto q = Parse(s);
+    EXPECT_TRUE(q.ok()) << s;
+    EXPECT_EQ(q->root.kind, NodeKind::kTerm) << s;
+    return q->root.term.kind;
+  };
+  EXPECT_EQ(kind("colis"), TermKind::kWord);
+  EXPECT_EQ(kind("livr*"), TermKind::kPrefix);
+  EXPECT_EQ(kind("c?lis"), TermKind::kPattern);
+  EXPECT_EQ(kind("{Orange}"), TermKind::kCaseSensitive);
+  EXPECT_EQ(kind("#grève"), TermKind::kHashtag);
+  EXPECT_EQ(kind("@Free"), TermKind::kMention);
+  auto near = Parse("a ONEAR/3 (b OR c)");
+  ASSERT_TRUE(near.ok());
+  EXPECT_EQ(near->root.kind, NodeKind::kNear);
+  EXPECT_TRUE(near->root.ordered);
+  EXPECT_EQ(near->root.distance, 3);
+  auto field = Parse("followers:>=1000");
+  ASSERT_TRUE(field.ok());
+  EXPECT_EQ(field->root.field, FieldName::kFollowers);
+  EXPECT_EQ(field->root.op, CompareOp::kGe);
+  EXPECT_EQ(field->root.value, "1000");
+  EXPECT_EQ(ToString(*field), "followers:>=1000");
+  auto site = Parse("site:https://www.Free.fr/offres");
+  ASSERT_TRUE(site.ok());
+  EXPECT_EQ(site->root.value, "www.free.fr");
+}
+
+TEST(Tokenize, Rules) {
+  auto folded = [](std::string_view s) {
+    std::string out;
+    for (const Token& t : Tokenize(s)) out += "[" + t.folded + "]";
+    return out;
+  };
+  EXPECT_EQ(folded("L’avion d'Air France"), "[l'][avion][d'][air][france]");
+  EXPECT_EQ(folded("qu'il jusqu'à lorsqu'on"), "[qu'][il][jusqu'][a][lorsqu'][on]");
+  EXPECT_EQ(folded("aujourd'hui presqu'île quelqu'un"), "[aujourd'hui][presqu'ile][quelqu'un]");
+  EXPECT_EQ(folded("Orange's don't"), "[orange]['s][don't]");
+  EXPECT_EQ(folded("😀 #Grève @Free_Mobile 2024 😀"), "[#greve][@free_mobile][2024]");
+  EXPECT_EQ(folded("mail jean@free.fr et @réseau"), "[mail][jean][free][fr][et][reseau]");
+  EXPECT_EQ(folded("voir https://Free.fr/a?b=1. ok"), "[voir][https://free.fr/a?b=1][ok]");
+  EXPECT_EQ(folded("www.free.fr, www.google"), "[www.free.fr][www][google]");
+  EXPECT_EQ(folded("#1 #2024JO"), "[1][#2024jo]");
+  EXPECT_EQ(folded("Saint-Denis e_mail"), "[saint][denis][e][mail]");
+  std::vector<Token> t = Tokenize("un réseau https://x.org/p");
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[1].begin, 3u);
+  EXPECT_EQ(t[1].end, 10u);
+  EXPECT_EQ(t[1].position, 1);
+  EXPECT_EQ(t[2].kind, TokenKind::kUrl);
+  EXPECT_EQ(t[2].host, "x.org");
+  EXPECT_TRUE(Tokenize("").empty());
+  EXPECT_TRUE(Tokenize("\xff\xfe !!").empty());
+}
+
+TEST(Tokenize, HostsAndWildcards) {
+  EXPECT_EQ(UrlHost("https://user@Fr.Wikipedia.org:443/x"), "fr.wikipedia.org");
+  EXPECT_EQ(UrlHost("www.free.fr/x"), "www.free.fr");
+  EXPECT_TRUE(HostMatches("mobile.free.fr", "free.fr"));
+  EXPECT_TRUE(HostMatches("free.fr", "free.fr"));
+  EXPECT_FALSE(HostMatches("notfree.fr", "free.fr"));
+  EXPECT_TRUE(WildcardMatch("r?seau", "reseau"));
+  EXPECT_TRUE(WildcardMatch("?", "é"));
+  EXPECT_FALSE(WildcardMatch("?", "ab"));
+  EXPECT_TRUE(WildcardMatch("livr*", "livr"));
+  EXPECT_FALSE(WildcardMatch("livr", "livre"));
+}
+
+TEST(Lint, Warnings) {
+  auto codes = [](std::string_view s, const QueryResolver* r = nullptr) {
+    auto q = Parse(s);
+    EXPECT_TRUE(q.ok()) << s;
+    std::string out;
+    for (const LintWarning& w : Lint(*q, r)) out += "[" + std::to_string(w.column) + " " + w.code + "]";
+    return out;
+  };
+  EXPECT_EQ(codes("pixmania AND livraison"), "");
+  EXPECT_EQ(codes("NOT emploi"), "[1 only-not]");
+  EXPECT_EQ(codes("-emploi -stage"), "[1 only-not]");
+  EXPECT_EQ(codes("NOT x OR y"), "[1 only-not]");
+  EXPECT_EQ(codes("(x OR y) NEAR/3 z"), "[2 or-in-near]");
+  EXPECT_EQ(codes("li* OR livr*"), "[1 short-wildcard]");
+  EXPECT_EQ(codes("\"li* x\""), "[2 short-wildcard]");
+  EXPECT_EQ(codes("free AND le"), "[10 stop-word]");
+  EXPECT_EQ(codes("free the"), "[6 stop-word]");
+  EXPECT_EQ(codes("x NEAR/51 y"), "[1 near-too-far]");
+  EXPECT_EQ(codes("x NEAR/50 y"), "");
+  EXPECT_EQ(codes("\"x y\"~80"), "[1 near-too-far]");
+  EXPECT_EQ(codes("colis OR paquet OR colis"), "[20 duplicate-or]");
+  EXPECT_EQ(codes("(x y) OR (x AND y)"), "[11 duplicate-or]");
+  EXPECT_EQ(codes("free or orange"), "[6 lowercase-operator]");
+  QuerySet set;
+  ASSERT_TRUE(set.Add("delivery_terms", "livraison OR colis").ok());
+  EXPECT_EQ(codes("@delivery_terms @free", &set), "[1 reference][17 mention]");
+  auto q = Parse("@delivery_terms @free", &set);
+  ASSERT_TRUE(q.ok());
+  std::vector<LintWarning> w = Lint(*q, &set);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0].message, "@delivery_terms refers to query delivery_terms");
+  EXPECT_EQ(w[1].message, "@free is a mention (no query named free)");
+}
+
+TEST(References, ResolveAndCycles) {
+  QuerySet set;
+  ASSERT_TRUE(set.Add("telemax_brand", "telemax OR \"tele max\"").ok());
+  ASSERT_TRUE(set.Add("delivery_terms", "livraison OR colis").ok());
+  EXPECT_FALSE(set.Add("telemax_brand", "x").ok());
+  EXPECT_FALSE(set.Add("bad name", "x").ok());
+  auto bad = set.Add("broken", "(a");
+  EXPECT_EQ(bad.message(), "query \"broken\": col 3: unbalanced parenthesis: '(' at col 1 is never closed");
+  EXPECT_TRUE(set.CheckCycles().ok());
+
+  auto q = Parse("@telemax_brand AND @delivery_terms", &set);
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->root.children[0].kind, NodeKind::kRef);
+  model::Mention m;
+  m.text = "Ma livraison Tele Max est en retard @telemax_brand";
+  MatchResult r = ReferenceMatch(*q, m, &set);
+  EXPECT_TRUE(r.matched);
+  EXPECT_EQ(r.spans.size(), 3u);  // livraison, Tele, Max
+  m.text = "Tele Max";
+  EXPECT_FALSE(ReferenceMatch(*q, m, &set).matched);
+
+  // Parsed without a resolver: @name is a mention term, resolved at match time.
+  auto q2 = Parse("@telemax_brand AND @delivery_terms");
+  ASSERT_TRUE(q2.ok());
+  EXPECT_EQ(q2->root.children[0].kind, NodeKind::kTerm);
+  m.text = "telemax colis";
+  EXPECT_TRUE(ReferenceMatch(*q2, m, &set).matched);
+  EXPECT_FALSE(ReferenceMatch(*q2, m, nullptr).matched);
+  m.text = "@telemax_brand @delivery_terms";
+  EXPECT_TRUE(ReferenceMatch(*q2, m, nullptr).matched);
+
+  QuerySet cyc;
+  ASSERT_TRUE(cyc.Add("a", "x OR @b").ok());
+  ASSERT_TRUE(cyc.Add("b", "y AND @c").ok());
+  ASSERT_TRUE(cyc.Add("c", "@a OR z").ok());
+  EXPECT_EQ(cyc.CheckCycles().message(), "reference cycle: a -> b -> c -> a");
+  auto qa = Parse("@a");
+  ASSERT_TRUE(qa.ok());
+  EXPECT_EQ(CheckCycles("top", *qa, cyc).message(), "reference cycle: a -> b -> c -> a");
+  m.text = "y";
+  MatchResult cr = ReferenceMatch(*cyc.Find("b"), m, &cyc);
+  EXPECT_FALSE(cr.matched);
+  EXPECT_EQ(cr.error, "reference cycle: c -> a -> b -> c");
+  m.text = "x";
+  EXPECT_TRUE(ReferenceMatch(*cyc.Find("a"), m, &cyc).matched);
+  auto unknown = Parse("free", &cyc);
+  ASSERT_TRUE(unknown.ok());
+  Query ref;
+  ref.root.kind = NodeKind::kRef;
+  ref.root.ref_name = "nope";
+  EXPECT_EQ(ReferenceMatch(ref, m, &cyc).error, "unknown query \"nope\"");
+  QuerySet self;
+  ASSERT_TRUE(self.Add("s", "@s OR x").ok());
+  EXPECT_EQ(self.CheckCycles().message(), "reference cycle: s -> s");
+}
+
+// Random bytes and random token soup: Parse never crashes; what parses
+// round-trips and can be matched.
+TEST(Robustness, RandomQueries) {
+  std::mt19937 rng(12345);
+  const std::vector<std::string> soup = {
+      "AND", "OR", "NOT", "-", "(", ")", "\"", "{", "}", "NEAR/2", "ONEAR/0", "NEAR", "~3", "*", "?",
+      "colis", "réseau", "l'avion", "#grève", "@free", "livr*", "c?lis", "lang:fr", "followers:>10",
+      "site:free.fr", "lang2:x", "😀", "\xff", "'", "’", ":", "@@", "#", "a", "and", "\"pix mania\"~2",
+      " ", " ", " ", "\t", "severity:>=high", "{Orange}", "www.x.fr", "https://a.b"};
+  model::Mention m;
+  m.title = "Réseau Free";
+  m.text = "l'avion colis livraison #grève @free pix mania https://free.fr a b c";
+  int parsed = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string q;
+    int len = static_cast<int>(rng() % 12) + 1;
+    if (i % 3 == 0) {
+      for (int k = 0; k < len * 3; ++k) q += static_cast<char>(rng() % 256);
+    } else {
+      for (int k = 0; k < len; ++k) {
+        q += soup[rng() % soup.size()];
+        if (rng() % 2) q += ' ';
+      }
+    }
+    ParseError err;
+    auto r = ParseWithError(q, &err);
+    if (!r.ok()) {
+      ASSERT_GE(err.column, 1) << q;
+      ASSERT_EQ(r.status().message().rfind("col ", 0), 0u) << q;
+      continue;
+    }
+    ++parsed;
+    std::string canon = ToString(*r);
+    auto r2 = Parse(canon);
+    ASSERT_TRUE(r2.ok()) << "query: " << q << "\ncanonical: " << canon << "\n" << r2.status().ToString();
+    ASSERT_EQ(ToString(*r2), canon) << q;
+    ASSERT_EQ(ReferenceMatch(*r2, m).matched, ReferenceMatch(*r, m).matched) << q;
+    (void)Lint(*r);
+    (void)TreeString(*r);
+  }
+  EXPECT_GT(parsed, 1000);
+}
+
+// Random texts: tokenizing and matching never crash, spans stay in bounds.
+TEST(Robustness, RandomTexts) {
+  std::mt19937 rng(4242);
+  const std::vector<std::string> pieces = {"l'", "avion", "’", "#", "@", "free", "https://", "www.", "x.fr", "😀",
+                                           "\xc3", "\xa9", "é", " ", " ", ".", "'s", "aujourd'hui", "\n", "2024"};
+  std::vector<Query> queries;
+  for (std::string_view text : {"avion", "\"l'avion\"", "free NEAR/2 avion", "livr* OR #free OR @free",
+                                "site:x.fr", "\"avion free\"~3", "{Free} -2024"}) {
+    auto q = Parse(text);
+    ASSERT_TRUE(q.ok()) << text;
+    queries.push_back(std::move(q).value());
+  }
+  for (int i = 0; i < 3000; ++i) {
+    model::Mention m;
+    for (std::string* f : {&m.title, &m.text}) {
+      int n = static_cast<int>(rng() % 20);
+      for (int k = 0; k < n; ++k) *f += pieces[rng() % pieces.size()];
+    }
+    int64_t last = -1;
+    for (const Token& t : Tokenize(m.text)) {
+      ASSERT_LT(t.begin, t.end);
+      ASSERT_LE(t.end, m.text.size());
+      ASSERT_EQ(t.position, last + 1);
+      last = t.position;
+    }
+    for (const Query& q : queries) {
+      MatchResult r = ReferenceMatch(q, m);
+      for (const MatchSpan& sp : r.spans) {
+        ASSERT_LE(sp.end, (sp.field == MentionField::kTitle ? m.title : m.text).size());
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ecoute::match

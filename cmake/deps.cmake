@@ -12,6 +12,7 @@ find_package(GTest REQUIRED)
 find_package(benchmark REQUIRED)
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(HS REQUIRED IMPORTED_TARGET libhs)  # Vectorscan (Hyperscan API)
 
 find_library(CLD2_LIBRARY NAMES cld2 REQUIRED)
 find_path(CLD2_INCLUDE_DIR NAMES cld2/public/compact_lang_det.h REQUIRED)

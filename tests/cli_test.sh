@@ -227,6 +227,26 @@ scenario_sigint() {
   fi
 }
 
+scenario_query() {
+  local out code
+  out=$("$ECOUTE" query lint '(pixmania OR "pix mania") AND (livraison OR colis) NOT emploi' 2>&1); code=$?
+  expect_eq "$code" "0" "a valid query lints"
+  expect_contains "$out" 'canonical: ((pixmania OR "pix mania") AND (livraison OR colis) AND NOT emploi)' "canonical form"
+  expect_contains "$out" 'PHRASE "pix mania" @14' "parse tree with columns"
+  out=$("$ECOUTE" query lint 'pixmania AND colis OR ' 2>&1); code=$?
+  expect_eq "$code" "1" "a syntax error exits 1"
+  expect_contains "$out" "col 23: expected a term after OR" "error names the column"
+  out=$("$ECOUTE" query lint 'li* AND le' 2>&1)
+  expect_contains "$out" "short-wildcard" "linter warns on a short wildcard"
+  expect_contains "$out" "stop-word" "linter warns on a stop word"
+  out=$("$ECOUTE" query explain 'colis NEAR/3 perdu NOT {Orange}' --text "Mon COLIS a été perdu par le transporteur" 2>&1); code=$?
+  expect_eq "$code" "0" "explain exits 0 on a match"
+  expect_contains "$out" "[COLIS] a été [perdu]" "explain highlights the matched words"
+  out=$("$ECOUTE" query explain 'réseau AND lang:fr' --lang en --text "Le RESEAU est coupé" 2>&1); code=$?
+  expect_eq "$code" "3" "explain exits 3 when the query does not match"
+  expect_contains "$out" "lang:fr: no match" "explain shows the part that failed"
+}
+
 scenario=${1:?scenario}
 "scenario_$scenario"
 echo "$scenario: $((checks - failures)) passed, $failures failed"

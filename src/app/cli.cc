@@ -76,6 +76,24 @@ int Main(int argc, char** argv) {
   dem->add_option("--per-day", demo.per_day, "Average messages per day");
   dem->add_option("--output,-o", demo.output, "Output file (default standard output)");
 
+  QueryFlags query;
+  CLI::App* qry = app.add_subcommand("query", "Work with the query language (docs/query-language.md).");
+  qry->require_subcommand(1);
+  CLI::App* lint = qry->add_subcommand("lint", "Parse a query: canonical form, parse tree and warnings, or the error\n"
+                                                "with its column.");
+  lint->add_option("query", query.query, "The query, e.g. '(pixmania OR \"pix mania\") AND livraison NOT emploi'")
+      ->required();
+  CLI::App* explain = qry->add_subcommand("explain", "Match a query against one message and show which parts matched where.");
+  explain->add_option("query", query.query, "The query")->required();
+  explain->add_option("--text", query.text, "The message text")->required();
+  explain->add_option("--title", query.title, "Its title");
+  explain->add_option("--lang", query.lang, "Its language code (for lang:)");
+  explain->add_option("--channel", query.channel, "Its channel (for channel:; default twitter)");
+  explain->add_option("--author", query.author, "Its author handle (for author:)");
+  explain->add_option("--url", query.url, "Its URL (for site:)");
+  explain->add_option("--country", query.country, "Its country code (for country:)");
+  explain->add_option("--followers", query.followers, "The author's followers (for followers:)");
+
   app.add_subcommand("version", "Print the version.");
 
   try {
@@ -90,6 +108,8 @@ int Main(int argc, char** argv) {
   if (*sta) return RunStats(global, stats);
   if (*rej) return RunRejects(global, rejects);
   if (*dem) return RunDemo(global, demo);
+  if (*lint) return RunQueryLint(query);
+  if (*explain) return RunQueryExplain(query);
   std::printf("ecoute 0.1.0\n");
   return 0;
 }

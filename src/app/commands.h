@@ -58,6 +58,19 @@ struct RejectsFlags {
 };
 int RunRejects(const GlobalFlags& global, const RejectsFlags& flags);
 
+struct QueryFlags {
+  std::string query;
+  // explain: the message to test.
+  std::string text, title, lang = "und", channel = "twitter", author, url, country;
+  int64_t followers = -1;
+};
+// Prints the parse tree, the canonical form and the lint warnings; a syntax
+// error is shown with a caret under its column (exit 1).
+int RunQueryLint(const QueryFlags& flags);
+// Matches the query against one message and shows which parts matched where
+// (exit 0 match, 3 no match, 1 syntax error).
+int RunQueryExplain(const QueryFlags& flags);
+
 // Prints "ecoute: <message>" on stderr and returns 1.
 int Fail(const base::Status& status);
 

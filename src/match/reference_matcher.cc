@@ -1,21 +1,11 @@
 #include "match/reference_matcher.h"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
-#include <functional>
 
-#include "text/text.h"
+#include "match/eval_internal.h"
 
 namespace ecoute::match {
 namespace {
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-std::string AsciiLower(std::string_view s) {
-  std::string o(s);
-  for (char& c : o) c = Lower(c);
-  return o;
-}
 
 // Code points of valid UTF-8 (folded text always is); any stray byte counts as one.
 std::vector<std::string_view> CodePoints(std::string_view s) {
@@ -30,31 +20,7 @@ std::vector<std::string_view> CodePoints(std::string_view s) {
   return out;
 }
 
-struct Hit {
-  int64_t first = 0;  // positions
-  int64_t last = 0;
-  std::vector<size_t> tokens;  // indices into Matcher::tokens_
-};
-
-int SeverityRank(std::string_view level) {
-  static constexpr std::string_view kLevels[] = {"none", "low", "medium", "high", "critical"};
-  for (int i = 0; i < 5; ++i) {
-    if (kLevels[i] == level) return i;
-  }
-  return -1;
-}
-
-template <typename T>
-bool Compare(T a, CompareOp op, T b) {
-  switch (op) {
-    case CompareOp::kEq: return a == b;
-    case CompareOp::kLt: return a < b;
-    case CompareOp::kLe: return a <= b;
-    case CompareOp::kGt: return a > b;
-    case CompareOp::kGe: return a >= b;
-  }
-  return false;
-}
+using Hit = internal::PositionHit<size_t>;  // token indices into Matcher::tokens_
 
 class Matcher {
  public:
@@ -130,34 +96,12 @@ class Matcher {
     return r;
   }
 
-  static bool TermMatches(const Term& t, const Token& k) {
-    switch (t.kind) {
-      case TermKind::kWord:
-        return (k.kind == TokenKind::kWord && k.folded == t.folded) ||
-               (k.kind == TokenKind::kHashtag && k.body_folded == t.folded);
-      case TermKind::kPrefix:
-      case TermKind::kPattern:
-        if (k.kind == TokenKind::kWord) return WildcardMatch(t.folded, k.folded);
-        if (k.kind == TokenKind::kHashtag) return WildcardMatch(t.folded, k.body_folded);
-        return false;
-      case TermKind::kCaseSensitive:
-        return (k.kind == TokenKind::kWord && k.original == t.text) ||
-               (k.kind == TokenKind::kHashtag && k.body_original == t.text);
-      case TermKind::kHashtag:
-        return k.kind == TokenKind::kHashtag && k.body_folded == t.folded;
-      case TermKind::kMention:
-        return k.kind == TokenKind::kMention && k.folded.size() == t.folded.size() + 1 &&
-               std::string_view(k.folded).substr(1) == t.folded;
-    }
-    return false;
-  }
-
   std::vector<Hit> Hits(const Node& n) {
     std::vector<Hit> out;
     switch (n.kind) {
       case NodeKind::kTerm:
         for (size_t i = 0; i < tokens_.size(); ++i) {
-          if (TermMatches(n.term, tokens_[i])) out.push_back({tokens_[i].position, tokens_[i].position, {i}});
+          if (internal::TermMatches(n.term, tokens_[i])) out.push_back({tokens_[i].position, tokens_[i].position, {i}});
         }
         break;
       case NodeKind::kPhrase:
@@ -179,16 +123,7 @@ class Matcher {
         if (n.children.size() != 2) break;  // not produced by Parse
         std::vector<Hit> left = Hits(n.children[0]);
         std::vector<Hit> right = Hits(n.children[1]);
-        for (const Hit& l : left) {
-          for (const Hit& r : right) {
-            bool ok = (l.last < r.first && r.first - l.last - 1 <= n.distance) ||
-                      (!n.ordered && r.last < l.first && l.first - r.last - 1 <= n.distance);
-            if (!ok) continue;
-            Hit h{std::min(l.first, r.first), std::max(l.last, r.last), l.tokens};
-            h.tokens.insert(h.tokens.end(), r.tokens.begin(), r.tokens.end());
-            out.push_back(std::move(h));
-          }
-        }
+        internal::AppendNearHits(left, right, n.distance, n.ordered, out);
         break;
       }
       default:
@@ -198,16 +133,10 @@ class Matcher {
   }
 
   void ExactPhraseHits(const std::vector<Term>& words, std::vector<Hit>& out) {
+    auto fits = [&](size_t k, size_t tok) { return internal::TermMatches(words[k], tokens_[tok]); };
+    auto position = [&](size_t tok) { return tokens_[tok].position; };
     for (size_t i = 0; i + words.size() <= tokens_.size(); ++i) {
-      bool ok = true;
-      for (size_t k = 0; k < words.size() && ok; ++k) {
-        ok = TermMatches(words[k], tokens_[i + k]) &&
-             tokens_[i + k].position == tokens_[i].position + static_cast<int64_t>(k);
-      }
-      if (!ok) continue;
-      Hit h{tokens_[i].position, tokens_[i + words.size() - 1].position, {}};
-      for (size_t k = 0; k < words.size(); ++k) h.tokens.push_back(i + k);
-      out.push_back(std::move(h));
+      internal::AppendExactPhraseHitAt<size_t>(i, words.size(), fits, position, out);
     }
   }
 
@@ -218,86 +147,18 @@ class Matcher {
     for (size_t i = 0; i < tokens_.size(); ++i) {
       size_t j = i;
       while (j < tokens_.size() && tokens_[j].position < tokens_[i].position + window) ++j;
-      // Bipartite matching words -> tokens [i, j) (Kuhn's algorithm).
-      std::vector<int> owner(j - i, -1);
-      bool all = true;
-      for (size_t w = 0; w < words.size() && all; ++w) {
-        std::vector<bool> seen(j - i, false);
-        std::function<bool(size_t)> augment = [&](size_t word) -> bool {
-          for (size_t t = 0; t < j - i; ++t) {
-            if (seen[t] || !TermMatches(words[word], tokens_[i + t])) continue;
-            seen[t] = true;
-            if (owner[t] < 0 || augment(static_cast<size_t>(owner[t]))) {
-              owner[t] = static_cast<int>(word);
-              return true;
-            }
-          }
-          return false;
-        };
-        all = augment(w);
-      }
+      // Bipartite matching words -> tokens [i, j).
+      std::vector<int> owner;
+      bool all = internal::AssignWords(
+          words.size(), j - i,
+          [&](size_t word, size_t t) { return internal::TermMatches(words[word], tokens_[i + t]); }, owner);
       if (!all) continue;
-      Hit h{INT64_MAX, INT64_MIN, {}};
-      for (size_t t = 0; t < j - i; ++t) {
-        if (owner[t] < 0) continue;
-        h.first = std::min(h.first, tokens_[i + t].position);
-        h.last = std::max(h.last, tokens_[i + t].position);
-        h.tokens.push_back(i + t);
-      }
-      out.push_back(std::move(h));
+      out.push_back(internal::HitFromOwners<size_t>(
+          owner, [&](size_t t) { return i + t; }, [&](size_t tok) { return tokens_[tok].position; }));
     }
   }
 
-  bool EvalField(const Node& n) {
-    const std::string& v = n.value;
-    const model::Enrichment& e = m_.enrichment;
-    switch (n.field) {
-      case FieldName::kLang: return AsciiLower(m_.language) == v;
-      case FieldName::kChannel: return model::ChannelName(m_.channel) == v;
-      case FieldName::kAuthor: {
-        std::string_view h = m_.author.handle;
-        if (!h.empty() && h[0] == '@') h.remove_prefix(1);
-        return AsciiLower(h) == AsciiLower(v);
-      }
-      case FieldName::kSite: {
-        if (HostMatches(UrlHost(m_.url), v)) return true;
-        for (const std::string& u : m_.entities.urls) {
-          if (HostMatches(UrlHost(u), v)) return true;
-        }
-        for (const Token& t : tokens_) {
-          if (t.kind == TokenKind::kUrl && HostMatches(t.host, v)) return true;
-        }
-        return false;
-      }
-      case FieldName::kCountry: {
-        std::string c = m_.country;
-        for (char& ch : c) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        return c == v;
-      }
-      case FieldName::kFollowers: {
-        if (!m_.author.followers) return false;
-        int64_t x = 0;
-        std::from_chars(v.data(), v.data() + v.size(), x);
-        return Compare<int64_t>(*m_.author.followers, n.op, x);
-      }
-      case FieldName::kSentiment: return e.sentiment && AsciiLower(*e.sentiment) == v;
-      case FieldName::kCategory: return e.category && text::Fold(*e.category) == v;
-      case FieldName::kSeverity: {
-        int rank = SeverityRank(v);
-        if (rank < 0) {
-          if (!e.severity) return false;
-          int x = 0;
-          std::from_chars(v.data(), v.data() + v.size(), x);
-          return Compare<int>(*e.severity, n.op, x);
-        }
-        if (!e.severity_level) return false;
-        int have = SeverityRank(AsciiLower(*e.severity_level));
-        return have >= 0 && Compare<int>(have, n.op, rank);
-      }
-      case FieldName::kNeedsReply: return e.needs_reply && *e.needs_reply == (v == "true");
-    }
-    return false;
-  }
+  bool EvalField(const Node& n) const { return internal::FieldMatches(m_, n.field, n.op, n.value, tokens_); }
 
   const model::Mention& m_;
   const QueryResolver* resolver_;

@@ -1,0 +1,384 @@
+#include "match/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "match/golden_loader.h"
+#include "match/parser.h"
+#include "match/reference_matcher.h"
+
+namespace ecoute::match {
+namespace {
+
+using test_util::Case;
+using test_util::MakeMention;
+using test_util::ReadTsv;
+
+// What ReferenceMatch says for every query, in ascending id order.
+std::vector<EngineMatch> ReferenceAll(const std::vector<CompiledQuery>& qs, const model::Mention& m,
+                                      const QueryResolver* resolver = nullptr) {
+  std::vector<EngineMatch> out;
+  for (const CompiledQuery& q : qs) {
+    MatchResult r = ReferenceMatch(q.query, m, resolver);
+    if (r.matched) out.push_back({q.id, r.spans});
+  }
+  return out;
+}
+
+std::string Describe(const std::vector<EngineMatch>& v, const std::vector<CompiledQuery>& qs) {
+  std::string out;
+  for (const EngineMatch& e : v) {
+    std::string text;
+    for (const CompiledQuery& q : qs) {
+      if (q.id == e.query_id) text = q.query.text;
+    }
+    out += "  " + std::to_string(e.query_id) + " [" + text + "] spans";
+    for (const MatchSpan& s : e.spans) {
+      out += " " + std::string(s.field == MentionField::kTitle ? "T" : "") + std::to_string(s.begin) + "-" +
+             std::to_string(s.end);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::vector<CompiledQuery> GoldenQueries(std::vector<Case>& cases) {
+  cases = ReadTsv("golden.tsv");
+  std::vector<CompiledQuery> qs;
+  for (const Case& c : cases) {
+    auto q = Parse(c.cols[0]);
+    EXPECT_TRUE(q.ok()) << c.cols[0];
+    if (!q.ok()) continue;
+    qs.push_back({c.line, "golden" + std::to_string(c.line), *std::move(q)});
+  }
+  return qs;
+}
+
+TEST(Engine, GoldenDifferentialAllQueriesAtOnce) {
+  std::vector<Case> cases;
+  std::vector<CompiledQuery> qs = GoldenQueries(cases);
+  ASSERT_GE(qs.size(), 80u);
+  auto engine = Engine::Build(qs, nullptr);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  EXPECT_EQ((*engine)->size(), qs.size());
+  size_t matched_total = 0;
+  for (const Case& c : cases) {
+    SCOPED_TRACE("golden.tsv:" + std::to_string(c.line) + ": " + c.cols[1]);
+    model::Mention m = MakeMention(c.cols[1]);
+    std::vector<EngineMatch> want = ReferenceAll(qs, m);
+    std::vector<EngineMatch> got = (*engine)->Match(m);
+    EXPECT_EQ(got, want) << "engine:\n" << Describe(got, qs) << "reference:\n" << Describe(want, qs);
+    // The golden's own query is in the set exactly when expected.
+    bool own = false;
+    for (const EngineMatch& e : got) own = own || e.query_id == c.line;
+    EXPECT_EQ(own, c.cols[2] == "1");
+    matched_total += got.size();
+  }
+  EXPECT_GT(matched_total, cases.size());  // cross-matches happen: the test is not vacuous
+}
+
+// ---- random differential ----
+
+const std::vector<std::string> kQueryAtoms = {"colis",
+                                              "perdu",
+                                              "réseau",
+                                              "reseau",
+                                              "RÉSEAU",
+                                              "livraison",
+                                              "livr*",
+                                              "c?lis",
+                                              "c?lis*",
+                                              "?olis",
+                                              "re*",
+                                              "{Orange}",
+                                              "orange",
+                                              "#greve",
+                                              "greve",
+                                              "@free",
+                                              "free",
+                                              "mobile",
+                                              "panne",
+                                              "retard",
+                                              "œuvre",
+                                              "oeuvre",
+                                              "\"pix mania\"",
+                                              "\"colis perdu\"",
+                                              "\"free panne\"~2",
+                                              "\"colis perdu retard\"~1",
+                                              "l'avion",
+                                              "avion",
+                                              "{Free Mobile}",
+                                              "lang:fr",
+                                              "lang:en",
+                                              "channel:twitter",
+                                              "followers:>100",
+                                              "site:free.fr",
+                                              "sentiment:negative",
+                                              "2024",
+                                              "Москва",
+                                              "don't",
+                                              "saint-denis",
+                                              "#SNCF",
+                                              "sncf",
+                                              "*"};
+const std::vector<std::string> kNearOperands = {
+    "colis", "perdu", "free", "panne", "livr*", "\"pix mania\"", "(colis OR paquet)", "retard", "#greve", "c?lis"};
+const std::vector<std::string> kTextWords = {"colis",
+                                             "Colis",
+                                             "COLIS",
+                                             "perdu",
+                                             "réseau",
+                                             "RESEAU",
+                                             "reseaux",
+                                             "livraison",
+                                             "livre",
+                                             "délivrance",
+                                             "clis",
+                                             "colisx",
+                                             "colissimo",
+                                             "Orange",
+                                             "orange",
+                                             "ORANGE",
+                                             "#grève",
+                                             "#greve",
+                                             "#livraisongratuite",
+                                             "grève",
+                                             "@Free",
+                                             "@free",
+                                             "free",
+                                             "Free",
+                                             "Mobile",
+                                             "mobile",
+                                             "panne",
+                                             "retard",
+                                             "œuvre",
+                                             "pix",
+                                             "Pix",
+                                             "mania",
+                                             "Mania",
+                                             "l'avion",
+                                             "l’avion",
+                                             "avion",
+                                             "2024",
+                                             "Москва",
+                                             "Москве",
+                                             "don't",
+                                             "Saint-Denis",
+                                             "#SNCF",
+                                             "sncf",
+                                             "paquet",
+                                             "😡",
+                                             ",",
+                                             ".",
+                                             "!",
+                                             "https://www.free.fr/x",
+                                             "re",
+                                             "recolis",
+                                             "a",
+                                             "x",
+                                             "qu'il",
+                                             "colis!",
+                                             "Orange's"};
+
+std::string RandomQuery(std::mt19937& rng, int depth = 0) {
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  int r = static_cast<int>(rng() % 10);
+  if (depth >= 3 || r < 3) return pick(kQueryAtoms);
+  switch (r) {
+    case 3:
+      return RandomQuery(rng, depth + 1) + " AND " + RandomQuery(rng, depth + 1);
+    case 4:
+      return "(" + RandomQuery(rng, depth + 1) + " OR " + RandomQuery(rng, depth + 1) + ")";
+    case 5:
+      return RandomQuery(rng, depth + 1) + " NOT " + pick(kQueryAtoms);
+    case 6:
+      return pick(kNearOperands) + (rng() % 2 ? " NEAR/" : " ONEAR/") + std::to_string(rng() % 4) + " " +
+             pick(kNearOperands);
+    case 7:
+      return "-" + pick(kQueryAtoms) + " " + RandomQuery(rng, depth + 1);
+    case 8:
+      return "NOT (" + RandomQuery(rng, depth + 1) + ")";
+    default:
+      return RandomQuery(rng, depth + 1) + " " + RandomQuery(rng, depth + 1);
+  }
+}
+
+model::Mention RandomMention(std::mt19937& rng) {
+  model::Mention m;
+  auto words = [&](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) {
+      if (i > 0) s += ' ';
+      s += kTextWords[rng() % kTextWords.size()];
+    }
+    return s;
+  };
+  m.text = words(1 + static_cast<int>(rng() % 12));
+  if (rng() % 4 == 0) m.title = words(1 + static_cast<int>(rng() % 4));
+  m.language = rng() % 2 ? "fr" : "en";
+  m.channel = rng() % 2 ? model::Channel::kTwitter : model::Channel::kForum;
+  if (rng() % 2) m.author.followers = static_cast<int64_t>(rng() % 300);
+  if (rng() % 3 == 0) m.enrichment.sentiment = "negative";
+  return m;
+}
+
+TEST(Engine, RandomDifferential) {
+  std::mt19937 rng(12345);
+  std::vector<CompiledQuery> qs;
+  int64_t id = 0;
+  while (qs.size() < 2000) {
+    std::string text = RandomQuery(rng);
+    auto q = Parse(text);
+    if (!q.ok()) continue;
+    id += 1 + static_cast<int64_t>(rng() % 3);
+    qs.push_back({id, "r" + std::to_string(id), *std::move(q)});
+  }
+  // Build from a shuffled order: Build sorts by id.
+  std::vector<CompiledQuery> shuffled = qs;
+  std::shuffle(shuffled.begin(), shuffled.end(), rng);
+  auto engine = Engine::Build(shuffled, nullptr);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  size_t matched = 0;
+  int failures = 0;
+  for (int i = 0; i < 500 && failures < 5; ++i) {
+    model::Mention m = RandomMention(rng);
+    std::vector<EngineMatch> want = ReferenceAll(qs, m);
+    std::vector<EngineMatch> got = (*engine)->Match(m);
+    matched += got.size();
+    if (got != want) {
+      ++failures;
+      ADD_FAILURE() << "title [" << m.title << "] text [" << m.text << "]\nengine:\n"
+                    << Describe(got, qs) << "reference:\n"
+                    << Describe(want, qs);
+    }
+  }
+  EXPECT_GT(matched, 5000u);  // non-trivial: many queries match many texts
+  EXPECT_GT((*engine)->always_evaluated(), 0u);
+  EXPECT_LT((*engine)->always_evaluated(), qs.size() / 2);
+}
+
+TEST(Engine, ReferencesAreInlined) {
+  QuerySet set;
+  ASSERT_TRUE(set.Add("brand", "free OR \"free mobile\" OR @free").ok());
+  ASSERT_TRUE(set.Add("issue", "panne OR coupure").ok());
+  std::vector<CompiledQuery> qs;
+  int64_t id = 1;
+  for (const char* text : {"@brand AND @issue", "@brand NOT @issue", "free NEAR/2 @brand", "@issue"}) {
+    auto q = Parse(text, &set);
+    ASSERT_TRUE(q.ok()) << text;
+    qs.push_back({id++, text, *std::move(q)});
+  }
+  auto engine = Engine::Build(qs, &set);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  for (const char* text : {"free en panne", "merci @free", "coupure", "free mobile ok", "free @brand"}) {
+    model::Mention m;
+    m.text = text;
+    EXPECT_EQ((*engine)->Match(m), ReferenceAll(qs, m, &set)) << text;
+  }
+  model::Mention m;
+  m.text = "free en panne";
+  std::vector<EngineMatch> got = (*engine)->Match(m);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].query_id, 1);
+  EXPECT_EQ(got[1].query_id, 4);
+}
+
+TEST(Engine, ThreadedUseOfTwoEngines) {
+  std::vector<Case> cases;
+  std::vector<CompiledQuery> qs = GoldenQueries(cases);
+  auto a = Engine::Build(qs, nullptr);
+  std::vector<CompiledQuery> half(qs.begin(), qs.begin() + static_cast<std::ptrdiff_t>(qs.size() / 2));
+  auto b = Engine::Build(half, nullptr);
+  ASSERT_TRUE(a.ok() && b.ok());
+  std::vector<model::Mention> texts;
+  for (const Case& c : cases) texts.push_back(MakeMention(c.cols[1]));
+  std::vector<std::vector<EngineMatch>> want_a, want_b;
+  for (const model::Mention& m : texts) {
+    want_a.push_back((*a)->Match(m));
+    want_b.push_back((*b)->Match(m));
+  }
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round) {
+        for (size_t i = 0; i < texts.size(); ++i) {
+          size_t k = (i * 7 + static_cast<size_t>(t) * 13 + static_cast<size_t>(round)) % texts.size();
+          if ((*a)->Match(texts[k]) != want_a[k]) ++mismatches[static_cast<size_t>(t)];
+          if ((*b)->Match(texts[k]) != want_b[k]) ++mismatches[static_cast<size_t>(t)];
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) EXPECT_EQ(mismatches[static_cast<size_t>(t)], 0) << "thread " << t;
+  // Engine b is a strict subset in queries: every match of b is a match of a.
+  for (size_t i = 0; i < texts.size(); ++i) {
+    for (const EngineMatch& e : want_b[i]) {
+      EXPECT_NE(std::find(want_a[i].begin(), want_a[i].end(), e), want_a[i].end());
+    }
+  }
+}
+
+TEST(Engine, ErrorsNameTheQuery) {
+  QuerySet set;
+  ASSERT_TRUE(set.Add("a", "x OR @b").ok());
+  ASSERT_TRUE(set.Add("b", "y").ok());
+  auto qa = Parse("colis AND @a", &set);
+  ASSERT_TRUE(qa.ok());
+  // Unknown reference: the resolver given to Build does not know "a".
+  QuerySet other;
+  auto r1 = Engine::Build({{7, "brand_watch", *qa}}, &other);
+  ASSERT_FALSE(r1.ok());
+  EXPECT_EQ(r1.status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_NE(r1.status().message().find("query 7 \"brand_watch\": unknown query \"a\""), std::string::npos)
+      << r1.status().ToString();
+  // Malformed tree (not produced by Parse).
+  CompiledQuery bad{9, "broken", {}};
+  bad.query.root.kind = NodeKind::kNot;
+  auto r2 = Engine::Build({{1, "ok", *Parse("colis")}, bad}, nullptr);
+  ASSERT_FALSE(r2.ok());
+  EXPECT_NE(r2.status().message().find("query 9 \"broken\""), std::string::npos) << r2.status().ToString();
+  // Duplicate ids.
+  auto r3 = Engine::Build({{3, "one", *Parse("a")}, {3, "two", *Parse("b")}}, nullptr);
+  ASSERT_FALSE(r3.ok());
+  EXPECT_NE(r3.status().message().find("query 3"), std::string::npos) << r3.status().ToString();
+  // Cycle built behind the parser's back.
+  QuerySet cyc;
+  ASSERT_TRUE(cyc.Add("p", "x").ok());
+  ASSERT_TRUE(cyc.Add("q", "@p").ok());
+  auto rq = Parse("@q", &cyc);
+  ASSERT_TRUE(rq.ok());
+  struct Loop : QueryResolver {
+    Query q;
+    const Query* Find(std::string_view name) const override { return name == "q" ? &q : nullptr; }
+  } loop;
+  loop.q = *Parse("free OR @q", &cyc);
+  auto r4 = Engine::Build({{5, "loopy", *rq}}, &loop);
+  ASSERT_FALSE(r4.ok());
+  EXPECT_NE(r4.status().message().find("query 5 \"loopy\": reference cycle"), std::string::npos)
+      << r4.status().ToString();
+}
+
+TEST(Engine, EmptyEngineAndEmptyText) {
+  auto e = Engine::Build({}, nullptr);
+  ASSERT_TRUE(e.ok());
+  model::Mention m;
+  m.text = "colis";
+  EXPECT_TRUE((*e)->Match(m).empty());
+  auto e2 = Engine::Build({{1, "not", *Parse("NOT colis")}, {2, "w", *Parse("colis")}}, nullptr);
+  ASSERT_TRUE(e2.ok());
+  m.text = "";
+  std::vector<EngineMatch> got = (*e2)->Match(m);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].query_id, 1);
+  m.text = std::string("\x01\x02 colis \xff\x01", 11);
+  EXPECT_EQ((*e2)->Match(m), (std::vector<EngineMatch>{{2, {{MentionField::kText, 3, 8}}}}));
+}
+
+}  // namespace
+}  // namespace ecoute::match

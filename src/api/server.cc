@@ -145,40 +145,6 @@ std::string PathRegex(const std::string& path) {
   return out;
 }
 
-// Where a rejection's location points back into the POSTed batch. Locations
-// are "<source>:<line>" or "<source>[<index>]" (ingest::Location).
-struct RecordPos {
-  std::optional<int64_t> index;
-  std::optional<int64_t> line;
-};
-
-RecordPos LocateRejection(std::string_view location, const std::vector<ingest::RawBatch::Record>& records) {
-  RecordPos pos;
-  if (!location.empty() && location.back() == ']') {
-    size_t open = location.rfind('[');
-    if (open == std::string_view::npos) return pos;
-    pos.index = ParseInt64(location.substr(open + 1, location.size() - open - 2));
-    if (pos.index) {
-      for (const auto& r : records) {
-        if (r.index == *pos.index) {
-          if (r.line > 0) pos.line = r.line;
-          break;
-        }
-      }
-    }
-    return pos;
-  }
-  size_t colon = location.rfind(':');
-  if (colon == std::string_view::npos) return pos;
-  pos.line = ParseInt64(location.substr(colon + 1));
-  if (!pos.line) return pos;
-  // Records are in body order, so their first lines are increasing.
-  auto it = std::upper_bound(records.begin(), records.end(), *pos.line,
-                             [](int64_t line, const ingest::RawBatch::Record& r) { return line < r.line; });
-  if (it != records.begin()) pos.index = std::prev(it)->index;
-  return pos;
-}
-
 }  // namespace
 
 class Server::Impl {
@@ -416,9 +382,6 @@ class Server::Impl {
     if (batch.records.empty()) {
       return ErrorReply(400, "invalid_argument", "body holds no JSON records (empty or blank lines only)");
     }
-    // Kept to map rejections back to body positions once `batch` is moved.
-    std::vector<ingest::RawBatch::Record> records = batch.records;
-
     base::Result<pipeline::BatchReport> result = ingest_(std::move(batch));
     if (!result.ok()) return StatusReply(result.status());
     const pipeline::BatchReport& report = *result;
@@ -435,8 +398,7 @@ class Server::Impl {
     out += ",\"duplicates\":";
     AppendInt(out, s.duplicates);
     out += ",\"rejected\":";
-    // Decode rejections may or may not be counted in the store's summary.
-    AppendInt(out, std::max<int64_t>(s.rejected, static_cast<int64_t>(report.rejections.size())));
+    AppendInt(out, s.rejected);
     out += ",\"ids\":[";
     for (size_t i = 0; i < report.ids.size(); ++i) {
       if (i) out += ',';
@@ -445,10 +407,9 @@ class Server::Impl {
     out += "],\"errors\":[";
     for (size_t i = 0; i < report.rejections.size(); ++i) {
       const model::Rejection& rej = report.rejections[i];
-      RecordPos pos = LocateRejection(rej.location, records);
       json e = json::object();
-      e["index"] = pos.index ? json(*pos.index) : json(nullptr);
-      e["line"] = pos.line ? json(*pos.line) : json(nullptr);
+      e["index"] = rej.index;
+      e["line"] = rej.line > 0 ? json(rej.line) : json(nullptr);
       e["location"] = rej.location;
       e["field"] = rej.field;
       e["reason"] = rej.reason;

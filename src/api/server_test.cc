@@ -40,7 +40,7 @@ class TestDecoder : public ingest::Decoder {
               std::vector<model::Rejection>& rejects) const override {
     auto reject = [&](std::string field, std::string reason) {
       rejects.push_back({std::string(where.source), LocationOf(where), std::move(field), std::move(reason),
-                         std::string(record.substr(0, model::kMaxRejectRawBytes))});
+                         std::string(record.substr(0, model::kMaxRejectRawBytes)), where.line, where.index});
     };
     json j = json::parse(record, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return reject("", "invalid JSON object");

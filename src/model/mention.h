@@ -113,6 +113,11 @@ struct Rejection {
   std::string field;
   std::string reason;
   std::string raw;  // the record as received, cut to kMaxRejectRawBytes
+  // The same place, structured: 1-based first line of the record in its
+  // file or body (0 when it has none, e.g. an element of a JSON array) and
+  // 0-based position in its file or request.
+  int64_t line = 0;
+  int64_t index = 0;
 };
 inline constexpr size_t kMaxRejectRawBytes = 4096;
 

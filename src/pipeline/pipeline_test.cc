@@ -20,7 +20,7 @@ class PipeDecoder : public ingest::Decoder {
     size_t bar = record.find('|');
     if (bar == std::string_view::npos) {
       rejects.push_back({std::string(where.source), where.ToString(), "text", "no '|' in record",
-                         std::string(record)});
+                         std::string(record), where.line, where.index});
       return;
     }
     Mention m;

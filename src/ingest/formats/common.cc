@@ -56,6 +56,8 @@ void Reject(const Location& where, std::string_view field, std::string reason, s
   r.field = std::string(field);
   r.reason = std::move(reason);
   r.raw = std::string(CutUtf8(raw, model::kMaxRejectRawBytes));
+  r.line = where.line;
+  r.index = where.index;
   rejects.push_back(std::move(r));
 }
 

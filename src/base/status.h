@@ -25,6 +25,7 @@ enum class StatusCode {
   kUnavailable,  // try again later (shutting down, queue closed)
   kCancelled,
   kInternal,
+  kFailedPrecondition,  // the request is valid but the current state forbids it (e.g. still referenced)
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -43,6 +44,7 @@ class [[nodiscard]] Status {
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPrecondition, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

@@ -434,4 +434,37 @@ base::Result<model::Mention> ReadMention(const Stmt& s, int first) {
   return m;
 }
 
+
+base::Status MatchedQueriesOf(std::string_view enrichment, int64_t id, std::vector<int64_t>& out) {
+  out.clear();
+  if (enrichment.find("\"matched_queries\"") == std::string_view::npos) return base::Status::Ok();
+  json j = json::parse(enrichment.begin(), enrichment.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return Bad(id, "enrichment", "not a JSON object");
+  auto it = j.find("matched_queries");
+  if (it == j.end()) return base::Status::Ok();  // the words were inside a value
+  if (!it->is_array()) return Bad(id, "enrichment", "unexpected type for \"matched_queries\"");
+  for (const auto& q : *it) {
+    if (!q.is_number_integer()) return Bad(id, "enrichment", "unexpected type for \"matched_queries\"");
+    out.push_back(q.get<int64_t>());
+  }
+  return base::Status::Ok();
+}
+
+base::Result<std::string> WithMatchedQueries(std::string_view enrichment, int64_t id,
+                                             std::span<const int64_t> ids) {
+  using ordered = nlohmann::ordered_json;
+  ordered j = ordered::object();
+  if (!enrichment.empty()) {
+    j = ordered::parse(enrichment.begin(), enrichment.end(), nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object()) return Bad(id, "enrichment", "not a JSON object");
+  }
+  if (ids.empty()) {
+    j.erase("matched_queries");
+  } else {
+    j["matched_queries"] = std::vector<int64_t>(ids.begin(), ids.end());
+  }
+  if (j.empty()) return std::string();
+  return j.dump(-1, ' ', /*ensure_ascii=*/false, ordered::error_handler_t::replace);
+}
+
 }  // namespace ecoute::store::internal

@@ -3,8 +3,10 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "model/mention.h"
@@ -52,5 +54,16 @@ void BindMentionColumns(Stmt& s, int first, const model::Mention& m, uint64_t ha
 // Reads a row selected with kMentionColumns starting at column `first`.
 // Corruption naming the id and the column when a stored value is invalid.
 base::Result<model::Mention> ReadMention(const Stmt& s, int first = 0);
+
+// The ids under "matched_queries" in a stored enrichment column (as read,
+// in stored order; empty when the column is empty or has none) into `out`.
+// Corruption naming `id` when the JSON or the key's type is invalid.
+base::Status MatchedQueriesOf(std::string_view enrichment, int64_t id, std::vector<int64_t>& out);
+
+// The enrichment column `enrichment` with "matched_queries" set to `ids`
+// (removed when `ids` is empty); every other key is kept as stored. "" when
+// nothing remains (the column is then NULL). Corruption as above.
+base::Result<std::string> WithMatchedQueries(std::string_view enrichment, int64_t id,
+                                             std::span<const int64_t> ids);
 
 }  // namespace ecoute::store::internal

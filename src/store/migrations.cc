@@ -96,8 +96,58 @@ CREATE TABLE counters (
 INSERT INTO counters(name, value) VALUES ('mentions', 0), ('rejects', 0), ('threads', 0);
 )sql";
 
+// Version 2: monitored queries, the per-query index and per-query hourly
+// rollups. Both derived tables are backfilled from the mentions'
+// enrichment.matched_queries, so a version-1 file with enriched mentions
+// ends up exactly as if every mention had been written at version 2.
+// mention_queries.created_at repeats the mention's, so one query's
+// mentions list newest first straight from its primary key.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE queries (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  name        TEXT NOT NULL UNIQUE,
+  kind        TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  description TEXT NOT NULL,
+  enabled     INTEGER NOT NULL,
+  origin      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  backfill_pending INTEGER NOT NULL DEFAULT 0,
+  backfill_to      INTEGER
+);
+
+CREATE TABLE mention_queries (
+  query_id   INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  mention_id INTEGER NOT NULL,
+  PRIMARY KEY (query_id, created_at, mention_id)
+) WITHOUT ROWID;
+
+CREATE TABLE rollup_query_hour (
+  bucket_ms INTEGER NOT NULL,
+  query_id  INTEGER NOT NULL,
+  channel   TEXT NOT NULL,
+  lang      TEXT NOT NULL,
+  count     INTEGER NOT NULL,
+  PRIMARY KEY (bucket_ms, query_id, channel, lang)
+) WITHOUT ROWID;
+
+INSERT OR IGNORE INTO mention_queries(query_id, created_at, mention_id)
+  SELECT j.value, m.created_at, m.id
+  FROM mentions m, json_each(m.enrichment, '$.matched_queries') j
+  WHERE m.enrichment IS NOT NULL AND j.type = 'integer';
+
+INSERT INTO rollup_query_hour(bucket_ms, query_id, channel, lang, count)
+  SELECT m.created_at - (((m.created_at % 3600000) + 3600000) % 3600000), q.query_id, m.channel, m.language,
+         count(*)
+  FROM mention_queries q JOIN mentions m ON m.id = q.mention_id
+  GROUP BY 1, 2, 3, 4;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: mentions, fts, rollups, rejects", kSchemaV1},
+    {2, "queries, per-query index and rollups", kSchemaV2},
 };
 
 struct Header {

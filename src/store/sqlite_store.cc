@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <queue>
+#include <set>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -92,13 +93,17 @@ struct ReadConn {
   Db db;
   std::unordered_map<std::string, Stmt> cache;
 
-  // A statement prepared once per connection and reused.
+  // A statement prepared once per connection and reused. The pointer stays
+  // valid until the connection is released (eviction happens in Trim only).
   base::Result<Stmt*> Prepare(const std::string& sql, std::string_view step) {
     auto it = cache.find(sql);
     if (it != cache.end()) return &it->second;
-    if (cache.size() >= kStatementCacheSize) cache.clear();
     ECOUTE_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(db.get(), sql, step, /*persistent=*/true));
     return &cache.emplace(sql, std::move(s)).first->second;
+  }
+  // Bounds the cache; only while no statement of this connection is in use.
+  void Trim() {
+    if (cache.size() >= kStatementCacheSize) cache.clear();
   }
 };
 
@@ -128,6 +133,7 @@ class ReadPool {
     cv_.wait(lock, [&] { return !free_.empty(); });
     ReadConn* c = free_.back();
     free_.pop_back();
+    c->Trim();
     return Lease(*this, c);
   }
 
@@ -181,28 +187,32 @@ void BindAll(Stmt& s, const std::vector<BindValue>& values, int first = 1) {
   }
 }
 
-// Appends " AND ..." conditions on alias `m` for every filter but the text.
-// `author_lc` is the lowered author filter (empty: none); the caller keeps
-// it alive while the values are bound.
+// Appends " AND ..." conditions on alias `m` for every filter but the text
+// and the queries. `author_lc` is the lowered author filter (empty: none);
+// the caller keeps it alive while the values are bound. The time and cursor
+// conditions use `created_col` and `id_col` (another table's copy of the
+// mention's position, so that its index bounds the range).
 void AppendFilters(const MentionFilter& f, const std::string& author_lc, std::string& sql,
-                   std::vector<BindValue>& binds) {
+                   std::vector<BindValue>& binds, std::string_view created_col = "m.created_at",
+                   std::string_view id_col = "m.id") {
   if (!author_lc.empty()) {
     // SQLite's lower() folds ASCII only, like AsciiLower.
     sql += " AND lower(m.author_handle) = ?";
     binds.emplace_back(std::string_view(author_lc));
   }
+  const std::string created(created_col), id(id_col);
   if (f.from) {
-    sql += " AND m.created_at >= ?";
+    sql += " AND " + created + " >= ?";
     binds.emplace_back(*f.from);
   }
   if (f.to) {
-    sql += " AND m.created_at < ?";
+    sql += " AND " + created + " < ?";
     binds.emplace_back(*f.to);
   }
   if (f.after) {
     // Strictly after the cursor in (created_at DESC, id DESC) order. The
     // first term lets SQLite bound its index range.
-    sql += " AND m.created_at <= ? AND (m.created_at < ? OR m.id < ?)";
+    sql += " AND " + created + " <= ? AND (" + created + " < ? OR " + id + " < ?)";
     binds.emplace_back(f.after->created_at);
     binds.emplace_back(f.after->created_at);
     binds.emplace_back(f.after->id);
@@ -251,6 +261,60 @@ base::Result<std::string> MatchExpression(std::string_view text) {
   return out;
 }
 
+// kMentionColumns with every column qualified by "m.", for joins.
+const std::string& QualifiedMentionColumns() {
+  static const std::string kCols = [] {
+    std::string out = "m.";
+    for (char ch : internal::kMentionColumns) {
+      out.push_back(ch);
+      if (ch == ' ') out += "m.";
+    }
+    return out;
+  }();
+  return kCols;
+}
+
+// The FTS5 expression for words and a caller's expression, both limited to
+// the title and text columns; "" when both are empty.
+std::string ScopedMatch(const std::string& words, const std::string& fts) {
+  std::string inner;
+  if (!words.empty() && !fts.empty()) inner = "(" + words + ") AND (" + fts + ")";
+  else if (!words.empty()) inner = words;
+  else if (!fts.empty()) inner = "(" + fts + ")";
+  return inner.empty() ? inner : "{title text} : (" + inner + ")";
+}
+
+// OK when `match` parses as an FTS5 expression; InvalidArgument naming
+// `fts` when FTS5 refuses it. Costs a seek per term, no row is read.
+base::Status CheckFtsExpression(ReadConn& c, const std::string& match) {
+  static const std::string kSql = "SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH ? AND rowid = 0";
+  ECOUTE_ASSIGN_OR_RETURN(Stmt * st, c.Prepare(kSql, "check fts expression"));
+  ResetOnExit reset(*st);
+  st->BindText(1, match);
+  auto row = st->Step();
+  if (row.ok()) return base::Status::Ok();
+  if ((sqlite3_errcode(c.db.get()) & 0xff) != SQLITE_ERROR) return row.status();
+  return base::Status::InvalidArgument(std::string("fts: invalid FTS5 expression: ") + sqlite3_errmsg(c.db.get()));
+}
+
+// Query names: [A-Za-z0-9_]{1,64}.
+bool ValidQueryName(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char ch : name)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_'))
+      return false;
+  return true;
+}
+
+// `in` sorted ascending without repeats, into `out`.
+void SortedUnique(std::span<const int64_t> in, std::vector<int64_t>& out) {
+  out.assign(in.begin(), in.end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+constexpr int64_t kMaxQueryIds = 256;  // MentionFilter::query_ids: one statement each
+
 struct Candidate {
   base::Timestamp created_at;
   int64_t id;
@@ -275,6 +339,10 @@ struct WriterStatements {
   Stmt relink;      // ?1 new thread, ?2 old thread, ?3 channel
   Stmt rollup;      // ?1 bucket, ?2 channel, ?3 lang, ?4 delta
   Stmt rollup_prune;
+  Stmt query_index_add;     // ?1 query, ?2 created_at, ?3 mention
+  Stmt query_index_remove;  // same
+  Stmt query_rollup;        // ?1 bucket, ?2 query, ?3 channel, ?4 lang, ?5 delta
+  Stmt query_rollup_prune;  // ?1..?4
   Stmt block;       // ?1 block, ?2 min, ?3 max
   Stmt reject;
   Stmt counter;     // ?1 name, ?2 delta
@@ -390,10 +458,36 @@ class SqliteStore final : public Store {
   base::Result<std::vector<VolumePoint>> Volume(const VolumeQuery& query) const override;
   base::Result<std::vector<StoredReject>> Rejects(int limit, int64_t before_id) const override;
   base::Result<StoreCounts> Counts() const override;
+  base::Result<int64_t> MaxMentionId() const override;
+  base::Status ScanMentions(int64_t first_id, int64_t last_id, const std::string& fts,
+                            const std::function<bool(const model::Mention&)>& fn) const override;
+  base::Result<std::vector<QueryDef>> Queries() const override;
+  base::Result<QueryDef> SaveQuery(QueryDef q) override;
+  base::Status DeleteQuery(int64_t id) override;
+  base::Status SetQueryBackfill(int64_t id, bool pending, std::optional<int64_t> up_to_id) override;
+  base::Result<int64_t> ReplaceQueryMatches(int64_t query_id, int64_t first_id, int64_t last_id,
+                                            std::span<const int64_t> ids) override;
 
  private:
   // Rollup deltas of one Write, keyed by (hour bucket, channel, language).
   using RollupKey = std::tuple<int64_t, model::Channel, std::string>;
+  // Per-query rollup deltas, keyed by (hour bucket, query id, channel, language).
+  using QueryRollupKey = std::tuple<int64_t, int64_t, model::Channel, std::string>;
+  // A change of the per-query index: +1 adds the row, -1 removes it.
+  struct QueryIndexOp {
+    int64_t query_id;
+    base::Timestamp created_at;
+    int64_t mention_id;
+    int delta;
+    auto Key() const { return std::tie(query_id, created_at, mention_id); }
+  };
+
+  // Runs `body` in one writer transaction (BEGIN IMMEDIATE .. COMMIT, or
+  // ROLLBACK when it or the commit fails). Caller holds write_mu_.
+  template <typename Body>
+  base::Status InWriteTransaction(const Body& body);
+  // Applies query_index_ops_ (summed per row) and query_rollups_.
+  base::Status FlushQueryIndex();
 
   base::Status PrepareWriter();
   base::Status WriteAll(std::span<model::Mention> mentions, std::span<const model::Rejection> rejects,
@@ -413,6 +507,8 @@ class SqliteStore final : public Store {
   base::Result<MentionPage> ListRecent(ReadConn& c, const MentionFilter& f, const SearchPlan& plan, int limit) const;
   base::Result<MentionPage> TextSearch(ReadConn& c, const MentionFilter& f, const SearchPlan& plan,
                                        int limit) const;
+  base::Result<MentionPage> QuerySearch(ReadConn& c, const MentionFilter& f, const SearchPlan& plan,
+                                        int limit) const;
   base::Result<std::optional<model::Mention>> GetIn(ReadConn& c, int64_t id) const;
 
   std::unique_ptr<TempDbFile> temp_;
@@ -440,7 +536,17 @@ class SqliteStore final : public Store {
   std::vector<FtsOld> fts_old_;
   std::string author_key_;
   internal::RowBuffers row_buf_;
-  std::string old_title_, old_text_, old_lang_, old_thread_, old_author_key_;
+  std::string old_title_, old_text_, old_lang_, old_thread_, old_author_key_, old_enrichment_;
+  std::map<QueryRollupKey, int64_t> query_rollups_;
+  std::vector<QueryIndexOp> query_index_ops_;
+  std::vector<int64_t> query_ids_;  // one mention's matched queries, sorted, unique
+  // Ids of the defined queries (GUARDED_BY(write_mu_)). Writes index only
+  // these, so a mention matched by an engine that still held a query which
+  // has since been deleted does not bring back its index rows.
+  std::set<int64_t> known_queries_;
+  void KeepKnownQueries(std::vector<int64_t>& ids) const {
+    std::erase_if(ids, [this](int64_t q) { return !known_queries_.count(q); });
+  }
   int64_t summary_threads_ = 0;  // change of the thread count in this Write
 
   std::unique_ptr<ReadPool> readers_;
@@ -507,6 +613,14 @@ base::Status SqliteStore::Open(const SqliteOptions& options) {
   base::Status migrated = internal::Migrate(db, clock_->Now());
   if (!migrated.ok()) return migrated.WithPrefix("store: \"" + path_ + "\"");
   ECOUTE_RETURN_IF_ERROR(PrepareWriter());
+  {
+    ECOUTE_ASSIGN_OR_RETURN(Stmt ids, Stmt::Prepare(db, "SELECT id FROM queries", "list query ids"));
+    for (;;) {
+      ECOUTE_ASSIGN_OR_RETURN(bool row, ids.Step());
+      if (!row) break;
+      known_queries_.insert(ids.Int(0));
+    }
+  }
   // Checkpoints move to their own thread; the hook replaces SQLite's
   // automatic checkpoint on commit.
   ECOUTE_ASSIGN_OR_RETURN(checkpointer_, Checkpointer::Start(path_, sync));
@@ -538,8 +652,8 @@ base::Status SqliteStore::PrepareWriter() {
   ECOUTE_RETURN_IF_ERROR(prep(ws_.commit, "COMMIT", "commit write"));
   ECOUTE_RETURN_IF_ERROR(prep(ws_.rollback, "ROLLBACK", "rollback write"));
   ECOUTE_RETURN_IF_ERROR(prep(ws_.find_key,
-                              "SELECT id, content_hash, created_at, language, thread_id, title, text, author_key "
-                              "FROM mentions WHERE channel = ?1 AND native_id = ?2",
+                              "SELECT id, content_hash, created_at, language, thread_id, title, text, author_key, "
+                              "enrichment FROM mentions WHERE channel = ?1 AND native_id = ?2",
                               "find mention by key"));
   ECOUTE_RETURN_IF_ERROR(prep(ws_.insert, InsertSql(), "insert mention"));
   ECOUTE_RETURN_IF_ERROR(prep(ws_.update, UpdateSql(), "update mention"));
@@ -562,6 +676,22 @@ base::Status SqliteStore::PrepareWriter() {
                               "DELETE FROM rollup_hour WHERE bucket_ms = ?1 AND channel = ?2 AND lang = ?3 "
                               "AND count <= 0",
                               "prune rollup"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.query_index_add,
+                              "INSERT OR IGNORE INTO mention_queries(query_id, created_at, mention_id) "
+                              "VALUES (?1, ?2, ?3)",
+                              "index mention under query"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.query_index_remove,
+                              "DELETE FROM mention_queries WHERE query_id = ?1 AND created_at = ?2 AND mention_id = ?3",
+                              "unindex mention from query"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.query_rollup,
+                              "INSERT INTO rollup_query_hour(bucket_ms, query_id, channel, lang, count) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(bucket_ms, query_id, channel, lang) "
+                              "DO UPDATE SET count = count + excluded.count",
+                              "update query rollup"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.query_rollup_prune,
+                              "DELETE FROM rollup_query_hour WHERE bucket_ms = ?1 AND query_id = ?2 AND channel = ?3 "
+                              "AND lang = ?4 AND count <= 0",
+                              "prune query rollup"));
   ECOUTE_RETURN_IF_ERROR(prep(ws_.block,
                               "INSERT INTO id_blocks(block, min_created_at, max_created_at) VALUES (?1, ?2, ?3) "
                               "ON CONFLICT(block) DO UPDATE SET "
@@ -584,13 +714,6 @@ base::Result<WriteSummary> SqliteStore::Write(std::span<model::Mention> mentions
                                               std::vector<WriteOutcome>* outcomes) {
   std::lock_guard lock(write_mu_);
   if (outcomes != nullptr) outcomes->clear();
-  // A failed background checkpoint (disk full, I/O error): retry it here
-  // and refuse to write while it keeps failing.
-  if (base::Status ck = checkpointer_->TakeError(); !ck.ok()) {
-    int rc = sqlite3_wal_checkpoint_v2(writer_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
-      return SqliteError(writer_.get(), rc, "checkpoint (after: " + ck.message() + ")");
-  }
   // What the caller gave, to put back if the transaction fails.
   std::vector<int64_t> old_ids;
   std::vector<bool> thread_was_empty;
@@ -602,23 +725,7 @@ base::Result<WriteSummary> SqliteStore::Write(std::span<model::Mention> mentions
   }
 
   WriteSummary summary;
-  base::Status s;
-  {
-    ResetOnExit reset(ws_.begin);
-    s = ws_.begin.Run();
-  }
-  if (s.ok()) {
-    s = WriteAll(mentions, rejects, outcomes, summary);
-    if (s.ok()) {
-      ResetOnExit reset(ws_.commit);
-      s = ws_.commit.Run();
-    }
-    if (!s.ok() && !sqlite3_get_autocommit(writer_.get())) {
-      ResetOnExit reset(ws_.rollback);
-      base::Status rb = ws_.rollback.Run();
-      if (!rb.ok()) s = base::Status(s.code(), s.message() + "; and then " + rb.message());
-    }
-  }
+  base::Status s = InWriteTransaction([&] { return WriteAll(mentions, rejects, outcomes, summary); });
   if (!s.ok()) {
     for (size_t i = 0; i < mentions.size(); ++i) {
       mentions[i].id = old_ids[i];
@@ -636,6 +743,8 @@ base::Status SqliteStore::WriteAll(std::span<model::Mention> mentions, std::span
   blocks_.clear();
   fts_ops_.clear();
   fts_old_.clear();
+  query_rollups_.clear();
+  query_index_ops_.clear();
   summary_threads_ = 0;
   if (outcomes != nullptr) outcomes->reserve(mentions.size());
   for (size_t i = 0; i < mentions.size(); ++i) {
@@ -670,6 +779,8 @@ base::Status SqliteStore::WriteAll(std::span<model::Mention> mentions, std::span
     base::Status s = st.Run();
     if (!s.ok()) return s.WithPrefix("mentions[" + std::to_string(op.index) + "]");
   }
+  // After the full-text run too: the per-query index is plain B-tree work.
+  ECOUTE_RETURN_IF_ERROR(FlushQueryIndex());
   summary.rejected = static_cast<int64_t>(rejects.size());
   return FlushAggregates(rejects, summary);
 }
@@ -706,6 +817,7 @@ base::Status SqliteStore::WriteOne(size_t index, model::Mention& m, WriteOutcome
       old_title_.assign(q.Text(5));
       old_text_.assign(q.Text(6));
       old_author_key_.assign(q.Text(7));
+      old_enrichment_.assign(q.Text(8));
     }
   }
 
@@ -752,6 +864,16 @@ base::Status SqliteStore::WriteOne(size_t index, model::Mention& m, WriteOutcome
     base::Status s = up.Run();
     if (!s.ok()) return s.WithPrefix(where());
     rollups_[RollupKey(base::FloorHour(old_created), m.channel, old_lang_)] -= 1;
+    // The per-query entries of the stored version go; the new ones come below.
+    base::Status parsed = internal::MatchedQueriesOf(old_enrichment_, id, query_ids_);
+    if (!parsed.ok()) return parsed.WithPrefix(where());
+    std::sort(query_ids_.begin(), query_ids_.end());
+    query_ids_.erase(std::unique(query_ids_.begin(), query_ids_.end()), query_ids_.end());
+    KeepKnownQueries(query_ids_);
+    for (int64_t q : query_ids_) {
+      query_index_ops_.push_back(QueryIndexOp{q, old_created, id, -1});
+      query_rollups_[QueryRollupKey(base::FloorHour(old_created), q, m.channel, old_lang_)] -= 1;
+    }
     outcome = WriteOutcome::kUpdated;
     if (thread_changed) {
       ECOUTE_ASSIGN_OR_RETURN(bool old_left, HasThread(old_thread_, channel, where));
@@ -761,6 +883,14 @@ base::Status SqliteStore::WriteOne(size_t index, model::Mention& m, WriteOutcome
   m.id = id;
   fts_ops_.push_back(FtsOp{id, index, /*remove=*/false, 0});
   rollups_[RollupKey(base::FloorHour(m.created_at), m.channel, m.language)] += 1;
+  if (!m.enrichment.matched_queries.empty()) {
+    SortedUnique(m.enrichment.matched_queries, query_ids_);
+    KeepKnownQueries(query_ids_);
+    for (int64_t q : query_ids_) {
+      query_index_ops_.push_back(QueryIndexOp{q, m.created_at, id, +1});
+      query_rollups_[QueryRollupKey(base::FloorHour(m.created_at), q, m.channel, m.language)] += 1;
+    }
+  }
   auto [it, fresh] = blocks_.try_emplace(BlockOf(id), m.created_at, m.created_at);
   if (!fresh) {
     it->second.first = std::min(it->second.first, m.created_at);
@@ -795,6 +925,70 @@ base::Result<bool> SqliteStore::HasThread(std::string_view thread, std::string_v
   auto any = probe.Step();
   if (!any.ok()) return any.status().WithPrefix(where());
   return *any;
+}
+
+base::Status SqliteStore::FlushQueryIndex() {
+  // Sorted by key: rows of one query are neighbours in the B-tree, and an
+  // update that keeps a query at the same created_at nets to nothing.
+  std::sort(query_index_ops_.begin(), query_index_ops_.end(),
+            [](const QueryIndexOp& a, const QueryIndexOp& b) { return a.Key() < b.Key(); });
+  for (size_t i = 0; i < query_index_ops_.size();) {
+    const QueryIndexOp& op = query_index_ops_[i];
+    int delta = 0;
+    size_t e = i;
+    for (; e < query_index_ops_.size() && query_index_ops_[e].Key() == op.Key(); ++e)
+      delta += query_index_ops_[e].delta;
+    if (delta != 0) {
+      Stmt& st = delta > 0 ? ws_.query_index_add : ws_.query_index_remove;
+      ResetOnExit reset(st);
+      st.BindInt(1, op.query_id);
+      st.BindInt(2, op.created_at);
+      st.BindInt(3, op.mention_id);
+      ECOUTE_RETURN_IF_ERROR(st.Run());
+    }
+    i = e;
+  }
+  for (const auto& [key, delta] : query_rollups_) {
+    if (delta == 0) continue;
+    const auto& [bucket, query, channel, lang] = key;
+    for (Stmt* st : {&ws_.query_rollup, &ws_.query_rollup_prune}) {
+      if (st == &ws_.query_rollup_prune && delta > 0) break;
+      ResetOnExit reset(*st);
+      st->BindInt(1, bucket);
+      st->BindInt(2, query);
+      st->BindText(3, model::ChannelName(channel));
+      st->BindText(4, lang);
+      if (st == &ws_.query_rollup) st->BindInt(5, delta);
+      ECOUTE_RETURN_IF_ERROR(st->Run());
+    }
+  }
+  return base::Status::Ok();
+}
+
+template <typename Body>
+base::Status SqliteStore::InWriteTransaction(const Body& body) {
+  if (base::Status ck = checkpointer_->TakeError(); !ck.ok()) {
+    int rc = sqlite3_wal_checkpoint_v2(writer_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+      return SqliteError(writer_.get(), rc, "checkpoint (after: " + ck.message() + ")");
+  }
+  base::Status s;
+  {
+    ResetOnExit reset(ws_.begin);
+    s = ws_.begin.Run();
+  }
+  if (!s.ok()) return s;
+  s = body();
+  if (s.ok()) {
+    ResetOnExit reset(ws_.commit);
+    s = ws_.commit.Run();
+  }
+  if (!s.ok() && !sqlite3_get_autocommit(writer_.get())) {
+    ResetOnExit reset(ws_.rollback);
+    base::Status rb = ws_.rollback.Run();
+    if (!rb.ok()) s = base::Status(s.code(), s.message() + "; and then " + rb.message());
+  }
+  return s;
 }
 
 base::Status SqliteStore::FlushAggregates(std::span<const model::Rejection> rejects, const WriteSummary& summary) {
@@ -855,11 +1049,15 @@ base::Status SqliteStore::FlushAggregates(std::span<const model::Rejection> reje
 base::Result<MentionPage> SqliteStore::Search(const MentionFilter& filter) const {
   const int limit = std::clamp(filter.limit, 1, kMaxLimit);
   ECOUTE_ASSIGN_OR_RETURN(std::string words, MatchExpression(filter.text));
-  if (filter.from && filter.to && *filter.from >= *filter.to) return MentionPage{};
-  // One FTS5 expression for the words (title and text only) and the author
-  // (its author_key token); the author is then checked exactly in SQL.
+  const bool empty_range = filter.from && filter.to && *filter.from >= *filter.to;
+  if (empty_range && filter.fts.empty()) return MentionPage{};
+  if (filter.query_ids.size() > static_cast<size_t>(kMaxQueryIds))
+    return base::Status::InvalidArgument("query_ids: more than " + std::to_string(kMaxQueryIds) + " ids");
+  // One FTS5 expression for the words and the caller's expression (title
+  // and text only) and the author (its author_key token); the author is
+  // then checked exactly in SQL.
   SearchPlan plan;
-  if (!words.empty()) plan.match = "{title text} : (" + words + ")";
+  plan.match = ScopedMatch(words, filter.fts);
   if (!filter.author.empty()) {
     plan.author_lc = internal::AsciiLower(filter.author);
     std::string key;
@@ -869,10 +1067,14 @@ base::Result<MentionPage> SqliteStore::Search(const MentionFilter& filter) const
   }
   auto conn = readers_->Acquire();
   ECOUTE_ASSIGN_OR_RETURN(auto txn, ReadTxn::Begin(*conn));
-  // A thread is small and indexed: list it and check the words per row.
-  base::Result<MentionPage> page = plan.match.empty() || !filter.thread_id.empty()
-                                       ? ListRecent(*conn, filter, plan, limit)
-                                       : TextSearch(*conn, filter, plan, limit);
+  if (!filter.fts.empty()) ECOUTE_RETURN_IF_ERROR(CheckFtsExpression(*conn, plan.match).WithPrefix("search"));
+  if (empty_range) return MentionPage{};
+  // A query's mentions are listed from its index, and a thread (small,
+  // indexed) from the thread index; the words are then checked per row.
+  base::Result<MentionPage> page = MentionPage{};
+  if (!filter.query_ids.empty()) page = QuerySearch(*conn, filter, plan, limit);
+  else if (plan.match.empty() || !filter.thread_id.empty()) page = ListRecent(*conn, filter, plan, limit);
+  else page = TextSearch(*conn, filter, plan, limit);
   if (!page.ok()) return page.status().WithPrefix("search");
   return page;
 }
@@ -886,20 +1088,41 @@ base::Result<MentionPage> SqliteStore::ListRecent(ReadConn& c, const MentionFilt
     sql += " AND EXISTS (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH ? AND rowid = m.id)";
     binds.emplace_back(std::string_view(plan.match));
   }
-  sql += " ORDER BY m.created_at DESC, m.id DESC LIMIT ?";
-  binds.emplace_back(static_cast<int64_t>(limit));
+  sql += " ORDER BY m.created_at DESC, m.id DESC";
+  // With `accept` the rows are read until the page is full (or the scan
+  // budget is spent), so SQL cannot bound them.
+  const bool filtering = static_cast<bool>(f.accept);
+  const int64_t budget = filtering && f.max_scan > 0 && plan.match.empty() && f.text.empty() && f.fts.empty()
+                             ? f.max_scan
+                             : 0;
+  if (!filtering) {
+    sql += " LIMIT ?";
+    binds.emplace_back(static_cast<int64_t>(limit));
+  }
   ECOUTE_ASSIGN_OR_RETURN(Stmt * st, c.Prepare(sql, "list mentions"));
   ResetOnExit reset(*st);
   BindAll(*st, binds);
   MentionPage page;
+  bool spent = false;
+  Cursor last;
   for (;;) {
+    if (budget > 0 && page.scanned >= budget) {
+      spent = true;
+      break;
+    }
     ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
     ECOUTE_ASSIGN_OR_RETURN(model::Mention m, internal::ReadMention(*st));
+    ++page.scanned;
+    last = Cursor{m.created_at, m.id};
+    if (filtering && !f.accept(m)) continue;
     page.items.push_back(std::move(m));
+    if (static_cast<int>(page.items.size()) == limit) break;
   }
   if (static_cast<int>(page.items.size()) == limit)
     page.next = Cursor{page.items.back().created_at, page.items.back().id};
+  else if (spent)
+    page.next = last;
   return page;
 }
 
@@ -951,8 +1174,12 @@ base::Result<MentionPage> SqliteStore::TextSearch(ReadConn& c, const MentionFilt
   AppendFilters(f, plan.author_lc, sql, binds);
   ECOUTE_ASSIGN_OR_RETURN(Stmt * st, c.Prepare(sql, "full-text search"));
 
-  // Min-heap of the best `limit` candidates seen so far.
+  // Min-heap of the best `limit` candidates seen so far. With `accept`, a
+  // candidate is loaded and tested before it enters, and the loaded rows
+  // of the heap's members are kept.
   std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> best;
+  std::unordered_map<int64_t, model::Mention> loaded;
+  int64_t scanned = 0;
   auto full = [&] { return static_cast<int>(best.size()) >= limit; };
   auto scan = [&](int64_t first_block, int64_t last_block) -> base::Status {
     ResetOnExit reset(*st);
@@ -964,12 +1191,22 @@ base::Result<MentionPage> SqliteStore::TextSearch(ReadConn& c, const MentionFilt
       ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
       if (!row) return base::Status::Ok();
       Candidate cand{st->Int(1), st->Int(0)};
-      if (!full()) {
-        best.push(cand);
-      } else if (best.top() < cand) {
-        best.pop();
-        best.push(cand);
+      if (full() && !(best.top() < cand)) {
+        if (!f.accept) ++scanned;
+        continue;
       }
+      ++scanned;
+      if (f.accept) {
+        ECOUTE_ASSIGN_OR_RETURN(std::optional<model::Mention> m, GetIn(c, cand.id));
+        if (!m) return base::Status::Internal("mention " + std::to_string(cand.id) + " vanished during a search");
+        if (!f.accept(*m)) continue;
+        loaded.emplace(cand.id, std::move(*m));
+      }
+      if (full()) {
+        loaded.erase(best.top().id);
+        best.pop();
+      }
+      best.push(cand);
     }
   };
 
@@ -1004,12 +1241,124 @@ base::Result<MentionPage> SqliteStore::TextSearch(ReadConn& c, const MentionFilt
   }
   std::reverse(order.begin(), order.end());  // newest first
   MentionPage page;
+  page.scanned = scanned;
   page.items.reserve(order.size());
   for (const Candidate& cand : order) {
+    if (auto it = loaded.find(cand.id); it != loaded.end()) {
+      page.items.push_back(std::move(it->second));
+      continue;
+    }
     ECOUTE_ASSIGN_OR_RETURN(std::optional<model::Mention> m, GetIn(c, cand.id));
     if (!m) return base::Status::Internal("mention " + std::to_string(cand.id) + " vanished during a search");
     page.items.push_back(std::move(*m));
   }
+  if (static_cast<int>(page.items.size()) == limit)
+    page.next = Cursor{page.items.back().created_at, page.items.back().id};
+  return page;
+}
+
+// The mentions of one or several queries, newest first: one statement per
+// query walks its rows of mention_queries (already in (created_at DESC, id
+// DESC) order) joined with the mention and the other filters; the streams
+// are merged, a mention listed by two queries kept once. The full-text
+// part is checked per chunk of merged rows with one FTS5 query over the
+// chunk's id range (an FTS5 query per row costs ~0.1 ms).
+base::Result<MentionPage> SqliteStore::QuerySearch(ReadConn& c, const MentionFilter& f, const SearchPlan& plan,
+                                                   int limit) const {
+  std::vector<int64_t> queries;
+  SortedUnique(f.query_ids, queries);
+  std::string where;
+  std::vector<BindValue> binds;
+  AppendFilters(f, plan.author_lc, where, binds, "q.created_at", "q.mention_id");
+  const std::string body = "SELECT " + QualifiedMentionColumns() +
+                           " FROM mention_queries q CROSS JOIN mentions m ON m.id = q.mention_id "
+                           "WHERE q.query_id = ?" +
+                           where + " ORDER BY q.created_at DESC, q.mention_id DESC";
+
+  // One statement per stream (the comment makes the cached SQL distinct).
+  std::vector<Stmt*> arms;
+  struct ResetAll {
+    std::vector<Stmt*>& arms;
+    ~ResetAll() {
+      for (Stmt* s : arms) s->Reset();
+    }
+  } reset_all{arms};
+  struct Head {
+    base::Timestamp created_at;
+    int64_t id;
+    size_t arm;
+    bool operator<(const Head& o) const { return std::tie(created_at, id) < std::tie(o.created_at, o.id); }
+  };
+  std::priority_queue<Head> heads;
+  auto advance = [&](size_t arm) -> base::Status {
+    ECOUTE_ASSIGN_OR_RETURN(bool row, arms[arm]->Step());
+    if (row) heads.push(Head{arms[arm]->Int(1), arms[arm]->Int(0), arm});
+    return base::Status::Ok();
+  };
+  for (size_t k = 0; k < queries.size(); ++k) {
+    ECOUTE_ASSIGN_OR_RETURN(Stmt * st,
+                            c.Prepare("/* stream " + std::to_string(k) + " */ " + body, "list query mentions"));
+    arms.push_back(st);
+    st->BindInt(1, queries[k]);
+    BindAll(*st, binds, 2);
+    ECOUTE_RETURN_IF_ERROR(advance(k));
+  }
+
+  MentionPage page;
+  auto full = [&] { return static_cast<int>(page.items.size()) >= limit; };
+  auto take = [&](model::Mention& m) {
+    ++page.scanned;
+    if (!f.accept || f.accept(m)) page.items.push_back(std::move(m));
+  };
+  std::vector<model::Mention> chunk;
+  size_t chunk_size = 32;
+  std::vector<int64_t> matching;
+  auto flush = [&]() -> base::Status {
+    if (chunk.empty()) return base::Status::Ok();
+    int64_t lo = chunk[0].id, hi = chunk[0].id;
+    for (const auto& m : chunk) {
+      lo = std::min(lo, m.id);
+      hi = std::max(hi, m.id);
+    }
+    static const std::string kSql =
+        "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ? AND rowid >= ? AND rowid <= ?";
+    ECOUTE_ASSIGN_OR_RETURN(Stmt * st, c.Prepare(kSql, "check query mentions text"));
+    ResetOnExit reset(*st);
+    st->BindText(1, plan.match);
+    st->BindInt(2, lo);
+    st->BindInt(3, hi);
+    matching.clear();
+    for (;;) {
+      ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      matching.push_back(st->Int(0));
+    }
+    std::sort(matching.begin(), matching.end());
+    for (auto& m : chunk) {
+      if (full()) break;
+      if (std::binary_search(matching.begin(), matching.end(), m.id)) take(m);
+    }
+    chunk.clear();
+    chunk_size = std::min<size_t>(chunk_size * 2, 1024);
+    return base::Status::Ok();
+  };
+  std::optional<Head> last;
+  while (!heads.empty() && !full()) {
+    Head h = heads.top();
+    heads.pop();
+    if (!last || last->created_at != h.created_at || last->id != h.id) {
+      last = h;
+      ECOUTE_ASSIGN_OR_RETURN(model::Mention m, internal::ReadMention(*arms[h.arm]));
+      if (plan.match.empty()) {
+        take(m);
+      } else {
+        chunk.push_back(std::move(m));
+        if (chunk.size() >= chunk_size) ECOUTE_RETURN_IF_ERROR(flush());
+      }
+    }
+    ECOUTE_RETURN_IF_ERROR(advance(h.arm));
+  }
+  if (!full()) ECOUTE_RETURN_IF_ERROR(flush());
   if (static_cast<int>(page.items.size()) == limit)
     page.next = Cursor{page.items.back().created_at, page.items.back().id};
   return page;
@@ -1038,11 +1387,16 @@ base::Result<std::vector<VolumePoint>> SqliteStore::Volume(const VolumeQuery& q)
   if ((q.to - from) / step > kMaxVolumeBuckets)
     return base::Status::InvalidArgument("volume: more than " + std::to_string(kMaxVolumeBuckets) + " " +
                                          std::string(IntervalName(q.interval)) + " buckets requested");
+  if (q.query_ids.size() > static_cast<size_t>(kMaxQueryIds))
+    return base::Status::InvalidArgument("volume: query_ids: more than " + std::to_string(kMaxQueryIds) + " ids");
+  // Per-query counts come from their own rollups.
+  const bool per_query = q.group_by == GroupBy::kQuery || !q.query_ids.empty();
   std::string_view group_col = q.group_by == GroupBy::kChannel   ? "channel"
                                : q.group_by == GroupBy::kLanguage ? "lang"
+                               : q.group_by == GroupBy::kQuery    ? "query_id"
                                                                   : "''";
-  std::string sql = "SELECT bucket_ms, " + std::string(group_col) +
-                    ", sum(count) FROM rollup_hour WHERE bucket_ms >= ? AND bucket_ms < ?";
+  std::string sql = "SELECT bucket_ms, " + std::string(group_col) + ", sum(count) FROM " +
+                    (per_query ? "rollup_query_hour" : "rollup_hour") + " WHERE bucket_ms >= ? AND bucket_ms < ?";
   std::vector<BindValue> binds{from, q.to};
   auto in_list = [&](std::string_view column, size_t n) {
     sql += " AND ";
@@ -1059,9 +1413,14 @@ base::Result<std::vector<VolumePoint>> SqliteStore::Volume(const VolumeQuery& q)
     in_list("lang", q.languages.size());
     for (const auto& l : q.languages) binds.emplace_back(std::string_view(l));
   }
+  if (!q.query_ids.empty()) {
+    in_list("query_id", q.query_ids.size());
+    for (int64_t id : q.query_ids) binds.emplace_back(id);
+  }
   sql += " GROUP BY 1, 2";
 
-  std::map<std::pair<base::Timestamp, std::string>, int64_t> sums;
+  // Keyed by (bucket, query id, group name): query groups sort by id.
+  std::map<std::tuple<base::Timestamp, int64_t, std::string>, int64_t> sums;
   {
     auto conn = readers_->Acquire();
     ECOUTE_ASSIGN_OR_RETURN(Stmt * st, conn->Prepare(sql, "volume"));
@@ -1073,13 +1432,17 @@ base::Result<std::vector<VolumePoint>> SqliteStore::Volume(const VolumeQuery& q)
       base::Timestamp bucket = st->Int(0);
       if (q.interval == Interval::kDay) bucket = base::FloorDay(bucket);
       if (q.interval == Interval::kWeek) bucket = base::FloorWeek(bucket);
-      sums[{bucket, std::string(st->Text(1))}] += st->Int(2);
+      if (q.group_by == GroupBy::kQuery) sums[{bucket, st->Int(1), std::string()}] += st->Int(2);
+      else sums[{bucket, 0, std::string(st->Text(1))}] += st->Int(2);
     }
   }
   std::vector<VolumePoint> out;
   out.reserve(sums.size());
-  for (auto& [key, count] : sums)
-    if (count != 0) out.push_back(VolumePoint{key.first, key.second, count});
+  for (auto& [key, count] : sums) {
+    if (count == 0) continue;
+    const auto& [bucket, query, group] = key;
+    out.push_back(VolumePoint{bucket, q.group_by == GroupBy::kQuery ? std::to_string(query) : group, count});
+  }
   return out;
 }
 
@@ -1145,6 +1508,275 @@ base::Result<StoreCounts> SqliteStore::Counts() const {
   auto wal = std::filesystem::file_size(path_ + "-wal", ec);
   if (!ec) counts.bytes += wal;
   return counts;
+}
+
+base::Result<int64_t> SqliteStore::MaxMentionId() const {
+  auto conn = readers_->Acquire();
+  ECOUTE_ASSIGN_OR_RETURN(Stmt * st, conn->Prepare("SELECT coalesce(max(id), 0) FROM mentions", "max mention id"));
+  ResetOnExit reset(*st);
+  ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
+  return row ? st->Int(0) : 0;
+}
+
+base::Status SqliteStore::ScanMentions(int64_t first_id, int64_t last_id, const std::string& fts,
+                                       const std::function<bool(const model::Mention&)>& fn) const {
+  const std::string match = ScopedMatch("", fts);
+  auto conn = readers_->Acquire();
+  ECOUTE_ASSIGN_OR_RETURN(auto txn, ReadTxn::Begin(*conn));
+  if (!match.empty()) ECOUTE_RETURN_IF_ERROR(CheckFtsExpression(*conn, match).WithPrefix("scan mentions"));
+  if (first_id > last_id) return base::Status::Ok();
+  const std::string sql =
+      match.empty() ? "SELECT " + std::string(internal::kMentionColumns) +
+                          " FROM mentions WHERE id >= ?1 AND id <= ?2 ORDER BY id"
+                    : "SELECT " + QualifiedMentionColumns() +
+                          " FROM mentions_fts f CROSS JOIN mentions m ON m.id = f.rowid "
+                          "WHERE f.mentions_fts MATCH ?3 AND f.rowid >= ?1 AND f.rowid <= ?2 ORDER BY f.rowid";
+  ECOUTE_ASSIGN_OR_RETURN(Stmt * st, conn->Prepare(sql, "scan mentions"));
+  ResetOnExit reset(*st);
+  st->BindInt(1, first_id);
+  st->BindInt(2, last_id);
+  if (!match.empty()) st->BindText(3, match);
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status().WithPrefix("scan mentions");
+    if (!*row) return base::Status::Ok();
+    auto m = internal::ReadMention(*st);
+    if (!m.ok()) return m.status().WithPrefix("scan mentions");
+    if (!fn(*m)) return base::Status::Ok();
+  }
+}
+
+// ---- query definitions ---------------------------------------------------------
+
+base::Result<std::vector<QueryDef>> SqliteStore::Queries() const {
+  auto conn = readers_->Acquire();
+  ECOUTE_ASSIGN_OR_RETURN(Stmt * st, conn->Prepare("SELECT id, name, kind, text, description, enabled, origin, "
+                                                   "created_at, updated_at, backfill_pending, backfill_to FROM queries ORDER BY id",
+                                                   "list queries"));
+  ResetOnExit reset(*st);
+  std::vector<QueryDef> out;
+  for (;;) {
+    ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    QueryDef q;
+    q.id = st->Int(0);
+    q.name = st->Text(1);
+    auto kind = ParseQueryKind(st->Text(2));
+    if (!kind)
+      return base::Status::Corruption("query " + std::to_string(q.id) + ": unknown kind \"" +
+                                      std::string(st->Text(2)) + "\"");
+    q.kind = *kind;
+    q.text = st->Text(3);
+    q.description = st->Text(4);
+    q.enabled = st->Int(5) != 0;
+    q.origin = st->Text(6);
+    q.created_at = st->Int(7);
+    q.updated_at = st->Int(8);
+    q.backfill_pending = st->Int(9) != 0;
+    if (q.backfill_pending && !st->IsNull(10)) q.backfill_to = st->Int(10);
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+base::Result<QueryDef> SqliteStore::SaveQuery(QueryDef q) {
+  if (!ValidQueryName(q.name))
+    return base::Status::InvalidArgument("query name \"" + q.name.substr(0, 80) +
+                                         "\": expected 1 to 64 ASCII letters, digits or '_'");
+  if (std::all_of(q.text.begin(), q.text.end(), [](char ch) { return static_cast<unsigned char>(ch) <= 0x20; }))
+    return base::Status::InvalidArgument("query \"" + q.name + "\": empty text");
+  if (q.origin != "api" && q.origin != "config")
+    return base::Status::InvalidArgument("query \"" + q.name + "\": origin \"" + q.origin.substr(0, 40) +
+                                         "\": expected api or config");
+  if (q.id < 0) return base::Status::NotFound("query " + std::to_string(q.id) + ": no such query");
+  std::lock_guard lock(write_mu_);
+  sqlite3* db = writer_.get();
+  const base::Timestamp now = clock_->Now();
+  base::Status s = InWriteTransaction([&]() -> base::Status {
+    if (q.id != 0) {
+      ECOUTE_ASSIGN_OR_RETURN(Stmt find,
+                              Stmt::Prepare(db, "SELECT created_at, backfill_pending, backfill_to FROM queries WHERE id = ?",
+                                            "find query"));
+      find.BindInt(1, q.id);
+      ECOUTE_ASSIGN_OR_RETURN(bool row, find.Step());
+      if (!row) return base::Status::NotFound("query " + std::to_string(q.id) + ": no such query");
+      q.created_at = find.Int(0);
+      q.backfill_pending = find.Int(1) != 0;
+      q.backfill_to.reset();
+      if (q.backfill_pending && !find.IsNull(2)) q.backfill_to = find.Int(2);
+    } else {
+      q.created_at = now;
+      q.backfill_to.reset();
+    }
+    q.updated_at = now;
+    ECOUTE_ASSIGN_OR_RETURN(
+        Stmt taken, Stmt::Prepare(db, "SELECT id FROM queries WHERE name = ?1 AND id <> ?2", "check query name"));
+    taken.BindText(1, q.name);
+    taken.BindInt(2, q.id);
+    ECOUTE_ASSIGN_OR_RETURN(bool clash, taken.Step());
+    if (clash)
+      return base::Status::AlreadyExists("query name \"" + q.name + "\" is taken by query " +
+                                         std::to_string(taken.Int(0)));
+    ECOUTE_ASSIGN_OR_RETURN(
+        Stmt put, Stmt::Prepare(db,
+                                q.id == 0 ? "INSERT INTO queries(name, kind, text, description, enabled, origin, "
+                                            "created_at, updated_at, backfill_pending) "
+                                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10)"
+                                          : "UPDATE queries SET name = ?1, kind = ?2, text = ?3, description = ?4, "
+                                            "enabled = ?5, origin = ?6, created_at = ?7, updated_at = ?8 WHERE id = ?9",
+                                "save query"));
+    put.BindText(1, q.name);
+    put.BindText(2, QueryKindName(q.kind));
+    put.BindText(3, q.text);
+    put.BindText(4, q.description);
+    put.BindInt(5, q.enabled ? 1 : 0);
+    put.BindText(6, q.origin);
+    put.BindInt(7, q.created_at);
+    put.BindInt(8, q.updated_at);
+    if (q.id != 0) put.BindInt(9, q.id);
+    else put.BindInt(10, q.backfill_pending ? 1 : 0);
+    ECOUTE_RETURN_IF_ERROR(put.Run());
+    if (q.id == 0) q.id = sqlite3_last_insert_rowid(db);
+    return base::Status::Ok();
+  });
+  if (!s.ok()) return s.WithPrefix("save query");
+  known_queries_.insert(q.id);
+  return q;
+}
+
+base::Status SqliteStore::SetQueryBackfill(int64_t id, bool pending, std::optional<int64_t> up_to_id) {
+  std::lock_guard lock(write_mu_);
+  sqlite3* db = writer_.get();
+  base::Status s = InWriteTransaction([&]() -> base::Status {
+    ECOUTE_ASSIGN_OR_RETURN(
+        Stmt up, Stmt::Prepare(db, "UPDATE queries SET backfill_pending = ?, backfill_to = ? WHERE id = ?",
+                               "mark query backfill"));
+    up.BindInt(1, pending ? 1 : 0);
+    if (pending && up_to_id) up.BindInt(2, *up_to_id);
+    else up.BindNull(2);
+    up.BindInt(3, id);
+    ECOUTE_RETURN_IF_ERROR(up.Run());
+    if (sqlite3_changes(db) == 0) return base::Status::NotFound("query " + std::to_string(id) + ": no such query");
+    return base::Status::Ok();
+  });
+  return s.WithPrefix("mark query backfill");
+}
+
+base::Status SqliteStore::DeleteQuery(int64_t id) {
+  std::lock_guard lock(write_mu_);
+  sqlite3* db = writer_.get();
+  base::Status s = InWriteTransaction([&]() -> base::Status {
+    ECOUTE_ASSIGN_OR_RETURN(Stmt del, Stmt::Prepare(db, "DELETE FROM queries WHERE id = ?", "delete query"));
+    del.BindInt(1, id);
+    ECOUTE_RETURN_IF_ERROR(del.Run());
+    if (sqlite3_changes(db) == 0) return base::Status::NotFound("query " + std::to_string(id) + ": no such query");
+    for (const char* sql : {"DELETE FROM mention_queries WHERE query_id = ?",
+                            "DELETE FROM rollup_query_hour WHERE query_id = ?"}) {
+      ECOUTE_ASSIGN_OR_RETURN(Stmt st, Stmt::Prepare(db, sql, "delete query rows"));
+      st.BindInt(1, id);
+      ECOUTE_RETURN_IF_ERROR(st.Run());
+    }
+    return base::Status::Ok();
+  });
+  if (s.ok()) known_queries_.erase(id);
+  return s.WithPrefix("delete query");
+}
+
+base::Result<int64_t> SqliteStore::ReplaceQueryMatches(int64_t query_id, int64_t first_id, int64_t last_id,
+                                                       std::span<const int64_t> ids) {
+  std::lock_guard lock(write_mu_);
+  sqlite3* db = writer_.get();
+  int64_t changed = 0;
+  base::Status s = InWriteTransaction([&]() -> base::Status {
+    changed = 0;
+    query_index_ops_.clear();
+    query_rollups_.clear();
+    {
+      ECOUTE_ASSIGN_OR_RETURN(Stmt find, Stmt::Prepare(db, "SELECT 1 FROM queries WHERE id = ?", "find query"));
+      find.BindInt(1, query_id);
+      ECOUTE_ASSIGN_OR_RETURN(bool row, find.Step());
+      if (!row) return base::Status::NotFound("query " + std::to_string(query_id) + ": no such query");
+    }
+    if (first_id > last_id) return base::Status::Ok();
+
+    // What the index holds now in the range: mention id -> created_at.
+    std::vector<std::pair<int64_t, base::Timestamp>> current;
+    {
+      ECOUTE_ASSIGN_OR_RETURN(Stmt cur, Stmt::Prepare(db,
+                                                      "SELECT mention_id, created_at FROM mention_queries "
+                                                      "WHERE query_id = ?1 AND mention_id >= ?2 AND mention_id <= ?3",
+                                                      "list query matches"));
+      cur.BindInt(1, query_id);
+      cur.BindInt(2, first_id);
+      cur.BindInt(3, last_id);
+      for (;;) {
+        ECOUTE_ASSIGN_OR_RETURN(bool row, cur.Step());
+        if (!row) break;
+        current.emplace_back(cur.Int(0), cur.Int(1));
+      }
+    }
+    std::sort(current.begin(), current.end());
+    std::vector<int64_t> want;
+    SortedUnique(ids, want);
+    std::erase_if(want, [&](int64_t id) { return id < first_id || id > last_id; });
+
+    ECOUTE_ASSIGN_OR_RETURN(
+        Stmt load, Stmt::Prepare(db, "SELECT created_at, channel, language, enrichment FROM mentions WHERE id = ?",
+                                 "load mention enrichment"));
+    ECOUTE_ASSIGN_OR_RETURN(Stmt store,
+                            Stmt::Prepare(db, "UPDATE mentions SET enrichment = ?2 WHERE id = ?1", "store enrichment"));
+    std::vector<int64_t> matched;
+    // Adds (gain) or removes the query for one mention; `indexed_at` is the
+    // index row's created_at when removing.
+    auto change = [&](int64_t id, bool gain, base::Timestamp indexed_at) -> base::Status {
+      ResetOnExit reset_load(load);
+      load.BindInt(1, id);
+      ECOUTE_ASSIGN_OR_RETURN(bool row, load.Step());
+      if (!row) {
+        // Not stored: ignored when gaining; a dangling index row goes.
+        if (!gain) query_index_ops_.push_back(QueryIndexOp{query_id, indexed_at, id, -1});
+        return base::Status::Ok();
+      }
+      const base::Timestamp created = load.Int(0);
+      auto channel = model::ParseChannel(load.Text(1));
+      if (!channel)
+        return base::Status::Corruption("mention " + std::to_string(id) + ": column channel: unknown channel \"" +
+                                        std::string(load.Text(1)) + "\"");
+      const std::string lang(load.Text(2));
+      const std::string old_json(load.Text(3));
+      ECOUTE_RETURN_IF_ERROR(internal::MatchedQueriesOf(old_json, id, matched));
+      std::erase(matched, query_id);
+      if (gain) matched.push_back(query_id);
+      std::sort(matched.begin(), matched.end());
+      matched.erase(std::unique(matched.begin(), matched.end()), matched.end());
+      ECOUTE_ASSIGN_OR_RETURN(std::string new_json, internal::WithMatchedQueries(old_json, id, matched));
+      {
+        ResetOnExit reset_store(store);
+        store.BindInt(1, id);
+        store.BindTextOrNull(2, new_json);
+        ECOUTE_RETURN_IF_ERROR(store.Run());
+      }
+      query_index_ops_.push_back(QueryIndexOp{query_id, gain ? created : indexed_at, id, gain ? +1 : -1});
+      query_rollups_[QueryRollupKey(base::FloorHour(created), query_id, *channel, lang)] += gain ? 1 : -1;
+      ++changed;
+      return base::Status::Ok();
+    };
+    size_t w = 0, c = 0;
+    while (w < want.size() || c < current.size()) {
+      if (c == current.size() || (w < want.size() && want[w] < current[c].first)) {
+        ECOUTE_RETURN_IF_ERROR(change(want[w++], /*gain=*/true, 0));
+      } else if (w == want.size() || current[c].first < want[w]) {
+        ECOUTE_RETURN_IF_ERROR(change(current[c].first, /*gain=*/false, current[c].second));
+        ++c;
+      } else {
+        ++w;
+        ++c;
+      }
+    }
+    return FlushQueryIndex();
+  });
+  if (!s.ok()) return s.WithPrefix("replace query matches");
+  return changed;
 }
 
 }  // namespace

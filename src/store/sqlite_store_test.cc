@@ -19,12 +19,16 @@
 
 #include "base/clock.h"
 #include "store/migrations.h"
+#include "store/sqlite_test_util.h"
 
 namespace ecoute::store {
 namespace {
 
 using model::Channel;
 using model::Mention;
+using test_util::RawExec;
+using test_util::RawInt;
+using test_util::TempDir;
 
 constexpr base::Timestamp kT0 = 1'700'000'000'000;  // 2023-11-14T22:13:20Z, a Tuesday
 constexpr int64_t kHour = 3'600'000;
@@ -156,46 +160,6 @@ std::set<std::string> NativeIds(const MentionPage& p) {
   std::set<std::string> out;
   for (const auto& m : p.items) out.insert(m.native_id);
   return out;
-}
-
-// A directory removed at the end of a test.
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "ecoute-store-test-XXXXXX").string();
-    std::vector<char> buf(templ.begin(), templ.end());
-    buf.push_back('\0');
-    path_ = mkdtemp(buf.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
-// Runs SQL directly on a database file, outside the store.
-void RawExec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  char* err = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(db);
-}
-
-int64_t RawInt(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-  int64_t v = -1;
-  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return v;
 }
 
 // ---- write outcomes -----------------------------------------------------------
@@ -337,7 +301,7 @@ TEST(SqliteStore, InvalidMentionFailsTheWholeWrite) {
   f.text = "alpha";
   EXPECT_TRUE(SearchOk(*store, f).items.empty());
   EXPECT_TRUE(store->Rejects(10, 0)->empty());
-  auto v = store->Volume(VolumeQuery{kT0 - kDay, kT0 + kDay, Interval::kDay, GroupBy::kNone, {}, {}});
+  auto v = store->Volume(VolumeQuery{kT0 - kDay, kT0 + kDay, Interval::kDay, GroupBy::kNone, {}, {}, {}});
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->empty());
 
@@ -379,7 +343,7 @@ TEST(SqliteStore, SqlFailureMidWriteRollsBackEverything) {
   EXPECT_TRUE(SearchOk(*store, f).items.empty());
   f.text = "apple pie";
   EXPECT_EQ(SearchOk(*store, f).items.size(), 1u);
-  auto v = store->Volume(VolumeQuery{kT0 - kDay, kT0 + kDay, Interval::kHour, GroupBy::kNone, {}, {}});
+  auto v = store->Volume(VolumeQuery{kT0 - kDay, kT0 + kDay, Interval::kHour, GroupBy::kNone, {}, {}, {}});
   ASSERT_TRUE(v.ok());
   ASSERT_EQ(v->size(), 1u);
   EXPECT_EQ((*v)[0].count, 1);
@@ -993,7 +957,7 @@ TEST(SqliteStore, VolumeByHourDayWeekAndGroups) {
   const base::Timestamp from = *base::ParseTimestamp("2023-11-06T00:00:00Z");
   const base::Timestamp to = *base::ParseTimestamp("2023-11-20T00:00:00Z");
   auto vol = [&](Interval i, GroupBy g, std::vector<Channel> ch = {}, std::vector<std::string> langs = {}) {
-    auto r = store->Volume(VolumeQuery{from, to, i, g, ch, langs});
+    auto r = store->Volume(VolumeQuery{from, to, i, g, ch, langs, {}});
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     std::vector<std::tuple<std::string, std::string, int64_t>> out;
     for (const auto& p : *r) out.emplace_back(base::FormatTimestamp(p.bucket), p.group, p.count);
@@ -1032,20 +996,20 @@ TEST(SqliteStore, VolumeByHourDayWeekAndGroups) {
 
   // Range bounds: from is floored to the hour, to is exclusive.
   auto r = store->Volume(VolumeQuery{monday + 2 * kHour + 30 * 60'000, monday + 3 * kHour, Interval::kHour,
-                                     GroupBy::kNone, {}, {}});
+                                     GroupBy::kNone, {}, {}, {}});
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->size(), 1u);
   EXPECT_EQ((*r)[0].count, 3);
   r = store->Volume(VolumeQuery{monday, *base::ParseTimestamp("2023-11-13T03:00:00Z"), Interval::kHour,
-                                 GroupBy::kNone, {}, {}});
+                                 GroupBy::kNone, {}, {}, {}});
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->size(), 1u);  // only the 01:00 bucket: 03:00 starts at `to`
 
   // Bad ranges.
-  auto bad = store->Volume(VolumeQuery{to, from, Interval::kDay, GroupBy::kNone, {}, {}});
+  auto bad = store->Volume(VolumeQuery{to, from, Interval::kDay, GroupBy::kNone, {}, {}, {}});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), base::StatusCode::kInvalidArgument);
-  bad = store->Volume(VolumeQuery{0, kT0, Interval::kHour, GroupBy::kNone, {}, {}});
+  bad = store->Volume(VolumeQuery{0, kT0, Interval::kHour, GroupBy::kNone, {}, {}, {}});
   EXPECT_EQ(bad.status().code(), base::StatusCode::kInvalidArgument);
 }
 
@@ -1066,7 +1030,7 @@ TEST(SqliteStore, VolumeMatchesMentionsAfterManyWrites) {
   }
   std::map<std::pair<base::Timestamp, std::string>, int64_t> want;
   for (const auto& [k, m] : latest) want[{base::FloorDay(m.created_at), m.language}] += 1;
-  auto r = store->Volume(VolumeQuery{kT0 - kDay, kT0 + 5 * kDay, Interval::kDay, GroupBy::kLanguage, {}, {}});
+  auto r = store->Volume(VolumeQuery{kT0 - kDay, kT0 + 5 * kDay, Interval::kDay, GroupBy::kLanguage, {}, {}, {}});
   ASSERT_TRUE(r.ok());
   std::map<std::pair<base::Timestamp, std::string>, int64_t> got;
   for (const auto& p : *r) got[{p.bucket, p.group}] = p.count;
@@ -1148,7 +1112,7 @@ TEST(SqliteStore, ReadersRunDuringWrites) {
         auto c = store->Counts();
         if (!c.ok() || c->mentions < last_count) ++errors;
         else last_count = c->mentions;
-        if (!store->Volume(VolumeQuery{kT0 - kDay, kT0 + 30 * kDay, Interval::kDay, GroupBy::kChannel, {}, {}}).ok())
+        if (!store->Volume(VolumeQuery{kT0 - kDay, kT0 + 30 * kDay, Interval::kDay, GroupBy::kChannel, {}, {}, {}}).ok())
           ++errors;
         if (p.ok() && !p->items.empty()) {
           auto g = store->Get(p->items[0].id);

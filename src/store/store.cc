@@ -127,7 +127,23 @@ base::Result<GroupBy> ParseGroupBy(std::string_view s) {
   if (s.empty() || EqualsIgnoreAsciiCase(s, "none")) return GroupBy::kNone;
   if (EqualsIgnoreAsciiCase(s, "channel")) return GroupBy::kChannel;
   if (EqualsIgnoreAsciiCase(s, "lang") || EqualsIgnoreAsciiCase(s, "language")) return GroupBy::kLanguage;
-  return base::Status::InvalidArgument("group_by \"" + Shown(s) + "\": expected none, channel or lang");
+  if (EqualsIgnoreAsciiCase(s, "query")) return GroupBy::kQuery;
+  return base::Status::InvalidArgument("group_by \"" + Shown(s) + "\": expected none, channel, lang or query");
+}
+
+std::string_view QueryKindName(QueryKind k) {
+  switch (k) {
+    case QueryKind::kBrand: return "brand";
+    case QueryKind::kCompetitor: return "competitor";
+    case QueryKind::kTopic: break;
+  }
+  return "topic";
+}
+
+std::optional<QueryKind> ParseQueryKind(std::string_view s) {
+  for (QueryKind k : {QueryKind::kBrand, QueryKind::kCompetitor, QueryKind::kTopic})
+    if (EqualsIgnoreAsciiCase(s, QueryKindName(k))) return k;
+  return std::nullopt;
 }
 
 }  // namespace ecoute::store

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -42,6 +43,31 @@ struct Cursor {
   static base::Result<Cursor> Decode(std::string_view s);  // InvalidArgument if malformed
 };
 
+// A monitored query as stored (docs/query-language.md). The store keeps the
+// definitions; compiling and matching them is the match module's job.
+enum class QueryKind : uint8_t { kBrand, kCompetitor, kTopic };
+std::string_view QueryKindName(QueryKind k);                 // "brand" | "competitor" | "topic"
+std::optional<QueryKind> ParseQueryKind(std::string_view s);  // inverse, case-insensitive
+
+struct QueryDef {
+  int64_t id = 0;    // assigned by the store (SaveQuery with id 0); never reused
+  std::string name;  // unique, [A-Za-z0-9_]{1,64}; other queries use it as @name
+  QueryKind kind = QueryKind::kTopic;
+  std::string text;  // the query source
+  std::string description;
+  bool enabled = true;
+  std::string origin = "api";  // "api" or "config" (defined in ecoute.yaml)
+  base::Timestamp created_at = 0;  // set by the store
+  base::Timestamp updated_at = 0;  // set by the store on every save
+  // The query's history is not fully re-applied yet (SetQueryBackfill), up
+  // to mention id `backfill_to` (unknown: all of it). SaveQuery stores the
+  // flag for a new query (without a bound) and keeps the stored values on
+  // an update.
+  bool backfill_pending = false;
+  std::optional<int64_t> backfill_to;
+  bool operator==(const QueryDef&) const = default;
+};
+
 struct MentionFilter {
   std::string text;  // full-text words, case- and accent-insensitive, all must occur; empty = any
   std::optional<base::Timestamp> from;  // created_at >= from
@@ -52,19 +78,38 @@ struct MentionFilter {
   std::string thread_id;                 // exact; empty = any
   std::optional<Cursor> after;           // continue after this position
   int limit = 50;                        // 1..1000
+
+  // Mentions whose enrichment.matched_queries holds any of these ids (read
+  // through the per-query index); empty = no such condition.
+  std::vector<int64_t> query_ids;
+  // An FTS5 MATCH expression over {title text} that every result must
+  // satisfy, in FTS5 syntax (built by the caller, e.g. a query's candidate
+  // expression); ANDed with `text`. Empty = none. A malformed expression is
+  // InvalidArgument.
+  std::string fts;
+  // Called on each row that passes every other condition; rows for which it
+  // returns false are skipped. Runs on the calling thread; may be empty.
+  std::function<bool(const model::Mention&)> accept;
+  // With `accept` and neither text, fts nor query_ids (a scan of the
+  // created_at index): stop after examining this many rows; the page may
+  // then be short, and `next` continues after the last row examined.
+  // 0 = no limit.
+  int64_t max_scan = 0;
 };
 
 struct MentionPage {
   std::vector<model::Mention> items;  // newest first (created_at desc, id desc)
   std::optional<Cursor> next;         // set when more may follow
+  int64_t scanned = 0;                // rows examined (passed to `accept`, or listed)
 };
 
 enum class Interval : uint8_t { kHour, kDay, kWeek };
 base::Result<Interval> ParseInterval(std::string_view s);  // "hour" | "day" | "week"
 std::string_view IntervalName(Interval i);
 
-enum class GroupBy : uint8_t { kNone, kChannel, kLanguage };
-base::Result<GroupBy> ParseGroupBy(std::string_view s);  // "" | "none" | "channel" | "lang"
+enum class GroupBy : uint8_t { kNone, kChannel, kLanguage, kQuery };
+// "" | "none" | "channel" | "lang" | "query"
+base::Result<GroupBy> ParseGroupBy(std::string_view s);
 
 struct VolumeQuery {
   base::Timestamp from = 0;  // inclusive, floored to the hour
@@ -73,11 +118,16 @@ struct VolumeQuery {
   GroupBy group_by = GroupBy::kNone;
   std::vector<model::Channel> channels;
   std::vector<std::string> languages;
+  // Count only mentions matched by these queries (per-query rollups); with
+  // several ids and no kQuery grouping a mention matched by two of them
+  // counts twice. Empty = all mentions (kQuery grouping then covers every
+  // query).
+  std::vector<int64_t> query_ids;
 };
 
 struct VolumePoint {
   base::Timestamp bucket = 0;  // start of the interval (UTC)
-  std::string group;           // channel or language name; empty for kNone
+  std::string group;           // channel or language name, query id in decimal; empty for kNone
   int64_t count = 0;
 };
 
@@ -104,7 +154,9 @@ class Store {
   // inserted, a changed record replaces the stored one, an identical one is
   // a duplicate. Sets each mention's `id`, and its `thread_id` when empty
   // (the root of its reply chain as far as known; re-linked when a missing
-  // parent arrives later). Maintains the full-text index and hourly rollups.
+  // parent arrives later). Maintains the full-text index and hourly rollups,
+  // and, from enrichment.matched_queries, the per-query index (query_ids
+  // filter) and per-query hourly rollups (an update moves them).
   // `outcomes` receives one entry per mention. Writer thread only.
   virtual base::Result<WriteSummary> Write(std::span<model::Mention> mentions,
                                            std::span<const model::Rejection> rejects,
@@ -116,6 +168,44 @@ class Store {
   // Newest first; `before_id` 0 = from the newest.
   virtual base::Result<std::vector<StoredReject>> Rejects(int limit, int64_t before_id) const = 0;
   virtual base::Result<StoreCounts> Counts() const = 0;
+
+  // Highest mention id stored so far (0 when empty).
+  virtual base::Result<int64_t> MaxMentionId() const = 0;
+
+  // Calls `fn` for every mention with first_id <= id <= last_id, in
+  // ascending id order, whose title/text satisfies the FTS5 expression `fts`
+  // (every mention when empty); stops early when `fn` returns false. One
+  // read snapshot. InvalidArgument for a malformed expression.
+  virtual base::Status ScanMentions(int64_t first_id, int64_t last_id, const std::string& fts,
+                                    const std::function<bool(const model::Mention&)>& fn) const = 0;
+
+  // Query definitions, ascending id.
+  virtual base::Result<std::vector<QueryDef>> Queries() const = 0;
+  // id 0: inserts (AlreadyExists when the name is taken); otherwise replaces
+  // the definition with that id (NotFound when absent; AlreadyExists when
+  // renamed onto another query's name). InvalidArgument for a bad name or
+  // empty text. Sets id and timestamps; returns the stored definition.
+  // Writer thread (serialised with Write).
+  virtual base::Result<QueryDef> SaveQuery(QueryDef q) = 0;
+  // Removes the definition and everything indexed under it (per-query
+  // index rows and rollups); mentions keep the id in their stored
+  // enrichment. NotFound when absent. Writer thread.
+  virtual base::Status DeleteQuery(int64_t id) = 0;
+
+  // Records whether query `id`'s history still has to be re-applied, and up
+  // to which mention id (nullopt: unknown, all of it; later mentions were
+  // matched live with the current definition), so a backfill interrupted by
+  // a stop resumes in the next process. NotFound when absent. Writer thread.
+  virtual base::Status SetQueryBackfill(int64_t id, bool pending, std::optional<int64_t> up_to_id) = 0;
+
+  // Makes `ids` exactly the mentions in [first_id, last_id] that match
+  // query `query_id` (re-applying a new or changed query to history): the
+  // per-query index, the per-query rollups and each affected mention's
+  // stored enrichment.matched_queries are updated in one transaction. Ids
+  // outside the range or not stored are ignored. Returns how many mentions
+  // changed (gained or lost the query). Writer thread.
+  virtual base::Result<int64_t> ReplaceQueryMatches(int64_t query_id, int64_t first_id, int64_t last_id,
+                                                    std::span<const int64_t> ids) = 0;
 };
 
 }  // namespace ecoute::store

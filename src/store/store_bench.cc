@@ -4,7 +4,11 @@
 //
 //   store_bench [--n 1000000] [--batch 8192] [--sync normal,full]
 //               [--full-n 300000] [--dir /tmp] [--queries 200] [--keep]
+//               [--matched K]
 //
+// --matched K: every mention carries K distinct ids of 20 monitored queries
+// in enrichment.matched_queries (per-query index and rollups), and the
+// search phase adds per-query listings and volumes.
 // Prints one line per figure. Timings are wall-clock on this machine.
 #include <sys/resource.h>
 
@@ -124,7 +128,20 @@ struct Args {
   std::string dir = "/tmp";
   int queries = 200;
   bool keep = false;
+  int matched = 0;
 };
+
+constexpr int64_t kBenchQueries = 20;
+
+// The matched queries of mention `n`: `k` distinct ids in 1..20, a fixed
+// function of `n` so replays are duplicates.
+void SetMatched(Mention& m, int64_t n, int k) {
+  m.enrichment.matched_queries.clear();
+  uint64_t x = static_cast<uint64_t>(n) * 0x9e3779b97f4a7c15ull;
+  x ^= x >> 29;
+  for (int j = 0; j < k; ++j)
+    m.enrichment.matched_queries.push_back(1 + static_cast<int64_t>((x + static_cast<uint64_t>(j) * 7) % kBenchQueries));
+}
 
 Args ParseArgs(int argc, char** argv) {
   Args a;
@@ -143,6 +160,7 @@ Args ParseArgs(int argc, char** argv) {
     else if (k == "--dir") a.dir = val();
     else if (k == "--queries") a.queries = std::stoi(val());
     else if (k == "--keep") a.keep = true;
+    else if (k == "--matched") a.matched = std::stoi(val());
     else if (k == "--sync") {
       a.syncs.clear();
       std::string s = val();
@@ -154,7 +172,7 @@ Args ParseArgs(int argc, char** argv) {
       }
     } else {
       std::fprintf(stderr, "usage: store_bench [--n N] [--full-n N] [--batch B] [--sync normal,full] [--dir D] "
-                           "[--queries Q] [--keep]\n");
+                           "[--queries Q] [--keep] [--matched K]\n");
       std::exit(2);
     }
   }
@@ -192,7 +210,10 @@ std::unique_ptr<ecoute::store::Store> WritePhase(const Args& a, const std::strin
   for (int64_t done = 0; done < n;) {
     batch.clear();
     int64_t len = std::min<int64_t>(a.batch, n - done);
-    for (int64_t i = 0; i < len; ++i) batch.push_back(gen.Next(done + i, kT0, kStep));
+    for (int64_t i = 0; i < len; ++i) {
+      batch.push_back(gen.Next(done + i, kT0, kStep));
+      SetMatched(batch.back(), done + i, a.matched);
+    }
     auto t = Clock::now();
     double c0 = CpuSeconds();
     auto r = store->Write(batch, {}, nullptr);
@@ -227,6 +248,7 @@ std::unique_ptr<ecoute::store::Store> WritePhase(const Args& a, const std::strin
       int64_t len = std::min<int64_t>(a.batch, replay_n - done);
       for (int64_t i = 0; i < len; ++i) {
         batch.push_back(replay.Next(done + i, kT0, kStep));
+        SetMatched(batch.back(), done + i, a.matched);
         if (pass == 1) batch.back().engagement.likes += 1000;  // changed content
       }
       auto t = Clock::now();
@@ -307,7 +329,7 @@ void SearchPhase(const Args& a, ecoute::store::Store& store, int64_t n, const st
   std::vector<double> vol_ms, count_ms;
   for (int q = 0; q < 20; ++q) {
     auto t = Clock::now();
-    auto v = store.Volume({kT0, kT0 + n * kStep, ecoute::store::Interval::kHour, ecoute::store::GroupBy::kChannel, {}, {}});
+    auto v = store.Volume({kT0, kT0 + n * kStep, ecoute::store::Interval::kHour, ecoute::store::GroupBy::kChannel, {}, {}, {}});
     vol_ms.push_back(Seconds(t, Clock::now()) * 1000);
     if (!v.ok()) Die("volume", v.status());
     t = Clock::now();
@@ -317,6 +339,38 @@ void SearchPhase(const Args& a, ecoute::store::Store& store, int64_t n, const st
   }
   std::printf("volume%s hourly by channel over all data: p50 %.2f ms; counts: p50 %.2f ms\n", label.c_str(),
               Percentile(vol_ms, 0.5), Percentile(count_ms, 0.5));
+  if (a.matched == 0) return;
+  struct QueryShape {
+    std::string name;
+    int ids;
+    bool word;
+  };
+  for (const QueryShape& k : {QueryShape{"query_ids=1 id, newest 50", 1, false},
+                              QueryShape{"query_ids=3 ids, newest 50", 3, false},
+                              QueryShape{"query_ids=1 id + 1 common word", 1, true}}) {
+    std::vector<double> ms;
+    double hits = 0;
+    for (int q = 0; q < a.queries; ++q) {
+      ecoute::store::MentionFilter f;
+      for (int j = 0; j < k.ids; ++j) f.query_ids.push_back(1 + static_cast<int64_t>(gen.rng()() % kBenchQueries));
+      if (k.word) f.text = pick(5, 30);
+      auto t = Clock::now();
+      auto r = store.Search(f);
+      ms.push_back(Seconds(t, Clock::now()) * 1000);
+      if (!r.ok()) Die("search by query", r.status());
+      hits += static_cast<double>(r->items.size());
+    }
+    std::printf("search%s %-34s p50 %6.2f ms  p95 %6.2f ms  max %6.2f ms  (avg %.1f results)\n", label.c_str(),
+                k.name.c_str(), Percentile(ms, 0.5), Percentile(ms, 0.95), Percentile(ms, 1.0), hits / a.queries);
+  }
+  std::vector<double> qvol_ms;
+  for (int q = 0; q < 20; ++q) {
+    auto t = Clock::now();
+    auto v = store.Volume({kT0, kT0 + n * kStep, ecoute::store::Interval::kDay, ecoute::store::GroupBy::kQuery, {}, {}, {}});
+    qvol_ms.push_back(Seconds(t, Clock::now()) * 1000);
+    if (!v.ok()) Die("volume by query", v.status());
+  }
+  std::printf("volume%s daily by query over all data: p50 %.2f ms\n", label.c_str(), Percentile(qvol_ms, 0.5));
 }
 
 }  // namespace

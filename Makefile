@@ -3,10 +3,11 @@
 
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build run test test-asan asan bench clean
+.PHONY: all deps build run test test-asan asan bench clean fuzz
 
 all: build
 
@@ -36,6 +37,11 @@ test-asan: asan
 
 bench: build
 	scripts/bench.sh $(BUILD)
+
+# Coverage-guided fuzzing of the query language: clang-14 + libFuzzer +
+# ASan/UBSan in $(BUILD_FUZZ), FUZZ_SECONDS (default 60) per target.
+fuzz: deps
+	FUZZ_BUILD=$(BUILD_FUZZ) JOBS=$(JOBS) scripts/fuzz.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -59,10 +59,12 @@ std::string TermString(const Term& t, bool in_phrase) {
 }
 
 bool NeedsQuotes(std::string_view v) {
-  if (v.empty()) return true;
+  // Empty, or starting like a comparison operator (category:"=x" is not category:=x).
+  if (v.empty() || v[0] == '=' || v[0] == '<' || v[0] == '>') return true;
   for (char c : v) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == ')' || c == '{' || c == '}' ||
-        c == '"') {
+    // The parser's delimiters (parser.cc IsDelim): space, \t \n \r \f \v, ( ) { } ".
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '(' || c == ')' ||
+        c == '{' || c == '}' || c == '"') {
       return true;
     }
   }

@@ -4,22 +4,24 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <climits>
 #include <map>
 #include <mutex>
 #include <unordered_map>
 
+#include "match/engine_internal.h"
 #include "match/eval_internal.h"
+#include "match/token_stream.h"
 #include "match/tokenize.h"
 #include "text/text.h"
 
 namespace ecoute::match {
 namespace {
 
-// Scan buffer: kSep token kSep token kSep ... Words as folded, hashtags as
-// '#' + body_folded, mentions as folded ('@' + handle), URLs as kUrlMark.
-constexpr char kSep = '\x01';
-constexpr char kUrlMark = '\x02';
+// Scan buffer (internal::TokenStream): kSep token kSep token kSep ... Words as folded, hashtags as
+// '#' + body_folded, mentions as folded ('@' + handle), URLs as kScanUrlMark.
+constexpr char kSep = internal::kScanSep;
 
 // One code point of a folded word (never a separator, URL mark, '#', '@').
 constexpr const char* kAnyCodePoint = "(?:[\\x03-\\x22\\x24-\\x3f\\x41-\\x7f]|[\\xc0-\\xff][\\x80-\\xbf]{0,3})";
@@ -75,10 +77,8 @@ void FreeDb(hs_database_t* db) {
 // Per-call state, pooled.
 struct Scratch {
   hs_scratch_t* hs = nullptr;
-  std::vector<Token> tokens;
+  internal::TokenStream tokens;  // title's tokens, then the text's; holds the scan buffer
   size_t title_count = 0;
-  std::string buffer;
-  std::vector<uint32_t> tok_of_byte;
   std::vector<std::vector<uint32_t>> literal_hits;
   std::vector<std::vector<uint32_t>> regex_hits;
   std::vector<uint32_t> touched_literals;
@@ -88,6 +88,7 @@ struct Scratch {
   std::vector<uint8_t> leaf_touched;
   std::vector<uint8_t> query_marked;
   std::vector<uint32_t> candidates;
+  std::vector<uint32_t> used;  // token indices of one query's spans
   ~Scratch() {
     if (hs != nullptr) hs_free_scratch(hs);
   }
@@ -141,6 +142,13 @@ class Engine::Impl {
   }
 
   std::vector<EngineMatch> Match(const model::Mention& m) const;
+
+  // The steps of Match(), in order (split for internal::EngineAccess::Profile).
+  void TokenizePhase(const model::Mention& m, Scratch& s) const;
+  void ScanPhase(Scratch& s) const;
+  void HitsPhase(Scratch& s) const;
+  void EvaluatePhase(const model::Mention& m, Scratch& s, std::vector<EngineMatch>& result) const;
+  void ResetPhase(Scratch& s) const;
 };
 
 namespace {
@@ -463,12 +471,22 @@ namespace {
 struct ScanContext {
   Scratch* s;
   bool regex;
+  size_t cursor = 0;  // token of the previous hit (hits come mostly in offset order)
 };
 
 int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/, void* ctx) {
   auto* c = static_cast<ScanContext*>(ctx);
   Scratch& s = *c->s;
-  uint32_t tok = s.tok_of_byte[static_cast<size_t>(to - 1)];
+  const internal::TokenStream& ts = s.tokens;
+  const auto off = static_cast<size_t>(to - 1);
+  size_t cur = c->cursor;
+  if (ts[cur].scan_begin > off) {
+    cur = ts.TokenAtScanOffset(off);
+  } else {
+    while (cur + 1 < ts.size() && ts[cur + 1].scan_begin <= off) ++cur;
+  }
+  c->cursor = cur;
+  const auto tok = static_cast<uint32_t>(cur);
   std::vector<uint32_t>& hits = c->regex ? s.regex_hits[id] : s.literal_hits[id];
   if (hits.empty()) (c->regex ? s.touched_regexes : s.touched_literals).push_back(id);
   if (hits.empty() || hits.back() != tok) hits.push_back(tok);
@@ -598,28 +616,13 @@ class Evaluator {
     }
   }
 
-  bool EvalField(const ENode& n) const { return internal::FieldMatches(m_, n.field, n.op, n.value, s_.tokens); }
+  bool EvalField(const ENode& n) const {
+    return internal::FieldMatches(m_, n.field, n.op, n.value, s_.tokens.url_hosts());
+  }
 
   const model::Mention& m_;
   const Scratch& s_;
 };
-
-void AppendToken(const Token& t, std::string& buf) {
-  switch (t.kind) {
-    case TokenKind::kWord:
-    case TokenKind::kMention:
-      buf += t.folded;
-      break;
-    case TokenKind::kHashtag:
-      buf += '#';
-      buf += t.body_folded;
-      break;
-    case TokenKind::kUrl:
-      buf += kUrlMark;
-      break;
-  }
-  buf += kSep;
-}
 
 }  // namespace
 
@@ -627,38 +630,48 @@ std::vector<EngineMatch> Engine::Impl::Match(const model::Mention& m) const {
   std::unique_ptr<Scratch> sp = Acquire();
   Scratch& s = *sp;
   std::vector<EngineMatch> result;
+  TokenizePhase(m, s);
+  ScanPhase(s);
+  HitsPhase(s);
+  EvaluatePhase(m, s, result);
+  ResetPhase(s);
+  Release(std::move(sp));
+  return result;
+}
 
+void Engine::Impl::TokenizePhase(const model::Mention& m, Scratch& s) const {
+  // The texts are usually cold: request all their cache lines at once
+  // rather than one miss at a time as the tokenizer reaches them.
+  for (const std::string* f : {&m.title, &m.text}) {
+    for (size_t off = 0; off < f->size() && off < 4096; off += 64) __builtin_prefetch(f->data() + off);
+  }
+  s.tokens.Clear();
   if (m.title.empty()) {
-    s.tokens = Tokenize(m.text, TokenizeOptions{true, kTitleTextGap});
+    s.tokens.Append(m.text, TokenizeOptions{true, kTitleTextGap});
     s.title_count = 0;
   } else {
-    s.tokens = Tokenize(m.title);
+    s.tokens.Append(m.title);
     s.title_count = s.tokens.size();
     TokenizeOptions opt;
     opt.first_position = static_cast<int64_t>(s.title_count) + kTitleTextGap;
-    std::vector<Token> body = Tokenize(m.text, opt);
-    s.tokens.reserve(s.tokens.size() + body.size());
-    for (Token& t : body) s.tokens.push_back(std::move(t));
+    s.tokens.Append(m.text, opt);
   }
+}
 
-  s.buffer.assign(1, kSep);
-  s.tok_of_byte.assign(1, 0);
-  for (size_t i = 0; i < s.tokens.size(); ++i) {
-    AppendToken(s.tokens[i], s.buffer);
-    s.tok_of_byte.resize(s.buffer.size(), static_cast<uint32_t>(i));
+void Engine::Impl::ScanPhase(Scratch& s) const {
+  const std::string_view buffer = s.tokens.padded_buffer();
+  if (s.tokens.empty() || s.hs == nullptr || buffer.size() > UINT_MAX) return;
+  ScanContext lit{&s, false};
+  ScanContext re{&s, true};
+  if (lit_db != nullptr) {
+    hs_scan(lit_db, buffer.data(), static_cast<unsigned>(buffer.size()), 0, s.hs, OnMatch, &lit);
   }
-
-  if (!s.tokens.empty() && s.hs != nullptr && s.buffer.size() <= UINT_MAX) {
-    ScanContext lit{&s, false};
-    ScanContext re{&s, true};
-    if (lit_db != nullptr) {
-      hs_scan(lit_db, s.buffer.data(), static_cast<unsigned>(s.buffer.size()), 0, s.hs, OnMatch, &lit);
-    }
-    if (re_db != nullptr) {
-      hs_scan(re_db, s.buffer.data(), static_cast<unsigned>(s.buffer.size()), 0, s.hs, OnMatch, &re);
-    }
+  if (re_db != nullptr) {
+    hs_scan(re_db, buffer.data(), static_cast<unsigned>(buffer.size()), 0, s.hs, OnMatch, &re);
   }
+}
 
+void Engine::Impl::HitsPhase(Scratch& s) const {
   // Pattern hits -> verified leaf hits.
   auto touch_leaves = [&](const std::vector<uint32_t>& ids, const std::vector<std::vector<uint32_t>>& map) {
     for (uint32_t p : ids) {
@@ -683,7 +696,7 @@ std::vector<EngineMatch> Engine::Impl::Match(const model::Mention& m) const {
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     out.erase(std::remove_if(out.begin(), out.end(),
-                             [&](uint32_t t) { return !internal::TermMatches(leaf.term, s.tokens[t]); }),
+                             [&](uint32_t t) { return !internal::TermMatches(leaf.term, s.tokens.Ref(t)); }),
               out.end());
     if (out.empty()) continue;
     for (uint32_t q : trigger_queries[l]) {
@@ -700,24 +713,27 @@ std::vector<EngineMatch> Engine::Impl::Match(const model::Mention& m) const {
     }
   }
   std::sort(s.candidates.begin(), s.candidates.end());
+}
 
+void Engine::Impl::EvaluatePhase(const model::Mention& m, Scratch& s, std::vector<EngineMatch>& result) const {
   Evaluator ev(m, s);
-  std::vector<uint32_t> used;
+  std::vector<uint32_t>& used = s.used;
   for (uint32_t q : s.candidates) {
     used.clear();
     if (!ev.Eval(queries[q].root, used)) continue;
     std::sort(used.begin(), used.end());
     used.erase(std::unique(used.begin(), used.end()), used.end());
-    EngineMatch em;
+    EngineMatch& em = result.emplace_back();
     em.query_id = queries[q].id;
+    em.spans.reserve(used.size());
     for (uint32_t i : used) {
-      const Token& t = s.tokens[i];
+      const internal::StreamToken& t = s.tokens[i];
       em.spans.push_back({i < s.title_count ? MentionField::kTitle : MentionField::kText, t.begin, t.end});
     }
-    result.push_back(std::move(em));
   }
+}
 
-  // Reset the scratch for the next call.
+void Engine::Impl::ResetPhase(Scratch& s) const {
   for (uint32_t q : s.candidates) s.query_marked[q] = 0;
   s.candidates.clear();
   for (uint32_t l : s.touched_leaves) {
@@ -729,8 +745,46 @@ std::vector<EngineMatch> Engine::Impl::Match(const model::Mention& m) const {
   for (uint32_t p : s.touched_regexes) s.regex_hits[p].clear();
   s.touched_literals.clear();
   s.touched_regexes.clear();
-  Release(std::move(sp));
-  return result;
+}
+
+// ---------- Profiling (match_bench) ----------
+
+internal::MatchPhaseNs internal::EngineAccess::Profile(const Engine& engine,
+                                                      const std::vector<model::Mention>& corpus) {
+  using Clock = std::chrono::steady_clock;
+  const Engine::Impl& impl = *engine.impl_;
+  std::unique_ptr<Scratch> sp = impl.Acquire();
+  Scratch& s = *sp;
+  Clock::duration phase[5] = {};
+  size_t evaluated = 0;
+  std::vector<EngineMatch> result;
+  for (const model::Mention& m : corpus) {
+    result.clear();
+    Clock::time_point t0 = Clock::now();
+    impl.TokenizePhase(m, s);
+    Clock::time_point t1 = Clock::now();
+    impl.ScanPhase(s);
+    Clock::time_point t2 = Clock::now();
+    impl.HitsPhase(s);
+    Clock::time_point t3 = Clock::now();
+    impl.EvaluatePhase(m, s, result);
+    Clock::time_point t4 = Clock::now();
+    evaluated += s.candidates.size();
+    impl.ResetPhase(s);
+    Clock::time_point t5 = Clock::now();
+    phase[0] += t1 - t0;
+    phase[1] += t2 - t1;
+    phase[2] += t3 - t2;
+    phase[3] += t4 - t3;
+    phase[4] += t5 - t4;
+  }
+  impl.Release(std::move(sp));
+  auto ns = [&](Clock::duration d) {
+    return corpus.empty() ? 0.0
+                          : std::chrono::duration<double, std::nano>(d).count() / static_cast<double>(corpus.size());
+  };
+  const double per = corpus.empty() ? 0.0 : static_cast<double>(evaluated) / static_cast<double>(corpus.size());
+  return {ns(phase[0]), ns(phase[1]), ns(phase[2]), ns(phase[3]), ns(phase[4]), per};
 }
 
 }  // namespace ecoute::match

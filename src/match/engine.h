@@ -1,7 +1,8 @@
 // Compiled multi-query matcher: many queries, one pass over a message.
 //
 // Build() turns a set of parsed queries into an immutable Engine. Match()
-// tokenizes the mention once (same Tokenize() as ReferenceMatch), scans one
+// tokenizes the mention once (internal::TokenStream: the same tokens as the
+// Tokenize() ReferenceMatch uses, without per-token allocations), scans one
 // buffer of the folded tokens joined by separator bytes with a Vectorscan
 // database of the distinct leaf terms (literals; '?' wildcards as small
 // regexes), then evaluates only the queries that a hit can make true (plus
@@ -11,8 +12,8 @@
 // differentially.
 //
 // Thread-safety: an Engine is immutable once built. Match() is safe from any
-// number of threads at once: per-call scan state (hs_scratch and hit tables)
-// comes from a small mutex-guarded pool owned by the Engine, grown on demand
+// number of threads at once: per-call scan state (hs_scratch, token stream,
+// hit tables) comes from a small mutex-guarded pool owned by the Engine, grown on demand
 // (one entry per concurrently matching thread) and freed with the Engine.
 // Build() is pure (no global state), so a new Engine can be built while an
 // old one serves, then swapped in via the shared_ptr.
@@ -30,6 +31,10 @@
 #include "model/mention.h"
 
 namespace ecoute::match {
+
+namespace internal {
+struct EngineAccess;  // engine_internal.h
+}  // namespace internal
 
 struct CompiledQuery {
   int64_t id = 0;    // unique within one Build
@@ -74,6 +79,7 @@ class Engine {
   class Impl;  // opaque
 
  private:
+  friend struct internal::EngineAccess;
   struct Key {
     explicit Key() = default;
   };

@@ -10,6 +10,7 @@
 #include "match/golden_loader.h"
 #include "match/parser.h"
 #include "match/reference_matcher.h"
+#include "match/fuzz_support.h"
 
 namespace ecoute::match {
 namespace {
@@ -45,6 +46,11 @@ std::string Describe(const std::vector<EngineMatch>& v, const std::vector<Compil
   }
   return out;
 }
+
+// `s` with control bytes, '\\' and every byte >= 0x80 written as \xNN, for
+// failure messages (the texts hold invalid UTF-8 on purpose).
+// Failure messages: control bytes escaped (fuzz_support.h).
+std::string Escaped(std::string_view s) { return fuzz::Escape(s); }
 
 std::vector<CompiledQuery> GoldenQueries(std::vector<Case>& cases) {
   cases = ReadTsv("golden.tsv");
@@ -259,6 +265,74 @@ TEST(Engine, RandomDifferential) {
   EXPECT_GT(matched, 5000u);  // non-trivial: many queries match many texts
   EXPECT_GT((*engine)->always_evaluated(), 0u);
   EXPECT_LT((*engine)->always_evaluated(), qs.size() / 2);
+}
+
+// Texts from the tokenizer's hard cases (apostrophes, elisions, hashtags,
+// mentions, several URLs, accents and ligatures, emoji, invalid UTF-8) and
+// queries over them, so the engine's own tokenizer, hit collection and
+// evaluation are compared with the reference beyond the word lists above.
+TEST(Engine, RandomDifferentialOnUnicodeSoup) {
+  const std::vector<std::string> atoms = {
+      "avion", "l'avion", "\"l'avion\"~1", "qu'il", "il", "aujourd'hui", "hui", "orange", "{Orange}", "{ORANGE}",
+      "'s", "\"orange 's\"", "don't", "#grève", "greve", "#sncf", "@jean.dupont", "@free", "free", "réseau*",
+      "r?seau", "r?seau*", "*", "œuvre", "oeuvre", "strasse", "ﬁn", "fin", "Москва", "東京", "2024", "site:free.fr",
+      "site:x.org", "site:wikipedia.org", "lang:fr", "mobile", "\"free mobile\"", "free NEAR/2 mobile",
+      "avion ONEAR/3 retard", "(avion OR colis) NEAR/1 (retard OR perdu)", "\"colis retard perdu\"~2", "-free",
+      "NOT #sncf", "l'", "d'avion", "prud'hommes", "colis", "retard", "perdu"};
+  const std::vector<std::string> pieces = {
+      "l'", "L’", "d'", "qu'", "QU’", "avion", "Avion", "il", "aujourd'hui", "Aujourd’hui", "Orange", "orange",
+      "ORANGE", "Orange's", "orange’s", "'s", "don't", "#grève", "#Greve", "#SNCF", "#2024", "&#x", "@jean.dupont",
+      "@Free", "free", "contact@free.fr", "https://mobile.free.fr/offre.", "www.free.fr", "http://x.org/@a#b",
+      "https://fr.wikipedia.org/wiki/Free_(entreprise)", "www.google", "réseau", "RÉSEAU", "Re\xcc\x81seaux",
+      "rzseau", "œuvre", "Straße", "ﬁn", "Москва", "東京", "2024", "Mobile", "mobile", "colis", "retard", "perdu",
+      "prud’hommes", "😡", "👍🏽", "…", "«", "»", ",", ".", "!", "-", "_", "\xff", "\xc3", "\xe2\x80", "\x01",
+      "\x02", "\n"};
+  std::mt19937 rng(777);
+  std::vector<CompiledQuery> qs;
+  int64_t id = 0;
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  while (qs.size() < 400) {
+    std::string text;
+    switch (rng() % 4) {
+      case 0: text = pick(atoms); break;
+      case 1: text = pick(atoms) + " " + pick(atoms); break;
+      case 2: text = "(" + pick(atoms) + " OR " + pick(atoms) + ") " + pick(atoms); break;
+      default: text = RandomQuery(rng); break;
+    }
+    auto q = Parse(text);
+    if (!q.ok()) continue;
+    qs.push_back({++id, "s" + std::to_string(id), *std::move(q)});
+  }
+  auto engine = Engine::Build(qs, nullptr);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto soup = [&](int max_pieces) {
+    std::string out;
+    int n = 1 + static_cast<int>(rng() % static_cast<unsigned>(max_pieces));
+    for (int k = 0; k < n; ++k) {
+      out += rng() % 3 == 0 ? pick(kTextWords) : pick(pieces);
+      if (rng() % 3 != 0) out += ' ';
+    }
+    return out;
+  };
+  size_t matched = 0;
+  int failures = 0;
+  for (int i = 0; i < 1500 && failures < 5; ++i) {
+    model::Mention m;
+    m.text = soup(30);
+    if (rng() % 3 == 0) m.title = soup(6);
+    if (rng() % 4 == 0) m.url = "https://www.free.fr/x";
+    m.language = rng() % 2 ? "fr" : "en";
+    std::vector<EngineMatch> want = ReferenceAll(qs, m);
+    std::vector<EngineMatch> got = (*engine)->Match(m);
+    matched += got.size();
+    if (got != want) {
+      ++failures;
+      ADD_FAILURE() << "title [" << Escaped(m.title) << "] text [" << Escaped(m.text) << "]\nengine:\n"
+                    << Describe(got, qs) << "reference:\n"
+                    << Describe(want, qs);
+    }
+  }
+  EXPECT_GT(matched, 20000u);
 }
 
 TEST(Engine, ReferencesAreInlined) {

@@ -11,6 +11,20 @@ namespace {
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
+// Bytes of the code point starting at s[i], as reference_matcher.cc's
+// CodePoints() cuts: s[i] and the continuation bytes after it.
+size_t CodePointLen(std::string_view s, size_t i) {
+  size_t n = 1;
+  while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;
+  return n;
+}
+
+size_t CodePointCount(std::string_view s) {
+  size_t count = 0;
+  for (size_t i = 0; i < s.size(); i += CodePointLen(s, i)) ++count;
+  return count;
+}
+
 }  // namespace
 
 std::string AsciiLower(std::string_view s) {
@@ -27,15 +41,38 @@ int SeverityRank(std::string_view level) {
   return -1;
 }
 
+bool WildcardMatches(std::string_view pattern, std::string_view word) {
+  const bool star = !pattern.empty() && pattern.back() == '*';
+  if (star) pattern.remove_suffix(1);
+  const size_t pc = CodePointCount(pattern);
+  const size_t wc = CodePointCount(word);
+  if (wc < pc || (!star && wc != pc)) return false;
+  size_t pi = 0;
+  size_t wi = 0;
+  for (size_t k = 0; k < pc; ++k) {
+    const size_t pn = CodePointLen(pattern, pi);
+    const size_t wn = CodePointLen(word, wi);
+    const std::string_view p = pattern.substr(pi, pn);
+    if (p != "?" && p != word.substr(wi, wn)) return false;
+    pi += pn;
+    wi += wn;
+  }
+  return true;
+}
+
 bool TermMatches(const Term& t, const Token& k) {
+  return TermMatches(t, TokenRef{k.kind, k.folded, k.original, k.body_folded, k.body_original});
+}
+
+bool TermMatches(const Term& t, const TokenRef& k) {
   switch (t.kind) {
     case TermKind::kWord:
       return (k.kind == TokenKind::kWord && k.folded == t.folded) ||
              (k.kind == TokenKind::kHashtag && k.body_folded == t.folded);
     case TermKind::kPrefix:
     case TermKind::kPattern:
-      if (k.kind == TokenKind::kWord) return WildcardMatch(t.folded, k.folded);
-      if (k.kind == TokenKind::kHashtag) return WildcardMatch(t.folded, k.body_folded);
+      if (k.kind == TokenKind::kWord) return WildcardMatches(t.folded, k.folded);
+      if (k.kind == TokenKind::kHashtag) return WildcardMatches(t.folded, k.body_folded);
       return false;
     case TermKind::kCaseSensitive:
       return (k.kind == TokenKind::kWord && k.original == t.text) ||
@@ -44,13 +81,24 @@ bool TermMatches(const Term& t, const Token& k) {
       return k.kind == TokenKind::kHashtag && k.body_folded == t.folded;
     case TermKind::kMention:
       return k.kind == TokenKind::kMention && k.folded.size() == t.folded.size() + 1 &&
-             std::string_view(k.folded).substr(1) == t.folded;
+             k.folded.substr(1) == t.folded;
   }
   return false;
 }
 
 bool FieldMatches(const model::Mention& m, FieldName field, CompareOp op, const std::string& value,
                   const std::vector<Token>& tokens) {
+  std::vector<std::string> hosts;
+  if (field == FieldName::kSite) {
+    for (const Token& t : tokens) {
+      if (t.kind == TokenKind::kUrl) hosts.push_back(t.host);
+    }
+  }
+  return FieldMatches(m, field, op, value, hosts);
+}
+
+bool FieldMatches(const model::Mention& m, FieldName field, CompareOp op, const std::string& value,
+                  std::span<const std::string> url_hosts) {
   const std::string& v = value;
   const model::Enrichment& e = m.enrichment;
   switch (field) {
@@ -66,8 +114,8 @@ bool FieldMatches(const model::Mention& m, FieldName field, CompareOp op, const 
       for (const std::string& u : m.entities.urls) {
         if (HostMatches(UrlHost(u), v)) return true;
       }
-      for (const Token& t : tokens) {
-        if (t.kind == TokenKind::kUrl && HostMatches(t.host, v)) return true;
+      for (const std::string& host : url_hosts) {
+        if (HostMatches(host, v)) return true;
       }
       return false;
     }

@@ -12,12 +12,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "match/ast.h"
+#include "match/token_stream.h"
 #include "match/tokenize.h"
 #include "model/mention.h"
 
@@ -43,14 +45,24 @@ bool Compare(T a, CompareOp op, T b) {
   return false;
 }
 
+// Exactly WildcardMatch(pattern, word) (reference_matcher.h), without
+// allocating: '?' is one code point, an optional final '*' any suffix.
+bool WildcardMatches(std::string_view pattern, std::string_view word);
+
 // Whether query term `t` matches token `k` (words also match hashtag bodies;
 // case-sensitive terms compare original text; mentions compare the handle
-// without '@'). The single definition of a term hit for both matchers.
+// without '@'). The single definition of a term hit for both matchers; the
+// Token overload reads the same fields as the TokenRef one.
+bool TermMatches(const Term& t, const TokenRef& k);
 bool TermMatches(const Term& t, const Token& k);
 
 // Whether the field restriction `field op value` holds for mention `m`.
-// `tokens` are the mention's title+text tokens (URL tokens feed site:).
-// `value` is as the parser normalised it; unparsable numbers compare as 0.
+// `url_hosts` are the hosts of the mention's title+text URL tokens (they
+// feed site:). `value` is as the parser normalised it; unparsable numbers
+// compare as 0.
+bool FieldMatches(const model::Mention& m, FieldName field, CompareOp op, const std::string& value,
+                  std::span<const std::string> url_hosts);
+// Same, with the hosts taken from the kUrl tokens of `tokens`.
 bool FieldMatches(const model::Mention& m, FieldName field, CompareOp op, const std::string& value,
                   const std::vector<Token>& tokens);
 

@@ -12,7 +12,10 @@
 #include "match/lint.h"
 #include "match/parser.h"
 #include "match/reference_matcher.h"
+#include "match/eval_internal.h"
+#include "match/token_stream.h"
 #include "match/tokenize.h"
+#include "match/fuzz_support.h"
 
 namespace ecoute::match {
 namespace {
@@ -188,6 +191,190 @@ TEST(Tokenize, HostsAndWildcards) {
   EXPECT_FALSE(WildcardMatch("?", "ab"));
   EXPECT_TRUE(WildcardMatch("livr*", "livr"));
   EXPECT_FALSE(WildcardMatch("livr", "livre"));
+}
+
+// ---- TokenStream (the engine's tokenizer) == Tokenize ----
+
+std::string TokenString(const Token& t) {
+  std::string out = "kind=" + std::to_string(static_cast<int>(t.kind)) + " pos=" + std::to_string(t.position) +
+                    " [" + std::to_string(t.begin) + "," + std::to_string(t.end) + ") folded=[" + t.folded +
+                    "] original=[" + t.original + "]";
+  if (!t.body_folded.empty() || !t.body_original.empty()) {
+    out += " body=[" + t.body_folded + "|" + t.body_original + "]";
+  }
+  if (!t.host.empty()) out += " host=[" + t.host + "]";
+  return out;
+}
+
+bool SameToken(const Token& a, const Token& b) {
+  return a.kind == b.kind && a.folded == b.folded && a.original == b.original && a.body_folded == b.body_folded &&
+         a.body_original == b.body_original && a.host == b.host && a.position == b.position && a.begin == b.begin &&
+         a.end == b.end;
+}
+
+// Tokenizes title and text as the engine does (one stream, reused across
+// calls) and compares every token, every derived view and the scan buffer
+// with Tokenize(). Returns "" when equal, else a description.
+std::string CompareTokenStream(internal::TokenStream& stream, std::string_view title, std::string_view text,
+                               bool urls = true) {
+  TokenizeOptions title_opt{urls, 0};
+  std::vector<Token> want = Tokenize(title, title_opt);
+  const size_t title_count = want.size();
+  TokenizeOptions text_opt{urls, static_cast<int64_t>(title_count) + kTitleTextGap};
+  for (Token& t : Tokenize(text, text_opt)) want.push_back(std::move(t));
+  stream.Clear();
+  stream.Append(title, title_opt);
+  stream.Append(text, text_opt);
+  std::string diff;
+  std::string buffer(1, internal::kScanSep);
+  size_t urls_seen = 0;
+  for (size_t i = 0; i < std::max(want.size(), stream.size()); ++i) {
+    if (i >= stream.size()) {
+      diff += "missing #" + std::to_string(i) + ": " + TokenString(want[i]) + "\n";
+      continue;
+    }
+    Token got = internal::ToToken(stream, i);
+    if (i >= want.size()) {
+      diff += "extra #" + std::to_string(i) + ": " + TokenString(got) + "\n";
+      continue;
+    }
+    const Token& w = want[i];
+    if (!SameToken(got, w)) {
+      diff += "#" + std::to_string(i) + " want " + TokenString(w) + "\n   got  " + TokenString(got) + "\n";
+    }
+    internal::TokenRef ref = stream.Ref(i);
+    const bool ref_ok = ref.kind == w.kind && ref.original == w.original && ref.body_folded == w.body_folded &&
+                        ref.body_original == w.body_original &&
+                        (w.kind == TokenKind::kUrl ? ref.folded.empty() : ref.folded == w.folded);
+    if (!ref_ok) diff += "#" + std::to_string(i) + " Ref() differs\n";
+    if (stream[i].source != (i < title_count ? 0u : 1u)) diff += "#" + std::to_string(i) + " wrong source\n";
+    if (w.kind == TokenKind::kUrl) ++urls_seen;
+    const size_t scan_begin = buffer.size();
+    buffer += w.kind == TokenKind::kUrl ? std::string(1, internal::kScanUrlMark) : w.folded;
+    buffer += internal::kScanSep;
+    if (stream[i].scan_begin != scan_begin) diff += "#" + std::to_string(i) + " wrong scan_begin\n";
+    for (size_t off = scan_begin; off < buffer.size(); ++off) {
+      if (stream.TokenAtScanOffset(off) != i) {
+        diff += "#" + std::to_string(i) + " TokenAtScanOffset(" + std::to_string(off) + ") wrong\n";
+        break;
+      }
+    }
+  }
+  if (diff.empty() && stream.buffer() != buffer) diff += "scan buffer differs\n";
+  if (stream.url_hosts().size() != urls_seen) diff += "url_hosts() size differs\n";
+  return diff;
+}
+
+// Failure messages: control bytes escaped (fuzz_support.h).
+std::string Escaped(std::string_view s) { return fuzz::Escape(s); }
+
+TEST(TokenStream, SameAsTokenizeOnGoldenTexts) {
+  internal::TokenStream stream;
+  size_t checked = 0;
+  for (const char* file : {"golden.tsv", "errors.tsv"}) {
+    for (const Case& c : ReadTsv(file)) {
+      std::vector<model::Mention> texts;
+      for (const std::string& col : c.cols) {
+        texts.emplace_back().text = col;  // raw: queries, metadata specs, expectations
+      }
+      if (std::string_view(file) == "golden.tsv" && c.cols.size() > 1) texts.push_back(MakeMention(c.cols[1]));
+      for (const model::Mention& m : texts) {
+        for (bool urls : {true, false}) {
+          ASSERT_EQ(CompareTokenStream(stream, m.title, m.text, urls), "")
+              << file << ":" << c.line << " title [" << m.title << "] text [" << m.text << "]";
+          ASSERT_EQ(CompareTokenStream(stream, m.text, m.title, urls), "") << file << ":" << c.line << " swapped";
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 500u);
+}
+
+TEST(TokenStream, SameAsTokenizeOnRandomText) {
+  std::mt19937 rng(20261122);
+  // Pieces that exercise every rule: apostrophes of the three kinds (and
+  // look-alikes that are not), elisions in any case, exception words,
+  // possessives, hashtags/mentions/URLs and their refusals, combining marks,
+  // ligatures, scripts with kept marks, emoji, invalid and truncated UTF-8.
+  const std::vector<std::string> soup = {
+      "l", "L", "d", "qu", "QU", "jusqu", "Lorsqu", "presqu", "quelqu", "aujourd", "hui", "HUI", "prud",
+      "homme", "hommes", "île", "ile", "ÎLE", "un", "une", "uns", "entr", "acte", "main", "oeuvre", "œuvre",
+      "'", "’", "ʼ", "‘", "´", "''", "'s", "’s", "ʼS", "s", "S", "'S ", "don", "t", "O", "Brien", "avion",
+      "réseau", "RÉSEAU", "Re\xcc\x81seau", "e\xcc\x81", "\xcc\x81", "\xcc\x81\xcc\x81", "Æ", "ß", "ﬁ",
+      "Ａｂｃ", "Straße", "ΣΊΣΥΦΟΣ", "Москва", "東京", "か\xe3\x82\x99", "\xe3\x82\x99", "हिन्दी", "ไทย",
+      "مَرْحَبًا", "שָׁלוֹם", "한국어", "\xe1\x84\x80\xe1\x85\xa1", "2024", "٣", "①", "Ⅻ", "x²",
+      "#", "##", "&#", "#grève", "#2024", "#2024JO", "#_", "#_a", "#日本", "#e\xcc\x81", "@", "@@", ".@",
+      "#@", "@Free_Mobile", "@free", "@jean.dupont", "@a.", "@a..b", "@réseau", "@é", "@_", "@1",
+      "contact@free.fr", "bob@mastodon.social", "http://", "https://", "HTTPS://Free.FR/A?b=1.", "http://x",
+      "www.", "www.free.fr", "WWW.Free.Fr/x", "www.google", "https://user@Fr.Wikipedia.org:443/x",
+      "https://fr.wikipedia.org/wiki/Free_(entreprise)", "https://x.org/@a#b", "http://.", "http://@:",
+      "https://例え.jp/パス", "www.x.y).", "hhttp://a.b", "awww.b.c", "_www.a.b", " ", "  ", "\t", "\n",
+      ".", ",", "!", "?", ";", ":", "-", "_", "(", ")", "]", "}", "*", "<", ">", "\"", "`", "«", "»", "…",
+      "\xc2\xa0", "\xc2\xad", "\xe2\x80\x8b", "\xe2\x80\x8d", "\xef\xbb\xbf", "😀", "😡", "👍🏽",
+      "👨\xe2\x80\x8d👩", "1\xef\xb8\x8f\xe2\x83\xa3", "𝐀𝐁", "𠀀", "\xef\xbf\xbd", "\xff", "\xfe", "\xc3",
+      "\xa9", "\xe2\x80", "\xe2\x80\xff", "\xed\xa0\x80", "\xc0\xaf", "\xf4\x90\x80\x80", "\xf0\x9f\x98",
+      "\xca", "\xe2", "\x01", "\x02", std::string(1, '\0'), "\x7f", "colis", "Colis", "livraison", "free",
+      "Orange", "a", "x", "z9"};
+  internal::TokenStream stream;
+  auto soup_text = [&](int max_pieces) {
+    std::string out;
+    int n = static_cast<int>(rng() % static_cast<unsigned>(max_pieces + 1));
+    for (int k = 0; k < n; ++k) {
+      out += soup[rng() % soup.size()];
+      if (rng() % 4 == 0) out += ' ';
+    }
+    return out;
+  };
+  auto byte_text = [&](int max_len) {
+    // Bytes biased towards the ones the rules look at.
+    static const std::string kBiased = "aAsSlLdqu'#@._-:/hHtTpPwW. 0\xc3\xa9\xe2\x80\x99\xca\xbc\xcc\x81\xf0\x9f";
+    std::string out;
+    int n = static_cast<int>(rng() % static_cast<unsigned>(max_len + 1));
+    for (int k = 0; k < n; ++k) {
+      out += rng() % 2 ? static_cast<char>(rng() % 256) : kBiased[rng() % kBiased.size()];
+    }
+    return out;
+  };
+  int failures = 0;
+  for (int i = 0; i < 40000 && failures < 5; ++i) {
+    std::string title = i % 3 == 0 ? soup_text(6) : "";
+    std::string text = i % 2 == 0 ? soup_text(24) : byte_text(48);
+    std::string diff = CompareTokenStream(stream, title, text, i % 7 != 0);
+    if (!diff.empty()) {
+      ++failures;
+      ADD_FAILURE() << "title [" << Escaped(title) << "] text [" << Escaped(text) << "]\n" << diff;
+    }
+  }
+  // Long texts: buffers grow across Append() calls on a reused stream.
+  for (int i = 0; i < 200 && failures < 5; ++i) {
+    std::string text = soup_text(400) + byte_text(400) + soup_text(400);
+    std::string diff = CompareTokenStream(stream, soup_text(50), text);
+    if (!diff.empty()) {
+      ++failures;
+      ADD_FAILURE() << "long text [" << Escaped(text) << "]\n" << diff;
+    }
+  }
+}
+
+TEST(Tokenize, WildcardMatchesIsWildcardMatch) {
+  std::mt19937 rng(99);
+  const std::vector<std::string> cps = {"a", "b", "é", "東", "😀", "?", "\x80", "\xc3", "\xe2\x80", "e\xcc\x81"};
+  auto random = [&](size_t max) {
+    std::string s;
+    for (size_t k = rng() % (max + 1); k > 0; --k) s += cps[rng() % cps.size()];
+    return s;
+  };
+  int matches = 0;
+  for (int i = 0; i < 50000; ++i) {
+    std::string pattern = random(4);
+    if (rng() % 2) pattern += '*';
+    std::string word = rng() % 3 == 0 ? pattern.substr(0, rng() % (pattern.size() + 1)) + random(3) : random(5);
+    bool want = WildcardMatch(pattern, word);
+    ASSERT_EQ(internal::WildcardMatches(pattern, word), want) << "[" << pattern << "] [" << word << "]";
+    matches += want ? 1 : 0;
+  }
+  EXPECT_GT(matches, 1000);
 }
 
 TEST(Lint, Warnings) {

@@ -302,7 +302,7 @@ class Parser {
         break;
       }
       case FieldName::kAuthor:
-        if (v[0] == '@') v.erase(0, 1);
+        v.erase(0, v.find_first_not_of('@'));  // "@free", "@@free" = "free" (ToString prints one form)
         if (v.empty()) {
           f = {at, "field \"author\" needs a handle, e.g. author:free"};
           return false;

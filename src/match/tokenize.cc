@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "match/tokenize_rules.h"
 #include "text/text.h"
 
 namespace ecoute::match {
@@ -65,25 +66,6 @@ std::string AsciiLower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = Lower(c);
   return out;
-}
-
-bool StartsWithNoCase(std::string_view s, size_t i, std::string_view prefix) {
-  if (s.size() - i < prefix.size()) return false;
-  for (size_t k = 0; k < prefix.size(); ++k) {
-    if (Lower(s[i + k]) != prefix[k]) return false;
-  }
-  return true;
-}
-
-constexpr std::array<std::string_view, 15> kElisions = {
-    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu", "quelqu"};
-// Folded words written with an apostrophe that stay one token.
-constexpr std::array<std::string_view, 10> kApostropheWords = {
-    "aujourd'hui", "quelqu'un", "quelqu'une", "quelqu'uns", "prud'homme", "prud'hommes",
-    "presqu'ile", "presqu'iles", "entr'acte", "main-d'oeuvre"};
-
-bool IsElision(std::string_view folded) {
-  return std::find(kElisions.begin(), kElisions.end(), folded) != kElisions.end();
 }
 
 // Bytes of the word run starting at i (letters, marks, digits).
@@ -170,13 +152,13 @@ std::vector<Token> Tokenize(std::string_view s, const TokenizeOptions& options) 
     const char ch = s[i];
     // URLs.
     if (options.urls && !PrecededByWordChar(s, i) &&
-        (StartsWithNoCase(s, i, "http://") || StartsWithNoCase(s, i, "https://") ||
-         StartsWithNoCase(s, i, "www."))) {
+        (internal::StartsWithNoCase(s, i, "http://") || internal::StartsWithNoCase(s, i, "https://") ||
+         internal::StartsWithNoCase(s, i, "www."))) {
       size_t e = UrlEnd(s, i);
       std::string host = UrlHost(s.substr(i, e - i));
       bool host_ok = std::any_of(host.begin(), host.end(), [](char c) { return IsAsciiAlnum(c); }) ||
                      std::any_of(host.begin(), host.end(), [](char c) { return (c & 0x80) != 0; });
-      if (StartsWithNoCase(s, i, "www.") && host.find('.') == host.rfind('.')) host_ok = false;
+      if (internal::StartsWithNoCase(s, i, "www.") && host.find('.') == host.rfind('.')) host_ok = false;
       if (host_ok) {
         Token& t = emit(TokenKind::kUrl, i, e);
         t.folded = AsciiLower(t.original);
@@ -253,12 +235,12 @@ std::vector<Token> Tokenize(std::string_view s, const TokenizeOptions& options) 
       bool letter_after = next_end > e + ap;
       if (letter_after) {
         std::string joined = text::Fold(s.substr(b, next_end - b));
-        if (std::find(kApostropheWords.begin(), kApostropheWords.end(), joined) != kApostropheWords.end()) {
+        if (internal::IsApostropheWord(joined)) {
           e = next_end;
           continue;
         }
       }
-      if (IsElision(folded_head)) {
+      if (internal::IsElision(folded_head)) {
         Token& t = emit(TokenKind::kWord, b, e + ap);
         t.folded = folded_head + "'";
         b = e + ap;

@@ -179,6 +179,10 @@ scenario_demo_serve() {
   local before; before=$(curl -s "http://127.0.0.1:$PORT/api/v1/stats/summary" | grep -o '"mentions":[0-9]*' | cut -d: -f2)
   sleep 2
   local after; after=$(curl -s "http://127.0.0.1:$PORT/api/v1/stats/summary" | grep -o '"mentions":[0-9]*' | cut -d: -f2)
+  local queries; queries=$(curl -s "http://127.0.0.1:$PORT/api/v1/queries")
+  expect_contains "$queries" '"name":"brand_telemax"' "the demo installs its monitored queries"
+  local tagged; tagged=$(curl -s "http://127.0.0.1:$PORT/api/v1/mentions?query_id=1&limit=5" | grep -o '"matched_queries":\[1' | wc -l)
+  if [ "$tagged" -gt 0 ]; then pass; else fail "demo mentions are tagged with the demo queries"; fi
   kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; SERVER_PID=""
   if [ "${before:-0}" -ge 900 ]; then pass; else fail "demo backlog loaded (~1000 expected, got ${before:-none})"; fi
   if [ "${after:-0}" -gt "${before:-0}" ]; then pass; else fail "live demo messages keep arriving (${before:-?} -> ${after:-?})"; fi
@@ -245,6 +249,75 @@ scenario_query() {
   out=$("$ECOUTE" query explain 'réseau AND lang:fr' --lang en --text "Le RESEAU est coupé" 2>&1); code=$?
   expect_eq "$code" "3" "explain exits 3 when the query does not match"
   expect_contains "$out" "lang:fr: no match" "explain shows the part that failed"
+}
+
+# Monitored queries end to end: defined in ecoute.yaml (with a positioned
+# error for a bad one), matched live during an import, the same set through
+# the per-query index (--saved) and the history search (--query); created
+# over HTTP, applied to history by the backfill, protected when they come
+# from the file, counted per query in the volume series.
+scenario_monitor() {
+  local out code
+  cat > "$WORK/bad.yaml" <<'YAML'
+queries:
+  - name: delivery
+    query: colis OR
+YAML
+  out=$("$ECOUTE" --config "$WORK/bad.yaml" --db "$DB" search --query colis 2>&1); code=$?
+  expect_eq "$code" "1" "a bad query in ecoute.yaml stops the command"
+  expect_contains "$out" "bad.yaml:3:12: queries[0] (delivery): query: col 9: expected a term after OR" \
+    "the error names file:line:col and the query column"
+  cat > "$WORK/q.yaml" <<'YAML'
+queries:
+  - name: telemax
+    kind: brand
+    query: 'telemax OR "tele max" OR @Telemax_FR OR #telemax'
+  - name: delivery
+    query: (colis OR livraison OR delivery OR parcel) NOT emploi
+  - name: telemax_delivery
+    query: '@telemax AND @delivery'
+YAML
+  "$ECOUTE" demo --count 3000 --seed 5 --start 2024-02-01T00:00:00Z -o "$WORK/d.jsonl"
+  out=$("$ECOUTE" --config "$WORK/q.yaml" --db "$DB" import --no-progress "$WORK/d.jsonl" 2>&1)
+  expect_contains "$out" "3,000 stored" "import stores the demo messages"
+  expect_contains "$out" "matching 3 monitored queries" "import matches the configured queries"
+  local saved history
+  for q in delivery telemax_delivery; do
+    saved=$("$ECOUTE" --config "$WORK/q.yaml" --db "$DB" search --saved "$q" --json --limit 1000 | wc -l)
+    local text; text=$(grep -A0 "name: $q\$" -A1 "$WORK/q.yaml" | grep -o "query: .*" | sed "s/^query: //; s/^'//; s/'\$//")
+    history=$("$ECOUTE" --config "$WORK/q.yaml" --db "$DB" search --query "$text" --json --limit 1000 | wc -l)
+    if [ "$saved" -gt 0 ]; then pass; else fail "query $q tags some mentions live ($saved)"; fi
+    expect_eq "$history" "$saved" "query $q: the history search finds what was tagged live"
+  done
+
+  "$ECOUTE" --config "$WORK/q.yaml" --db "$DB" serve --listen 127.0.0.1:0 > "$WORK/serve.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.log" | grep -o '[0-9]*$' | head -1)
+    [ -n "$PORT" ] && break; sleep 0.1
+  done
+  local base="http://127.0.0.1:$PORT"
+  out=$(curl -s -H 'Content-Type: application/json' -d '{"name":"refunds","query":"rembours* OR refund*"}' "$base/api/v1/queries")
+  expect_contains "$out" '"name":"refunds"' "POST /api/v1/queries creates a query"
+  local id; id=$(grep -o '"id":[0-9]*' <<<"$out" | head -1 | cut -d: -f2)
+  for _ in $(seq 1 100); do
+    curl -s "$base/api/v1/queries/$id" | grep -q '"pending":false' && break; sleep 0.1
+  done
+  out=$(curl -s "$base/api/v1/queries/$id")
+  expect_contains "$out" '"pending":false' "the new query is applied to history"
+  local by_id by_text
+  by_id=$(curl -s "$base/api/v1/mentions?query_id=$id&limit=1000" | grep -o '"native_id"' | wc -l)
+  by_text=$(curl -s -G "$base/api/v1/mentions" --data-urlencode 'query=rembours* OR refund*' -d limit=1000 | grep -o '"native_id"' | wc -l)
+  if [ "$by_id" -gt 0 ]; then pass; else fail "the backfilled query has mentions"; fi
+  expect_eq "$by_id" "$by_text" "backfilled index == history search"
+  out=$(curl -s -H 'Content-Type: application/json' -d '{"name":"x","query":"colis AND (perdu"}' "$base/api/v1/queries")
+  expect_contains "$out" '"field":"query"' "a bad query names the field"
+  local tid; tid=$(curl -s "$base/api/v1/queries" | tr '{' '\n' | grep '"name":"telemax"' | grep -o '"id":[0-9]*' | cut -d: -f2)
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$base/api/v1/queries/$tid")
+  expect_eq "$code" "409" "a query from ecoute.yaml cannot be deleted over HTTP"
+  out=$(curl -s "$base/api/v1/stats/volume?group_by=query&interval=week&from=2024-01-29T00:00:00Z&to=2024-03-01T00:00:00Z")
+  expect_contains "$out" '"group":"refunds"' "volume per query, named"
+  kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; SERVER_PID=""
 }
 
 scenario=${1:?scenario}

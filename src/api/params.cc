@@ -115,6 +115,28 @@ std::vector<model::Channel> QueryParams::Channels(const std::string& name) {
   return out;
 }
 
+std::vector<int64_t> QueryParams::Ids(const std::string& name) {
+  std::vector<int64_t> out;
+  for (const std::string& item : ListValues(name)) {
+    std::optional<int64_t> id = ParseInt64(item);
+    if (!id || *id <= 0) {
+      Fail(name, name + " must be positive integer ids separated by commas, got " + QuoteValue(item));
+      return {};
+    }
+    if (std::find(out.begin(), out.end(), *id) == out.end()) out.push_back(*id);
+  }
+  return out;
+}
+
+bool QueryParams::Bool(const std::string& name, bool def) {
+  std::optional<std::string> v = String(name);
+  if (!v) return def;
+  if (*v == "true" || *v == "1" || v->empty()) return true;
+  if (*v == "false" || *v == "0") return false;
+  Fail(name, name + " must be true or false, got " + QuoteValue(*v));
+  return def;
+}
+
 namespace {
 
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }

@@ -53,6 +53,13 @@ class QueryParams {
   // "-" subtags ("en", "und", "zh-hant"), lower-cased. Duplicates removed.
   std::vector<std::string> Languages(const std::string& name);
 
+  // Comma-separated positive integers (ids), from every occurrence of
+  // `name`. Duplicates removed, order kept.
+  std::vector<int64_t> Ids(const std::string& name);
+
+  // "true"/"1" or "false"/"0"; `def` when absent.
+  bool Bool(const std::string& name, bool def);
+
   // Records `message` as the error for `field` unless one is already set.
   void Fail(std::string field, std::string message);
 

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/params.h"
+#include "api/query_json.h"
 #include "api/volume.h"
 #include "ingest/input.h"
 #include "model/mention_json.h"
@@ -60,7 +61,8 @@ int HttpStatusFor(base::StatusCode code) {
     case base::StatusCode::kOk: return 200;
     case base::StatusCode::kInvalidArgument: return 400;
     case base::StatusCode::kNotFound: return 404;
-    case base::StatusCode::kAlreadyExists: return 409;
+    case base::StatusCode::kAlreadyExists:
+    case base::StatusCode::kFailedPrecondition: return 409;
     case base::StatusCode::kUnavailable:
     case base::StatusCode::kCancelled: return 503;
     case base::StatusCode::kIoError:
@@ -76,9 +78,32 @@ Reply StatusReply(const base::Status& s, std::string_view field = {}) {
 
 Reply ParamReply(const ParamError& e) { return ErrorReply(400, "invalid_argument", e.message, e.field); }
 
-Reply JsonReply(const json& j) {
+Reply JsonReply(const json& j, int status = 200) {
   Reply r;
+  r.status = status;
   r.body = Dump(j);
+  return r;
+}
+
+// A status whose message starts "field: ..." (the queries module's
+// convention) as an error naming that field, with the column of a query
+// error ("query: col 17: ...") when there is one.
+Reply FieldStatusReply(const base::Status& s) {
+  const std::string& m = s.message();
+  size_t colon = m.find(": ");
+  std::string field = colon == std::string::npos ? std::string() : m.substr(0, colon);
+  if (field.find_first_of(" \"") != std::string::npos) field.clear();
+  Reply r = StatusReply(s, field);
+  if (field == "query") {
+    std::string_view rest = std::string_view(m).substr(colon + 2);
+    if (rest.rfind("col ", 0) == 0) {
+      if (std::optional<int64_t> col = ParseInt64(rest.substr(4, rest.find(':') - 4))) {
+        json j = json::parse(r.body);
+        j["error"]["column"] = *col;
+        r.body = Dump(j);
+      }
+    }
+  }
   return r;
 }
 
@@ -158,10 +183,19 @@ class Server::Impl {
   static const std::vector<RouteDef>& Defs() {
     static const std::vector<RouteDef> defs = {
         {{"POST", "/api/v1/mentions", {}}, &Impl::PostMentions},
-        {{"GET", "/api/v1/mentions", {"q", "from", "to", "channel", "lang", "author", "thread", "limit", "cursor"}},
+        {{"GET", "/api/v1/mentions",
+          {"q", "query", "query_id", "highlight", "from", "to", "channel", "lang", "author", "thread", "limit",
+           "cursor"}},
          &Impl::ListMentions},
-        {{"GET", "/api/v1/mentions/{id}", {}}, &Impl::GetMention},
-        {{"GET", "/api/v1/stats/volume", {"interval", "from", "to", "group_by", "channel", "lang"}}, &Impl::Volume},
+        {{"GET", "/api/v1/mentions/{id}", {"highlight"}}, &Impl::GetMention},
+        {{"GET", "/api/v1/queries", {}}, &Impl::ListQueries},
+        {{"POST", "/api/v1/queries", {}}, &Impl::CreateQuery},
+        {{"POST", "/api/v1/queries/lint", {}}, &Impl::LintQuery},
+        {{"GET", "/api/v1/queries/{id}", {}}, &Impl::GetQuery},
+        {{"PUT", "/api/v1/queries/{id}", {}}, &Impl::UpdateQuery},
+        {{"DELETE", "/api/v1/queries/{id}", {}}, &Impl::DeleteQuery},
+        {{"GET", "/api/v1/stats/volume", {"interval", "from", "to", "group_by", "channel", "lang", "query_id"}},
+         &Impl::Volume},
         {{"GET", "/api/v1/stats/summary", {}}, &Impl::Summary},
         {{"GET", "/api/v1/rejects", {"limit", "before"}}, &Impl::Rejects},
         {{"GET", "/healthz", {}}, &Impl::Health},
@@ -180,9 +214,11 @@ class Server::Impl {
   }
 
   Impl(ServerOptions options, const store::Store& store, IngestFn ingest,
-       std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics, const base::Clock& clock)
+       std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics, const base::Clock& clock,
+       queries::QueryService* queries)
       : options_(std::move(options)),
         store_(store),
+        queries_(queries),
         ingest_(std::move(ingest)),
         json_decoder_(std::move(json_decoder)),
         metrics_(metrics),
@@ -433,6 +469,11 @@ class Server::Impl {
       }
       f.text = std::move(*q);
     }
+    std::optional<std::string> query = p.String("query");
+    if (query && query->size() > match::kMaxQueryBytes)
+      p.Fail("query", "query is longer than " + std::to_string(match::kMaxQueryBytes) + " bytes");
+    f.query_ids = p.Ids("query_id");
+    const bool highlight = p.Bool("highlight", false);
     f.from = p.Time("from");
     f.to = p.Time("to");
     f.channels = p.Channels("channel");
@@ -449,36 +490,167 @@ class Server::Impl {
       p.Fail("from", "from (" + base::FormatTimestamp(*f.from) + ") is after to (" + base::FormatTimestamp(*f.to) + ")");
     }
     if (p.error()) return ParamReply(*p.error());
+    if ((query || highlight) && queries_ == nullptr)
+      return ErrorReply(503, "unavailable", "monitored queries are not available in this process");
 
-    base::Result<store::MentionPage> page = store_.Search(f);
-    if (!page.ok()) return StatusReply(page.status());
+    store::MentionPage page;
+    std::vector<std::vector<match::MatchSpan>> spans;
+    bool full_scan = false;
+    if (query) {
+      base::Result<queries::HistoryPage> h = queries_->SearchHistory(*query, f);
+      if (!h.ok()) return FieldStatusReply(h.status());
+      page = std::move(h->page);
+      spans = std::move(h->spans);
+      full_scan = h->full_scan;
+    } else {
+      base::Result<store::MentionPage> r = store_.Search(f);
+      if (!r.ok()) return StatusReply(r.status());
+      page = std::move(*r);
+    }
     std::string out;
-    out.reserve(64 + page->items.size() * 512);
+    out.reserve(64 + page.items.size() * 512);
     out += "{\"items\":[";
-    for (size_t i = 0; i < page->items.size(); ++i) {
+    for (size_t i = 0; i < page.items.size(); ++i) {
       if (i) out += ',';
-      out += model::MentionToJsonLine(page->items[i]);
+      AppendMention(page.items[i], query ? &spans[i] : nullptr, highlight, out);
     }
     out += "],\"next_cursor\":";
-    out += page->next ? Dump(json(page->next->Encode())) : std::string("null");
+    out += page.next ? Dump(json(page.next->Encode())) : std::string("null");
+    if (query) {
+      out += ",\"scanned\":";
+      AppendInt(out, page.scanned);
+      out += ",\"full_scan\":";
+      out += full_scan ? "true" : "false";
+    }
     out += '}';
     Reply r;
     r.body = std::move(out);
     return r;
   }
 
-  // GET /api/v1/mentions/{id}
-  Reply GetMention(const httplib::Request& req, const RouteInfo&) {
+  // A mention's JSON, with "highlights" (spans of the searched query) and
+  // "matches" (the monitored queries it matches now, with spans) when asked.
+  void AppendMention(const model::Mention& m, const std::vector<match::MatchSpan>* spans, bool highlight,
+                     std::string& out) const {
+    std::string j = model::MentionToJsonLine(m);
+    if (spans == nullptr && !highlight) {
+      out += j;
+      return;
+    }
+    j.pop_back();  // the closing brace
+    if (spans != nullptr) j += ",\"highlights\":" + Dump(SpansJson(*spans));
+    if (highlight && queries_ != nullptr) {
+      json matches = json::array();
+      for (const match::EngineMatch& em : queries_->Highlight(m)) {
+        std::optional<std::string> name = queries_->NameOf(em.query_id);
+        matches.push_back({{"query_id", em.query_id},
+                           {"name", name ? json(*name) : json(nullptr)},
+                           {"spans", SpansJson(em.spans)}});
+      }
+      j += ",\"matches\":" + Dump(matches);
+    }
+    j += '}';
+    out += j;
+  }
+
+  Reply QueriesUnavailable() const {
+    return ErrorReply(503, "unavailable", "monitored queries are not available in this process");
+  }
+
+  std::optional<int64_t> PathId(const httplib::Request& req, Reply& error) const {
     const std::string raw = req.matches.size() > 1 ? req.matches[1].str() : std::string();
     std::optional<int64_t> id = ParseInt64(raw);
     if (!id || *id <= 0) {
-      return ErrorReply(400, "invalid_argument", "id must be a positive integer, got " + QuoteValue(raw), "id");
+      error = ErrorReply(400, "invalid_argument", "id must be a positive integer, got " + QuoteValue(raw), "id");
+      return std::nullopt;
     }
+    return id;
+  }
+
+  // GET /api/v1/queries
+  Reply ListQueries(const httplib::Request& req, const RouteInfo& route) {
+    QueryParams p(req.params);
+    p.CheckKnown(route.query_params);
+    if (p.error()) return ParamReply(*p.error());
+    if (queries_ == nullptr) return QueriesUnavailable();
+    json items = json::array();
+    for (const queries::QueryInfo& q : queries_->List()) items.push_back(QueryInfoJson(q));
+    return JsonReply({{"items", std::move(items)}});
+  }
+
+  // POST /api/v1/queries
+  Reply CreateQuery(const httplib::Request& req, const RouteInfo&) {
+    if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
+    if (queries_ == nullptr) return QueriesUnavailable();
+    base::Result<store::QueryDef> def = ParseQueryInput(req.body);
+    if (!def.ok()) return FieldStatusReply(def.status());
+    base::Result<queries::QueryInfo> info = queries_->Create(std::move(*def));
+    if (!info.ok()) return FieldStatusReply(info.status());
+    return JsonReply(QueryInfoJson(*info), 201);
+  }
+
+  // POST /api/v1/queries/lint
+  Reply LintQuery(const httplib::Request& req, const RouteInfo&) {
+    if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
+    if (queries_ == nullptr) return QueriesUnavailable();
+    json j = json::parse(req.body, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("query") || !j["query"].is_string())
+      return ErrorReply(400, "invalid_argument", "body must be {\"query\": \"...\", \"name\"?: \"...\"}", "query");
+    std::string name = j.contains("name") && j["name"].is_string() ? j["name"].get<std::string>() : "";
+    return JsonReply(CheckJson(queries_->Check(j["query"].get<std::string>(), name)));
+  }
+
+  // GET /api/v1/queries/{id}
+  Reply GetQuery(const httplib::Request& req, const RouteInfo&) {
+    Reply error;
+    std::optional<int64_t> id = PathId(req, error);
+    if (!id) return error;
+    if (queries_ == nullptr) return QueriesUnavailable();
+    std::optional<queries::QueryInfo> info = queries_->Get(*id);
+    if (!info) return ErrorReply(404, "not_found", "no query with id " + std::to_string(*id), "id");
+    return JsonReply(QueryInfoJson(*info));
+  }
+
+  // PUT /api/v1/queries/{id}
+  Reply UpdateQuery(const httplib::Request& req, const RouteInfo&) {
+    if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
+    Reply error;
+    std::optional<int64_t> id = PathId(req, error);
+    if (!id) return error;
+    if (queries_ == nullptr) return QueriesUnavailable();
+    base::Result<store::QueryDef> def = ParseQueryInput(req.body);
+    if (!def.ok()) return FieldStatusReply(def.status());
+    base::Result<queries::QueryInfo> info = queries_->Update(*id, std::move(*def));
+    if (!info.ok()) return FieldStatusReply(info.status());
+    return JsonReply(QueryInfoJson(*info));
+  }
+
+  // DELETE /api/v1/queries/{id}
+  Reply DeleteQuery(const httplib::Request& req, const RouteInfo&) {
+    Reply error;
+    std::optional<int64_t> id = PathId(req, error);
+    if (!id) return error;
+    if (queries_ == nullptr) return QueriesUnavailable();
+    base::Status s = queries_->Delete(*id);
+    if (!s.ok()) return StatusReply(s, s.code() == base::StatusCode::kNotFound ? "id" : "");
+    return JsonReply({{"deleted", *id}});
+  }
+
+  // GET /api/v1/mentions/{id}
+  Reply GetMention(const httplib::Request& req, const RouteInfo& route) {
+    QueryParams p(req.params);
+    p.CheckKnown(route.query_params);
+    const bool highlight = p.Bool("highlight", false);
+    if (p.error()) return ParamReply(*p.error());
+    Reply error;
+    std::optional<int64_t> id = PathId(req, error);
+    if (!id) return error;
+    if (highlight && queries_ == nullptr) return QueriesUnavailable();
     base::Result<std::optional<model::Mention>> m = store_.Get(*id);
     if (!m.ok()) return StatusReply(m.status());
     if (!m->has_value()) return ErrorReply(404, "not_found", "no mention with id " + std::to_string(*id), "id");
     Reply r;
-    r.body = model::MentionToJsonLine(**m);
+    AppendMention(**m, nullptr, highlight, r.body);
     return r;
   }
 
@@ -496,8 +668,9 @@ class Server::Impl {
     if (auto s = p.String("group_by")) {
       base::Result<store::GroupBy> g = store::ParseGroupBy(*s);
       if (g.ok()) group_by = *g;
-      else p.Fail("group_by", "group_by must be channel or lang, got " + QuoteValue(*s));
+      else p.Fail("group_by", "group_by must be channel, lang or query, got " + QuoteValue(*s));
     }
+    std::vector<int64_t> query_ids = p.Ids("query_id");
     std::vector<model::Channel> channels = p.Channels("channel");
     std::vector<std::string> languages = p.Languages("lang");
     std::optional<base::Timestamp> from = p.Time("from");
@@ -515,14 +688,28 @@ class Server::Impl {
     q.group_by = group_by;
     q.channels = channels;
     q.languages = languages;
+    q.query_ids = query_ids;
     base::Result<std::vector<store::VolumePoint>> points = store_.Volume(q);
     if (!points.ok()) return StatusReply(points.status());
+    // Per query, series are named after the query (its id when unknown).
+    if (group_by == store::GroupBy::kQuery) {
+      for (store::VolumePoint& pt : *points) {
+        std::optional<int64_t> qid = ParseInt64(pt.group);
+        std::optional<std::string> name = qid && queries_ != nullptr ? queries_->NameOf(*qid) : std::nullopt;
+        if (name) pt.group = *name;
+      }
+    }
 
     std::vector<std::string> always;
     if (group_by == store::GroupBy::kChannel) {
       for (model::Channel c : channels) always.emplace_back(model::ChannelName(c));
     } else if (group_by == store::GroupBy::kLanguage) {
       always = languages;
+    } else if (group_by == store::GroupBy::kQuery) {
+      for (int64_t qid : query_ids) {
+        std::optional<std::string> name = queries_ != nullptr ? queries_->NameOf(qid) : std::nullopt;
+        always.push_back(name ? *name : std::to_string(qid));
+      }
     }
     std::vector<VolumeSeries> series = FillVolume(*grid, interval, group_by, *points, always);
 
@@ -534,7 +721,10 @@ class Server::Impl {
     out += "{\"interval\":\"";
     out += store::IntervalName(interval);
     out += "\",\"group_by\":\"";
-    out += group_by == store::GroupBy::kChannel ? "channel" : group_by == store::GroupBy::kLanguage ? "lang" : "none";
+    out += group_by == store::GroupBy::kChannel    ? "channel"
+           : group_by == store::GroupBy::kLanguage ? "lang"
+           : group_by == store::GroupBy::kQuery    ? "query"
+                                                   : "none";
     out += "\",\"from\":\"" + base::FormatTimestamp(grid->start) + "\",\"to\":\"" + base::FormatTimestamp(grid->end) +
            "\",\"series\":[";
     for (size_t s = 0; s < series.size(); ++s) {
@@ -626,6 +816,7 @@ class Server::Impl {
 
   const ServerOptions options_;
   const store::Store& store_;
+  queries::QueryService* const queries_;  // may be null
   const IngestFn ingest_;
   const std::shared_ptr<const ingest::Decoder> json_decoder_;
   base::MetricsRegistry& metrics_;
@@ -650,9 +841,9 @@ class Server::Impl {
 
 Server::Server(ServerOptions options, const store::Store& store, IngestFn ingest,
                std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics,
-               const base::Clock& clock)
+               const base::Clock& clock, queries::QueryService* queries)
     : impl_(std::make_unique<Impl>(std::move(options), store, std::move(ingest), std::move(json_decoder), metrics,
-                                   clock)) {}
+                                   clock, queries)) {}
 
 Server::~Server() = default;
 

@@ -1,4 +1,5 @@
-// The HTTP JSON API (docs/api/openapi.yaml): ingestion by POST, search,
+// The HTTP JSON API (docs/api/openapi.yaml): ingestion by POST, search
+// (full text and the query language), monitored queries (CRUD and lint),
 // volume series, rejects, health and Prometheus metrics.
 //
 // The server depends on the rest of ecoute only through narrow seams: a
@@ -19,6 +20,7 @@
 #include "ingest/decoder.h"
 #include "ingest/raw_batch.h"
 #include "pipeline/pipeline.h"
+#include "queries/service.h"
 #include "store/store.h"
 
 namespace ecoute::api {
@@ -55,9 +57,11 @@ class Server {
   //   ecoute_http_request_duration_seconds{route}
   //   ecoute_stored_mentions, ecoute_stored_rejects, ecoute_stored_threads,
   //   ecoute_store_bytes (refreshed on each /metrics scrape)
+  // `queries` (may be null: the /queries routes then answer 503, and
+  // mention searches by query are refused) must outlive the server.
   Server(ServerOptions options, const store::Store& store, IngestFn ingest,
          std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics = base::Metrics(),
-         const base::Clock& clock = base::SystemClock());
+         const base::Clock& clock = base::SystemClock(), queries::QueryService* queries = nullptr);
   ~Server();  // Stop()
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -19,6 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/testing.h"
+
 namespace ecoute::api {
 namespace {
 
@@ -91,7 +93,8 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
 
 // In-memory Store with the filter semantics of store.h (text = substring,
 // case-insensitive).
-class FakeStore : public store::Store {
+// Monitored queries are tested against the real store (queries_api_test.cc).
+class FakeStore : public store::StoreWithoutQueries {
  public:
   base::Result<store::WriteSummary> Write(std::span<model::Mention> mentions,
                                           std::span<const model::Rejection> rejects,

@@ -40,7 +40,8 @@ int Main(int argc, char** argv) {
 
   SearchFlags search;
   CLI::App* sea = app.add_subcommand(
-      "search", "Full-text search, case- and accent-insensitive (\"reseau\" finds \"Réseau\"), newest first.");
+      "search", "Full-text search, case- and accent-insensitive (\"reseau\" finds \"Réseau\"), newest first;\n"
+                "--query applies the query language to history.");
   sea->add_option("words", search.words, "Words that must all occur (none: everything)");
   sea->add_option("--lang", search.languages, "Language code(s), e.g. fr")->delimiter(',');
   sea->add_option("--channel", search.channels, "Channel(s): twitter, facebook, forum, review, email, ...")->delimiter(',');
@@ -50,6 +51,10 @@ int Main(int argc, char** argv) {
   sea->add_option("--thread", search.thread, "Thread (conversation) id");
   sea->add_option("--limit", search.limit, "Results per page (1-1000)")->check(CLI::Range(1, 1000));
   sea->add_option("--cursor", search.cursor, "Continue after a previous page");
+  sea->add_option("--query,-q", search.query,
+                  "A query in the ecoute query language, applied to stored history (docs/query-language.md),\n"
+                  "e.g. '(colis OR livraison) NEAR/3 perdu NOT emploi'");
+  sea->add_option("--saved", search.query_name, "Mentions tagged with this monitored query (by name)");
   sea->add_flag("--json", search.json, "One JSON object per line");
 
   StatsFlags stats;
@@ -93,6 +98,9 @@ int Main(int argc, char** argv) {
   explain->add_option("--url", query.url, "Its URL (for site:)");
   explain->add_option("--country", query.country, "Its country code (for country:)");
   explain->add_option("--followers", query.followers, "The author's followers (for followers:)");
+  bool list_json = false;
+  CLI::App* list = qry->add_subcommand("list", "List the monitored queries (ecoute.yaml and the API), with their state.");
+  list->add_flag("--json", list_json, "One JSON object per line (as GET /api/v1/queries)");
 
   app.add_subcommand("version", "Print the version.");
 
@@ -110,6 +118,7 @@ int Main(int argc, char** argv) {
   if (*dem) return RunDemo(global, demo);
   if (*lint) return RunQueryLint(query);
   if (*explain) return RunQueryExplain(query);
+  if (*list) return RunQueryList(global, list_json);
   std::printf("ecoute 0.1.0\n");
   return 0;
 }

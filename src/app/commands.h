@@ -30,6 +30,8 @@ struct SearchFlags {
   std::vector<std::string> words;
   std::vector<std::string> languages, channels;
   std::string from, to, author, thread, cursor;
+  std::string query;  // --query: the query language over stored history
+  std::string query_name;  // --saved: mentions tagged with this monitored query
   int limit = 20;
   bool json = false;
 };
@@ -70,6 +72,10 @@ int RunQueryLint(const QueryFlags& flags);
 // Matches the query against one message and shows which parts matched where
 // (exit 0 match, 3 no match, 1 syntax error).
 int RunQueryExplain(const QueryFlags& flags);
+
+// Lists the monitored queries (after applying ecoute.yaml's): id, name,
+// kind, origin, state, text and warnings; `json`: one object per line.
+int RunQueryList(const GlobalFlags& global, bool json);
 
 // Prints "ecoute: <message>" on stderr and returns 1.
 int Fail(const base::Status& status);

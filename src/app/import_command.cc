@@ -104,7 +104,11 @@ int RunImport(const GlobalFlags& global, const ImportFlags& flags) {
   }
   auto store = OpenStore(*config);
   if (!store.ok()) return Fail(store.status());
-  pipeline::Pipeline pipe(**store, PipelineOptionsFrom(*config));
+  auto ingestion = Ingestion::Open(*config, **store);
+  if (!ingestion.ok()) return Fail(ingestion.status());
+  pipeline::Pipeline& pipe = (*ingestion)->pipeline();
+  const size_t monitored = (*ingestion)->queries().List().size();
+  if (monitored > 0) spdlog::info("import: matching {} monitored queries", monitored);
 
   const bool tty = flags.progress && isatty(STDERR_FILENO);
   const base::Clock& clock = base::SystemClock();
@@ -181,6 +185,11 @@ int RunImport(const GlobalFlags& global, const ImportFlags& flags) {
     }
   }
   pipe.Drain();
+  if (!signal.requested() && !(*ingestion)->queries().WaitIdle(std::chrono::milliseconds(0))) {
+    spdlog::info("import: applying new or changed queries to the stored history");
+    while (!signal.requested() && !(*ingestion)->queries().WaitIdle(std::chrono::milliseconds(200))) {
+    }
+  }
   if (flags.stats) PrintStats(pipe.Stats(), **store, total_seconds);
   if (signal.requested() && exit_code == 0) exit_code = 130;
   return exit_code;

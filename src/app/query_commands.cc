@@ -1,6 +1,7 @@
 // search, stats and rejects: read-only commands over the store.
 #include <cstdio>
 
+#include "api/query_json.h"
 #include "app/commands.h"
 #include "base/time.h"
 #include "model/mention_json.h"
@@ -62,7 +63,27 @@ int RunSearch(const GlobalFlags& global, const SearchFlags& flags) {
   f.limit = flags.limit;
   auto store = OpenStore(*config);
   if (!store.ok()) return Fail(store.status());
-  auto page = (*store)->Search(f);
+  base::Result<store::MentionPage> page = store::MentionPage{};
+  bool full_scan = false;
+  if (!flags.query.empty() || !flags.query_name.empty()) {
+    auto queries = OpenQueries(*config, **store);
+    if (!queries.ok()) return Fail(queries.status());
+    if (!flags.query_name.empty()) {
+      std::optional<queries::QueryInfo> q = (*queries)->FindByName(flags.query_name);
+      if (!q) return Fail(base::Status::NotFound("--saved: no monitored query named \"" + flags.query_name + "\""));
+      f.query_ids = {q->def.id};
+    }
+    if (!flags.query.empty()) {
+      auto h = (*queries)->SearchHistory(flags.query, f);
+      if (!h.ok()) return Fail(h.status().WithPrefix("--query"));
+      full_scan = h->full_scan;
+      page = std::move(h->page);
+    } else {
+      page = (*store)->Search(f);
+    }
+  } else {
+    page = (*store)->Search(f);
+  }
   if (!page.ok()) return Fail(page.status());
   for (const model::Mention& m : page->items) {
     if (flags.json) {
@@ -77,9 +98,36 @@ int RunSearch(const GlobalFlags& global, const SearchFlags& flags) {
   }
   if (!flags.json) {
     std::printf("%zu result%s", page->items.size(), page->items.size() == 1 ? "" : "s");
+    if (full_scan)
+      std::printf(" (the query names no words: %s mentions examined)", Thousands(static_cast<uint64_t>(page->scanned)).c_str());
     if (page->next) std::printf("; more with --cursor %s", page->next->Encode().c_str());
     std::printf("\n");
   }
+  return 0;
+}
+
+int RunQueryList(const GlobalFlags& global, bool json) {
+  auto config = LoadConfig(global);
+  if (!config.ok()) return Fail(config.status());
+  auto store = OpenStore(*config);
+  if (!store.ok()) return Fail(store.status());
+  auto queries = OpenQueries(*config, **store);
+  if (!queries.ok()) return Fail(queries.status());
+  const std::vector<queries::QueryInfo> list = (*queries)->List();
+  for (const queries::QueryInfo& q : list) {
+    if (json) {
+      std::printf("%s\n", api::QueryInfoJson(q).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+      continue;
+    }
+    std::string state = !q.error.empty() ? "error" : q.def.enabled ? "enabled" : "disabled";
+    std::printf("%4lld  %-24s %-10s %-6s %-8s %s\n", static_cast<long long>(q.def.id), q.def.name.c_str(),
+                std::string(store::QueryKindName(q.def.kind)).c_str(), q.def.origin.c_str(), state.c_str(),
+                OneLine(q.def.text, 100).c_str());
+    if (!q.error.empty()) std::printf("      error: %s\n", q.error.c_str());
+    for (const match::LintWarning& w : q.warnings)
+      std::printf("      warning col %d: %s (%s)\n", w.column, w.message.c_str(), w.code.c_str());
+  }
+  if (!json) std::printf("%zu monitored quer%s\n", list.size(), list.size() == 1 ? "y" : "ies");
   return 0;
 }
 

@@ -67,6 +67,53 @@ pipeline::PipelineOptions PipelineOptionsFrom(const config::Config& config) {
   return o;
 }
 
+base::Result<std::unique_ptr<queries::QueryService>> OpenQueries(const config::Config& config, store::Store& store,
+                                                                 std::function<void()> flush) {
+  queries::ServiceOptions o;
+  o.flush = std::move(flush);
+  ECOUTE_ASSIGN_OR_RETURN(std::unique_ptr<queries::QueryService> svc, queries::QueryService::Open(store, o));
+  if (!config.queries.empty() || !config.source_path.empty()) {
+    std::vector<store::QueryDef> defs;
+    std::vector<queries::ConfigPlace> places;
+    for (const config::QueryConfig& q : config.queries) {
+      store::QueryDef d;
+      d.name = q.name;
+      d.kind = store::ParseQueryKind(q.kind).value_or(store::QueryKind::kTopic);
+      d.text = q.query;
+      d.description = q.description;
+      d.enabled = q.enabled;
+      defs.push_back(std::move(d));
+      places.push_back(queries::ConfigPlace{config.source_path, q.line, q.column});
+    }
+    ECOUTE_RETURN_IF_ERROR(svc->SyncConfig(std::move(defs), places));
+  }
+  return svc;
+}
+
+base::Result<std::unique_ptr<Ingestion>> Ingestion::Open(const config::Config& config, store::Store& store) {
+  std::unique_ptr<Ingestion> in(new Ingestion());
+  Ingestion* self = in.get();
+  ECOUTE_ASSIGN_OR_RETURN(in->queries_, OpenQueries(config, store, [self] {
+                            if (pipeline::Pipeline* p = self->flush_target_.load()) p->Flush();
+                          }));
+  pipeline::PipelineOptions po = PipelineOptionsFrom(config);
+  queries::QueryService* svc = in->queries_.get();
+  po.enrich = [svc](std::span<model::Mention> batch) { svc->Enrich(batch); };
+  in->pipeline_ = std::make_unique<pipeline::Pipeline>(store, po);
+  in->flush_target_.store(in->pipeline_.get());
+  return in;
+}
+
+Ingestion::~Ingestion() {
+  // Workers use the service: stop them first. The service's thread may
+  // still flush the (drained) pipeline while it stops, so the pipeline is
+  // destroyed last.
+  if (pipeline_) pipeline_->Drain();
+  queries_.reset();
+  flush_target_.store(nullptr);
+  pipeline_.reset();
+}
+
 namespace {
 // Where shipped example mappings live relative to the executable
 // (build/ecoute -> examples/mappings) or the working directory.

@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "ingest/input.h"
 #include "pipeline/pipeline.h"
+#include "queries/service.h"
 #include "store/store.h"
 
 namespace ecoute::app {
@@ -36,6 +37,30 @@ void SetUpLogging(const std::string& level);
 base::Result<std::unique_ptr<store::Store>> OpenStore(const config::Config& config);
 
 pipeline::PipelineOptions PipelineOptionsFrom(const config::Config& config);
+
+// Opens the monitored queries over `store` and applies the configuration's
+// `queries:` (errors name file:line:col and the query column). `flush` as
+// queries::ServiceOptions::flush.
+base::Result<std::unique_ptr<queries::QueryService>> OpenQueries(const config::Config& config, store::Store& store,
+                                                                 std::function<void()> flush = {});
+
+// The live stages of ingestion: a pipeline whose workers tag each mention
+// with the monitored queries it matches, and the query service that keeps
+// that engine current (hot reload, backfill after a pipeline flush).
+// Destruction drains the pipeline first, then stops the service.
+class Ingestion {
+ public:
+  static base::Result<std::unique_ptr<Ingestion>> Open(const config::Config& config, store::Store& store);
+  ~Ingestion();
+  pipeline::Pipeline& pipeline() { return *pipeline_; }
+  queries::QueryService& queries() { return *queries_; }
+
+ private:
+  Ingestion() = default;
+  std::atomic<pipeline::Pipeline*> flush_target_{nullptr};
+  std::unique_ptr<queries::QueryService> queries_;
+  std::unique_ptr<pipeline::Pipeline> pipeline_;
+};
 
 // Resolves --map: a name from the config's mappings, a file path, or a
 // mapping shipped in examples/mappings/<name>.yaml. Errors list the names known.

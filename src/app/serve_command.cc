@@ -3,6 +3,7 @@
 #include "api/server.h"
 #include "app/commands.h"
 #include "app/demo_feed.h"
+#include "demo/generator.h"
 
 namespace ecoute::app {
 
@@ -17,7 +18,24 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
   SetUpLogging(config->log_level);
   auto store = OpenStore(*config);
   if (!store.ok()) return Fail(store.status());
-  pipeline::Pipeline pipe(**store, PipelineOptionsFrom(*config));
+  auto ingestion = Ingestion::Open(*config, **store);
+  if (!ingestion.ok()) return Fail(ingestion.status());
+  pipeline::Pipeline& pipe = (*ingestion)->pipeline();
+  queries::QueryService& queries = (*ingestion)->queries();
+  if (flags.demo && queries.List().empty()) {
+    for (const demo::DemoQuery& d : demo::DemoQueries()) {
+      store::QueryDef def;
+      def.name = d.name;
+      def.kind = store::ParseQueryKind(d.kind).value_or(store::QueryKind::kTopic);
+      def.text = d.text;
+      def.description = d.description;
+      auto created = queries.Create(def);
+      if (!created.ok()) return Fail(created.status().WithPrefix("demo query " + d.name));
+    }
+    // The backlog below is then matched live, like any new mention.
+    queries.WaitIdle(std::chrono::seconds(30), /*backfill=*/false);
+    spdlog::info("demo: installed {} monitored queries (GET /api/v1/queries)", demo::DemoQueries().size());
+  }
 
   api::ServerOptions so;
   so.host = config->server.host;
@@ -26,7 +44,7 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
   so.max_body_bytes = static_cast<size_t>(config->server.max_body_mb) << 20;
   api::Server server(
       so, **store, [&pipe](ingest::RawBatch batch) { return pipe.SubmitAndWait(std::move(batch)); },
-      ingest::MakeJsonDecoder());
+      ingest::MakeJsonDecoder(), base::Metrics(), base::SystemClock(), &queries);
   base::Status started = server.Start();
   if (!started.ok()) return Fail(started);
   spdlog::info("ecoute listening on http://{}:{}  (store {})", so.host, server.port(), config->store.path);
@@ -39,8 +57,12 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
     demo.StartLive();
     spdlog::info("demo: streaming about {} live messages a minute; try\n"
                  "  curl -s 'http://{}:{}/api/v1/mentions?q=livraison&limit=3'\n"
-                 "  curl -s 'http://{}:{}/api/v1/stats/volume?interval=hour&group_by=channel'",
-                 config->demo.live_per_minute, so.host, server.port(), so.host, server.port());
+                 "  curl -s 'http://{}:{}/api/v1/stats/volume?interval=hour&group_by=channel'\n"
+                 "  curl -s 'http://{}:{}/api/v1/queries'\n"
+                 "  curl -s -G 'http://{}:{}/api/v1/mentions' --data-urlencode 'query=colis NEAR/3 perdu' "
+                 "-d highlight=true",
+                 config->demo.live_per_minute, so.host, server.port(), so.host, server.port(), so.host, server.port(),
+                 so.host, server.port());
   }
 
   signal.Wait();
@@ -49,6 +71,7 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
   server.Stop();
   pipe.Drain();
   pipeline::PipelineStats s = pipe.Stats();
+  ingestion->reset();
   spdlog::info("stopped: {} stored, {} updated, {} duplicates, {} rejected this run", Thousands(s.inserted),
                Thousands(s.updated), Thousands(s.duplicates), Thousands(s.rejected));
   return 0;

@@ -74,7 +74,7 @@ Status ReadString(const Ctx& ctx, const YAML::Node& parent, const std::string& p
 
 Status ParseRoot(const Ctx& ctx, const YAML::Node& root, Config& c) {
   if (root.IsNull()) return Status::Ok();  // an empty file: all defaults
-  ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, root, "", {"store", "server", "pipeline", "demo", "mappings", "log"}));
+  ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, root, "", {"store", "server", "pipeline", "demo", "mappings", "queries", "log"}));
   if (YAML::Node s = root["store"]) {
     ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, s, "store", {"path", "synchronous", "read_connections", "cache_mb"}));
     ECOUTE_RETURN_IF_ERROR(ReadString(ctx, s, "store", "path", c.store.path));
@@ -114,6 +114,32 @@ Status ParseRoot(const Ctx& ctx, const YAML::Node& root, Config& c) {
       std::string name = kv.first.as<std::string>();
       if (!kv.second.IsScalar()) return ctx.Error(kv.second, "mappings." + name, "expected a file path");
       c.mappings[name] = kv.second.Scalar();
+    }
+  }
+  if (YAML::Node qs = root["queries"]) {
+    if (!qs.IsSequence()) return ctx.Error(qs, "queries", "expected a list of {name, kind, query} entries");
+    std::set<std::string> names;
+    for (size_t i = 0; i < qs.size(); ++i) {
+      const YAML::Node q = qs[i];
+      const std::string path = "queries[" + std::to_string(i) + "]";
+      ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, q, path, {"name", "kind", "query", "description", "enabled"}));
+      QueryConfig qc;
+      if (!q["name"]) return ctx.Error(q, path, "missing key: name");
+      if (!q["query"]) return ctx.Error(q, path, "missing key: query");
+      ECOUTE_RETURN_IF_ERROR(ReadString(ctx, q, path, "name", qc.name));
+      ECOUTE_RETURN_IF_ERROR(ReadString(ctx, q, path, "kind", qc.kind, {"brand", "competitor", "topic"}));
+      ECOUTE_RETURN_IF_ERROR(ReadString(ctx, q, path, "query", qc.query));
+      ECOUTE_RETURN_IF_ERROR(ReadString(ctx, q, path, "description", qc.description));
+      if (YAML::Node e = q["enabled"]) {
+        if (!e.IsScalar() || !YAML::convert<bool>::decode(e, qc.enabled))
+          return ctx.Error(e, path + ".enabled", "expected true or false");
+      }
+      if (!names.insert(qc.name).second)
+        return ctx.Error(q["name"], path + ".name", "\"" + qc.name + "\" is defined twice");
+      YAML::Mark mark = q["query"].Mark();
+      qc.line = mark.line + 1;
+      qc.column = mark.column + 1;
+      c.queries.push_back(std::move(qc));
     }
   }
   if (YAML::Node l = root["log"]) {

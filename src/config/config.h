@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 
@@ -43,6 +44,18 @@ struct DemoConfig {
   double live_per_minute = 30;     // rate of the live stream in `serve --demo`
 };
 
+// A monitored query defined in the file (`queries:`). Its text is checked
+// by the queries module when it is loaded (config depends only on base).
+struct QueryConfig {
+  std::string name;            // required, [A-Za-z0-9_]{1,64}, unique in the file
+  std::string kind = "topic";  // brand | competitor | topic
+  std::string query;           // required: the query text (docs/query-language.md)
+  std::string description;
+  bool enabled = true;
+  int line = 0;    // 1-based place of the `query` value in the file
+  int column = 0;
+};
+
 struct Config {
   std::string source_path;  // the file it came from; empty for defaults
   StoreConfig store;
@@ -50,6 +63,7 @@ struct Config {
   PipelineConfig pipeline;
   DemoConfig demo;
   std::map<std::string, std::string> mappings;  // CSV mapping name -> YAML file path
+  std::vector<QueryConfig> queries;
   std::string log_level = "info";  // trace | debug | info | warn | error
 };
 

@@ -36,6 +36,48 @@ log: {level: debug}
   EXPECT_EQ(c->log_level, "debug");
 }
 
+TEST(Config, ReadsQueriesWithTheirPlace) {
+  auto c = Parse(R"(queries:
+  - name: telemax
+    kind: brand
+    query: 'telemax OR "tele max"'
+  - name: delivery
+    query: colis OR livraison
+    description: Lost parcels
+    enabled: false
+)",
+                 "ecoute.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->queries.size(), 2u);
+  EXPECT_EQ(c->queries[0].name, "telemax");
+  EXPECT_EQ(c->queries[0].kind, "brand");
+  EXPECT_EQ(c->queries[0].query, "telemax OR \"tele max\"");
+  EXPECT_EQ(c->queries[0].line, 4);
+  EXPECT_EQ(c->queries[0].column, 12);
+  EXPECT_TRUE(c->queries[0].enabled);
+  EXPECT_EQ(c->queries[1].kind, "topic");
+  EXPECT_EQ(c->queries[1].description, "Lost parcels");
+  EXPECT_FALSE(c->queries[1].enabled);
+}
+
+TEST(Config, QueryErrorsNameThePlace) {
+  auto msg = [](const char* yaml) {
+    auto c = Parse(yaml, "e.yaml");
+    return c.ok() ? std::string("ok") : c.status().message();
+  };
+  EXPECT_EQ(msg("queries: {a: b}\n"), "e.yaml:1:10: queries: expected a list of {name, kind, query} entries");
+  EXPECT_EQ(msg("queries:\n  - name: a\n"), "e.yaml:2:5: queries[0]: missing key: query");
+  EXPECT_EQ(msg("queries:\n  - query: a\n"), "e.yaml:2:5: queries[0]: missing key: name");
+  EXPECT_EQ(msg("queries:\n  - {name: a, query: b, kind: rival}\n"),
+            "e.yaml:2:31: queries[0].kind: \"rival\" is not one of: brand, competitor, topic");
+  EXPECT_EQ(msg("queries:\n  - {name: a, query: b, colour: red}\n"),
+            "e.yaml:2:25: queries[0].colour: unknown key (expected one of: description, enabled, kind, name, query)");
+  EXPECT_EQ(msg("queries:\n  - {name: a, query: b, enabled: maybe}\n"),
+            "e.yaml:2:34: queries[0].enabled: expected true or false");
+  EXPECT_EQ(msg("queries:\n  - {name: a, query: b}\n  - {name: a, query: c}\n"),
+            "e.yaml:3:12: queries[1].name: \"a\" is defined twice");
+}
+
 TEST(Config, ErrorsNameLineColumnAndKey) {
   auto unknown = Parse("store:\n  path: a.db\n  sotre_mode: x\n", "ecoute.yaml");
   ASSERT_FALSE(unknown.ok());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -438,6 +439,53 @@ const std::vector<DemoBrand>& DemoBrands() {
     return v;
   }();
   return kPublic;
+}
+
+const std::vector<DemoQuery>& DemoQueries() {
+  static const std::vector<DemoQuery> kQueries = [] {
+    std::vector<DemoQuery> v;
+    for (const DemoBrand& b : DemoBrands()) {
+      std::string id;
+      for (char c : b.name) id += c == ' ' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::vector<std::string> seen;
+      std::string text;
+      auto add = [&](const std::string& spelling) {
+        std::string key;
+        for (char c : spelling) {
+          if (static_cast<unsigned char>(c) >= 0x80) return;  // accented spellings fold onto plain ones
+          key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) return;
+        seen.push_back(key);
+        if (!text.empty()) text += " OR ";
+        text += spelling.find(' ') != std::string::npos ? "\"" + spelling + "\"" : spelling;
+      };
+      add(b.name);
+      for (const std::string& s : b.variants) add(s);
+      add("@" + b.handle);
+      if (!b.care_handle.empty()) add("@" + b.care_handle);
+      v.push_back({"brand_" + id, b.kind, text, b.name + ", all the spellings people use"});
+    }
+    v.push_back({"topic_delivery", "topic",
+                 "livraison OR livr* OR colis OR delivery OR delivered OR parcel OR package OR \"pas reçu\" OR "
+                 "(retard* NEAR/3 (commande OR colis)) OR (late NEAR/3 (order OR parcel))",
+                 "Delivery problems, French and English"});
+    v.push_back({"topic_refunds", "topic",
+                 "rembours* OR refund* OR \"retour produit\" OR (return* NEAR/2 (item OR order OR product))",
+                 "Returns and refunds"});
+    v.push_back({"topic_outage", "topic",
+                 "(panne OR coupure OR outage OR \"ne marche plus\" OR \"not working\" OR \"plus de réseau\") "
+                 "NOT (concours OR giveaway)",
+                 "Service outages"});
+    v.push_back({"topic_legal", "topic",
+                 "avocat OR \"mise en demeure\" OR \"60 millions\" OR lawyer OR \"legal action\" OR "
+                 "\"porter plainte\" OR \"small claims\"",
+                 "Legal threats"});
+    v.push_back({"telemax_delivery", "topic", "@brand_telemax AND (@topic_delivery OR @topic_outage)",
+                 "Telemax and a delivery or outage problem (uses other queries by name)"});
+    return v;
+  }();
+  return kQueries;
 }
 
 class DemoGenerator::Impl {

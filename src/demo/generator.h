@@ -87,4 +87,16 @@ struct DemoBrand {
 // The six demo brands, in a fixed order. Thread-safe.
 const std::vector<DemoBrand>& DemoBrands();
 
+// Monitored queries that fit the demo stream (docs/query-language.md): one
+// per brand (its spellings, kind "brand" or "competitor"), topic queries
+// (delivery, refunds, outages, legal threats...) and one that combines
+// others by reference. `serve --demo` installs them into an empty store.
+struct DemoQuery {
+  std::string name;
+  std::string kind;  // brand | competitor | topic
+  std::string text;
+  std::string description;
+};
+const std::vector<DemoQuery>& DemoQueries();
+
 }  // namespace ecoute::demo

@@ -42,10 +42,12 @@ Pipeline::Pipeline(store::Store& store, PipelineOptions options, const base::Clo
   commits_ = m.GetCounter("ecoute_store_commits_total", "Store transactions committed by the writer.");
   decode_latency_ = m.GetHistogram("ecoute_pipeline_stage_seconds", kStageHelp, {{"stage", "decode"}});
   analyze_latency_ = m.GetHistogram("ecoute_pipeline_stage_seconds", kStageHelp, {{"stage", "analyze"}});
+  match_latency_ = m.GetHistogram("ecoute_pipeline_stage_seconds", kStageHelp, {{"stage", "match"}});
   store_latency_ = m.GetHistogram("ecoute_pipeline_stage_seconds", kStageHelp, {{"stage", "store"}});
   const char* records_help = "Records that went through a pipeline stage.";
   decode_records_ = m.GetCounter("ecoute_pipeline_stage_records_total", records_help, {{"stage", "decode"}});
   analyze_records_ = m.GetCounter("ecoute_pipeline_stage_records_total", records_help, {{"stage", "analyze"}});
+  match_records_ = m.GetCounter("ecoute_pipeline_stage_records_total", records_help, {{"stage", "match"}});
   store_records_ = m.GetCounter("ecoute_pipeline_stage_records_total", records_help, {{"stage", "store"}});
   const char* depth_help = "Batches waiting in a pipeline queue.";
   m.SetGaugeFunction("ecoute_pipeline_queue_depth", depth_help, {{"queue", "input"}},
@@ -120,6 +122,15 @@ void Pipeline::WorkerLoop() {
     int64_t t2 = clock_.MonotonicNanos(), c2 = base::ThreadCpuNanos();
     totals_.decode_cpu.fetch_add(static_cast<uint64_t>(c1 - c0));
     totals_.analyze_cpu.fetch_add(static_cast<uint64_t>(c2 - c1));
+    if (options_.enrich && !done->mentions.empty()) {
+      options_.enrich(done->mentions);
+      int64_t t3 = clock_.MonotonicNanos(), c3 = base::ThreadCpuNanos();
+      totals_.match_cpu.fetch_add(static_cast<uint64_t>(c3 - c2));
+      totals_.match_nanos.fetch_add(static_cast<uint64_t>(t3 - t2));
+      totals_.matched.fetch_add(done->mentions.size());
+      match_latency_->Observe(static_cast<double>(t3 - t2) / 1e9);
+      match_records_->Add(done->mentions.size());
+    }
 
     decode_latency_->Observe(static_cast<double>(t1 - t0) / 1e9);
     analyze_latency_->Observe(static_cast<double>(t2 - t1) / 1e9);
@@ -289,6 +300,8 @@ PipelineStats Pipeline::Stats() const {
   s.stages.push_back(stage("decode", totals_.decoded, totals_.decode_nanos, totals_.decode_cpu, decode_latency_));
   s.stages.push_back(
       stage("analyze", totals_.analyzed, totals_.analyze_nanos, totals_.analyze_cpu, analyze_latency_));
+  if (options_.enrich)
+    s.stages.push_back(stage("match", totals_.matched, totals_.match_nanos, totals_.match_cpu, match_latency_));
   s.stages.push_back(stage("store", totals_.stored, totals_.store_nanos, totals_.store_cpu, store_latency_));
   s.submitted_records = totals_.submitted.load();
   s.inserted = totals_.inserted.load();

@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -32,11 +33,17 @@
 
 namespace ecoute::pipeline {
 
+// Enriches a batch of analysed mentions on a worker thread (e.g. fills
+// enrichment.matched_queries). Called concurrently from every worker; must
+// be thread-safe and must not block for long.
+using EnrichFn = std::function<void(std::span<model::Mention>)>;
+
 struct PipelineOptions {
   int workers = 2;                  // decode+analyse threads
   size_t queue_batches = 16;        // capacity of each queue, in batches
   size_t commit_records = 8192;     // commit when this many records are pending...
   std::chrono::milliseconds commit_interval{20};  // ...or this long after the first
+  EnrichFn enrich;  // the "match" stage, after text analysis; may be empty
 };
 
 // What happened to one submitted batch.
@@ -56,7 +63,7 @@ using DoneFn = std::function<void(const base::Status&, BatchReport)>;
 using CommitListener = std::function<void(const std::vector<model::Mention>&)>;
 
 struct StageStats {
-  std::string name;       // "decode", "analyze", "store"
+  std::string name;       // "decode", "analyze", "match", "store"
   uint64_t records = 0;   // records that went through
   double busy_seconds = 0;  // wall time spent in the stage (all threads)
   double cpu_seconds = 0;   // CPU time spent in the stage (all threads)
@@ -138,17 +145,19 @@ class Pipeline {
   base::Counter* commits_;
   base::Histogram* decode_latency_;
   base::Histogram* analyze_latency_;
+  base::Histogram* match_latency_;
   base::Histogram* store_latency_;
   base::Counter* decode_records_;
   base::Counter* analyze_records_;
+  base::Counter* match_records_;
   base::Counter* store_records_;
 
   // This instance's own totals (the registry's are process-wide).
   struct Totals {
-    std::atomic<uint64_t> submitted{0}, decoded{0}, analyzed{0}, stored{0};
+    std::atomic<uint64_t> submitted{0}, decoded{0}, analyzed{0}, matched{0}, stored{0};
     std::atomic<uint64_t> inserted{0}, updated{0}, duplicates{0}, rejected{0}, commits{0};
-    std::atomic<uint64_t> decode_nanos{0}, analyze_nanos{0}, store_nanos{0};
-    std::atomic<uint64_t> decode_cpu{0}, analyze_cpu{0}, store_cpu{0};
+    std::atomic<uint64_t> decode_nanos{0}, analyze_nanos{0}, match_nanos{0}, store_nanos{0};
+    std::atomic<uint64_t> decode_cpu{0}, analyze_cpu{0}, match_cpu{0}, store_cpu{0};
   };
   Totals totals_;
 };

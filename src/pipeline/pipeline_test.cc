@@ -6,6 +6,8 @@
 #include <map>
 #include <thread>
 
+#include "store/testing.h"
+
 namespace ecoute::pipeline {
 namespace {
 
@@ -34,7 +36,7 @@ class PipeDecoder : public ingest::Decoder {
 
 // An in-memory store: upserts by native_id, can be gated (blocks writes) or
 // made to fail.
-class FakeStore : public store::Store {
+class FakeStore : public store::StoreWithoutQueries {
  public:
   base::Result<store::WriteSummary> Write(std::span<Mention> mentions, std::span<const model::Rejection> rejects,
                                           std::vector<store::WriteOutcome>* outcomes) override {

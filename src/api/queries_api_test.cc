@@ -1,0 +1,172 @@
+// The monitored-queries routes and the query-language search, against the
+// real SQLite store and QueryService (the server's other routes are tested
+// with a fake store in server_test.cc).
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/server.h"
+#include "ingest/input.h"
+#include "store/sqlite_store.h"
+#include "text/text.h"
+
+namespace ecoute::api {
+namespace {
+
+using nlohmann::json;
+
+class QueriesApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::SqliteOptions so;
+    so.path = ":memory:";
+    so.synchronous = "normal";
+    auto st = store::OpenSqliteStore(so);
+    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    store_ = std::move(*st);
+    auto svc = queries::QueryService::Open(*store_);
+    ASSERT_TRUE(svc.ok());
+    svc_ = std::move(*svc);
+    ServerOptions o;
+    o.port = 0;
+    o.threads = 2;
+    o.keep_alive_seconds = 1;
+    server_ = std::make_unique<Server>(
+        o, *store_, [](ingest::RawBatch) -> base::Result<pipeline::BatchReport> {
+          return base::Status::Unavailable("read-only test server");
+        },
+        ingest::MakeJsonDecoder(), metrics_, base::SystemClock(), svc_.get());
+    ASSERT_TRUE(server_->Start().ok());
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    client_->set_read_timeout(10);
+  }
+  void TearDown() override { server_->Stop(); }
+
+  void Store(std::vector<std::string> texts) {
+    std::vector<model::Mention> ms;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      model::Mention m;
+      m.channel = model::Channel::kTwitter;
+      m.native_id = "t" + std::to_string(next_++);
+      m.created_at = 1'700'000'000'000 + static_cast<int64_t>(next_) * 60'000;
+      m.text = texts[i];
+      m.language = "fr";
+      text::Analyze(m);
+      ms.push_back(std::move(m));
+    }
+    svc_->Enrich(ms);
+    ASSERT_TRUE(store_->Write(ms, {}, nullptr).ok());
+  }
+
+  json Call(const std::string& method, const std::string& path, const std::string& body, int want) {
+    httplib::Result r = method == "POST"  ? client_->Post(path.c_str(), body, "application/json")
+                        : method == "PUT" ? client_->Put(path.c_str(), body, "application/json")
+                        : method == "DELETE" ? client_->Delete(path.c_str())
+                                             : client_->Get(path.c_str());
+    EXPECT_TRUE(r) << method << " " << path;
+    if (!r) return json();
+    EXPECT_EQ(r->status, want) << method << " " << path << ": " << r->body;
+    return json::parse(r->body, nullptr, false);
+  }
+
+  base::MetricsRegistry metrics_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<queries::QueryService> svc_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<httplib::Client> client_;
+  int next_ = 1;
+};
+
+TEST_F(QueriesApiTest, CrudWithLintAndPositionedErrors) {
+  json bad = Call("POST", "/api/v1/queries", R"({"name":"delivery","query":"colis OR"})", 400);
+  EXPECT_EQ(bad["error"]["field"], "query");
+  EXPECT_EQ(bad["error"]["column"], 9);
+  EXPECT_EQ(bad["error"]["message"], "query: col 9: expected a term after OR");
+  json unknown = Call("POST", "/api/v1/queries", R"({"name":"x","query":"a","colour":"red"})", 400);
+  EXPECT_EQ(unknown["error"]["field"], "colour");
+  json kind = Call("POST", "/api/v1/queries", R"({"name":"x","query":"a","kind":"rival"})", 400);
+  EXPECT_EQ(kind["error"]["field"], "kind");
+
+  json created = Call("POST", "/api/v1/queries",
+                      R"({"name":"delivery","kind":"topic","query":"colis OR livraison NOT emploi"})", 201);
+  const int64_t id = created["id"];
+  EXPECT_EQ(created["canonical"], "(colis OR (livraison AND NOT emploi))");
+  EXPECT_EQ(created["origin"], "api");
+  Call("POST", "/api/v1/queries", R"({"name":"delivery","query":"x"})", 409);
+
+  json wide = Call("POST", "/api/v1/queries", R"({"name":"wide","query":"NOT emploi"})", 201);
+  ASSERT_EQ(wide["warnings"].size(), 1u);
+  EXPECT_EQ(wide["warnings"][0]["code"], "only-not");
+
+  json list = Call("GET", "/api/v1/queries", "", 200);
+  EXPECT_EQ(list["items"].size(), 2u);
+  json one = Call("GET", "/api/v1/queries/" + std::to_string(id), "", 200);
+  EXPECT_EQ(one["name"], "delivery");
+  Call("GET", "/api/v1/queries/999", "", 404);
+  Call("GET", "/api/v1/queries/abc", "", 400);
+
+  json upd = Call("PUT", "/api/v1/queries/" + std::to_string(id),
+                  R"({"name":"delivery","kind":"brand","query":"colis NEAR/3 perdu"})", 200);
+  EXPECT_EQ(upd["kind"], "brand");
+  EXPECT_EQ(upd["query"], "colis NEAR/3 perdu");
+
+  json user = Call("POST", "/api/v1/queries", R"({"name":"combo","query":"@delivery AND lang:fr"})", 201);
+  json refused = Call("DELETE", "/api/v1/queries/" + std::to_string(id), "", 409);
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find("combo"), std::string::npos);
+  Call("DELETE", "/api/v1/queries/" + std::to_string(user["id"].get<int64_t>()), "", 200);
+  Call("DELETE", "/api/v1/queries/" + std::to_string(id), "", 200);
+  Call("DELETE", "/api/v1/queries/" + std::to_string(id), "", 404);
+}
+
+TEST_F(QueriesApiTest, LintEndpoint) {
+  json ok = Call("POST", "/api/v1/queries/lint", R"({"query":"li* AND colis"})", 200);
+  EXPECT_EQ(ok["valid"], true);
+  EXPECT_EQ(ok["warnings"][0]["code"], "short-wildcard");
+  EXPECT_EQ(ok["warnings"][0]["column"], 1);
+  json bad = Call("POST", "/api/v1/queries/lint", R"({"query":"(colis"})", 200);
+  EXPECT_EQ(bad["valid"], false);
+  EXPECT_EQ(bad["error"]["column"], 7);
+  EXPECT_NE(bad["error"]["message"].get<std::string>().find("'(' at col 1 is never closed"), std::string::npos)
+      << bad.dump();
+}
+
+TEST_F(QueriesApiTest, MentionsByQueryTextIdAndHighlights) {
+  json q = Call("POST", "/api/v1/queries", R"({"name":"lost","query":"colis NEAR/2 perdu"})", 201);
+  ASSERT_TRUE(svc_->WaitIdle(std::chrono::seconds(30)));
+  Store({"Mon colis est perdu !", "Colis livré, merci", "Perdu mon colis depuis lundi", "rien à voir"});
+
+  json by_text = Call("GET", "/api/v1/mentions?query=colis%20NEAR%2F2%20perdu", "", 200);
+  ASSERT_EQ(by_text["items"].size(), 2u);
+  EXPECT_EQ(by_text["full_scan"], false);
+  json h = by_text["items"][0]["highlights"];
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0]["field"], "text");
+
+  json by_id = Call("GET", "/api/v1/mentions?query_id=" + std::to_string(q["id"].get<int64_t>()), "", 200);
+  EXPECT_EQ(by_id["items"].size(), 2u);
+
+  json hl = Call("GET", "/api/v1/mentions?highlight=true&limit=10", "", 200);
+  size_t with_matches = 0;
+  for (const json& m : hl["items"]) {
+    if (!m["matches"].empty()) {
+      ++with_matches;
+      EXPECT_EQ(m["matches"][0]["name"], "lost");
+    }
+  }
+  EXPECT_EQ(with_matches, 2u);
+
+  json err = Call("GET", "/api/v1/mentions?query=colis%20AND%20(perdu", "", 400);
+  EXPECT_EQ(err["error"]["field"], "query");
+  EXPECT_TRUE(err["error"].contains("column"));
+
+  json vol = Call("GET",
+                  "/api/v1/stats/volume?group_by=query&interval=day&from=2023-11-01T00:00:00Z&to=2023-11-30T00:00:00Z",
+                  "", 200);
+  ASSERT_EQ(vol["series"].size(), 1u);
+  EXPECT_EQ(vol["series"][0]["group"], "lost");
+  EXPECT_EQ(vol["series"][0]["total"], 2);
+}
+
+}  // namespace
+}  // namespace ecoute::api

@@ -4,8 +4,10 @@
 #   2. `ecoute import --stats`: JSONL -> decode -> normalise + language id ->
 #      SQLite with FTS5 and rollups; messages/s overall and per stage, peak RSS,
 #      bytes per message
-#   3. full-text search latency over the 1M messages (two-word queries)
-#   4. the same messages through POST /api/v1/mentions in batches of 1,000
+#   3. the same import with 1,000 monitored queries, and without (sync normal)
+#   4. full-text search latency over the 1M messages (two-word queries)
+#   5. the same messages through POST /api/v1/mentions in batches of 1,000
+#   6. module micro-benchmarks (text, store, demo generator, query engine)
 # Environment: BENCH_MESSAGES (default 1000000), BENCH_DIR (default a temp dir).
 set -euo pipefail
 BUILD=${1:-build}
@@ -28,6 +30,15 @@ awk -v n="$N" -v mb="$(( $(stat -c %s "$DIR/demo.jsonl") / 1048576 ))" -v a="$t0
 echo "== import (file -> store), synchronous=full"
 "$ECOUTE" --db "$DIR/import.db" import --no-progress --stats "$DIR/demo.jsonl"
 
+echo "== import with 1,000 monitored queries (match stage in the pipeline), synchronous=normal"
+"$BUILD/src/match/match_bench" --yaml 1000 > "$DIR/queries.yaml"
+printf 'store: {synchronous: normal}\n' >> "$DIR/queries.yaml"
+"$ECOUTE" --config "$DIR/queries.yaml" --db "$DIR/queries.db" import --no-progress --stats "$DIR/demo.jsonl"
+echo "== import without queries, synchronous=normal (the same file, for comparison)"
+printf 'store: {synchronous: normal}\n' > "$DIR/plain.yaml"
+"$ECOUTE" --config "$DIR/plain.yaml" --db "$DIR/plain.db" import --no-progress --stats "$DIR/demo.jsonl"
+rm -f "$DIR"/queries.db* "$DIR"/plain.db*
+
 echo "== search"
 "$BENCH" search --db "$DIR/import.db" --queries 400
 
@@ -42,7 +53,7 @@ done
 echo "http: server peak RSS $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$SERVER/status)"
 kill -TERM $SERVER; wait $SERVER || true; SERVER=""
 
-for micro in text_bench store_bench demo_bench; do
+for micro in text_bench store_bench demo_bench match_bench; do
   if [ -x "$BUILD/src/${micro%_bench}/$micro" ]; then
     echo "== $micro"
     "$BUILD/src/${micro%_bench}/$micro" 2>&1 | tail -n 25

@@ -96,6 +96,9 @@ base::Result<std::unique_ptr<Ingestion>> Ingestion::Open(const config::Config& c
   ECOUTE_ASSIGN_OR_RETURN(in->queries_, OpenQueries(config, store, [self] {
                             if (pipeline::Pipeline* p = self->flush_target_.load()) p->Flush();
                           }));
+  // Ingest nothing before the configured queries are compiled in: what the
+  // backfill would otherwise have to repair.
+  in->queries_->WaitIdle(std::chrono::minutes(10), /*backfill=*/false);
   pipeline::PipelineOptions po = PipelineOptionsFrom(config);
   queries::QueryService* svc = in->queries_.get();
   po.enrich = [svc](std::span<model::Mention> batch) { svc->Enrich(batch); };

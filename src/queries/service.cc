@@ -78,7 +78,15 @@ std::vector<int64_t> Ids(const std::vector<match::EngineMatch>& matches) {
 }  // namespace
 
 QueryService::QueryService(store::Store& store, ServiceOptions options)
-    : store_(store), options_(std::move(options)) {}
+    : store_(store), options_(std::move(options)) {
+  base::MetricsRegistry& m = base::Metrics();
+  live_gauge_ = m.GetGauge("ecoute_queries_live", "Monitored queries in the engine that matches new mentions");
+  swaps_ = m.GetCounter("ecoute_query_engine_swaps_total", "Query engines compiled and swapped in");
+  compile_seconds_ = m.GetHistogram("ecoute_query_engine_compile_seconds", "Time to compile all enabled queries");
+  backfills_pending_ = m.GetGauge("ecoute_query_backfills_pending", "Queries whose history is being re-applied");
+  backfill_scanned_ =
+      m.GetCounter("ecoute_query_backfill_scanned_total", "Stored mentions examined by query backfills");
+}
 
 base::Result<std::unique_ptr<QueryService>> QueryService::Open(store::Store& store, ServiceOptions options) {
   std::unique_ptr<QueryService> s(new QueryService(store, std::move(options)));
@@ -93,7 +101,10 @@ base::Result<std::unique_ptr<QueryService>> QueryService::Open(store::Store& sto
       if (e.def.backfill_pending && e.def.enabled && e.parsed && s->options_.backfill) {
         s->backfill_queue_.insert(id);
         s->backfill_[id] = Pending();
-        if (e.def.backfill_to) s->resume_bound_[id] = *e.def.backfill_to;
+        if (e.def.backfill_to) {
+          s->resume_bound_[id] = *e.def.backfill_to;
+          s->persisted_bound_.insert(id);
+        }
       }
     }
   }
@@ -117,10 +128,10 @@ QueryService::~QueryService() {
   base::Result<int64_t> max_id = store_.MaxMentionId();
   if (!max_id.ok()) return;
   for (int64_t id : backfill_queue_) {
-    auto it = entries_.find(id);
-    if (it == entries_.end() || resume_bound_.count(id)) continue;
-    if (base::Status s = store_.SetQueryBackfill(id, true, *max_id); !s.ok())
-      spdlog::warn("queries: {}", s.ToString());
+    if (!entries_.count(id) || persisted_bound_.count(id)) continue;
+    auto bound = resume_bound_.find(id);
+    const int64_t up_to = bound != resume_bound_.end() ? std::min(bound->second, *max_id) : *max_id;
+    if (base::Status s = store_.SetQueryBackfill(id, true, up_to); !s.ok()) spdlog::warn("queries: {}", s.ToString());
   }
 }
 
@@ -168,6 +179,8 @@ void QueryService::PutLocked(const store::QueryDef& def, bool rebuild_resolver, 
         todo.push_back(en.def.name);
         ++versions_[id];  // restarts a backfill of it that is under way
         resume_bound_.erase(id);
+        persisted_bound_.erase(id);
+        queued_change_[id] = changes_;
         backfill_queue_.insert(id);
         backfill_[id] = Pending();
         // Durable, so that a stop before the end resumes in the next process
@@ -303,6 +316,8 @@ base::Status QueryService::Delete(int64_t id, bool allow_config) {
   backfill_queue_.erase(id);
   backfill_.erase(id);
   resume_bound_.erase(id);
+  persisted_bound_.erase(id);
+  queued_change_.erase(id);
   compile_errors_.erase(id);
   ++versions_[id];
   ++changes_;
@@ -501,6 +516,7 @@ void QueryService::RebuildEngine(bool flush) {
   }
   std::map<int64_t, std::string> errors;
   std::shared_ptr<const match::Engine> engine;
+  const auto compile_start = std::chrono::steady_clock::now();
   if (!compiled.empty()) {
     base::Result<std::shared_ptr<const match::Engine>> built = match::Engine::Build(compiled, &set);
     if (!built.ok()) {
@@ -527,13 +543,29 @@ void QueryService::RebuildEngine(bool flush) {
   }
   std::set<int64_t> live;
   for (const match::CompiledQuery& c : compiled) live.insert(c.id);
+  compile_seconds_->Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - compile_start).count());
   engine_.store(std::move(engine));
   generation_.fetch_add(1);
+  swaps_->Add();
+  live_gauge_->Set(static_cast<int64_t>(live.size()));
   for (const auto& [id, why] : errors) spdlog::warn("queries: query {} not compiled: {}", id, why);
   // What the old engine matched must be committed before a backfill reads
   // history, or it would miss (or overwrite) it.
   if (flush && options_.flush) options_.flush();
+  // Mentions stored from now on are matched by this engine: the bound of
+  // the backfills of the changes it includes.
+  base::Result<int64_t> max_id = store_.MaxMentionId();
   std::lock_guard lock(mu_);
+  if (max_id.ok()) {
+    for (int64_t id : backfill_queue_) {
+      auto q = queued_change_.find(id);
+      if (q != queued_change_.end() && q->second <= changes && !resume_bound_.count(id)) {
+        resume_bound_[id] = *max_id;
+        queued_change_.erase(q);
+      }
+    }
+  }
   live_ids_ = std::move(live);
   compile_errors_ = std::move(errors);
   compiled_changes_ = changes;
@@ -554,10 +586,12 @@ void QueryService::Loop() {
     const int64_t id = *backfill_queue_.begin();
     backfill_queue_.erase(backfill_queue_.begin());
     running_backfill_ = id;
+    backfills_pending_->Set(static_cast<int64_t>(backfill_queue_.size()) + 1);
     lock.unlock();
     RunBackfill(id);
     lock.lock();
     running_backfill_ = 0;
+    backfills_pending_->Set(static_cast<int64_t>(backfill_queue_.size()));
     idle_cv_.notify_all();
   }
 }
@@ -593,44 +627,63 @@ void QueryService::RunBackfill(int64_t id) {
   base::Result<std::shared_ptr<const match::Engine>> engine = match::Engine::Build(std::move(one), &set);
   if (!engine.ok()) return fail(engine.status());
   const std::string fts = CandidateFts(*parsed, &set).value_or("");
-  // Everything after the last stored mention was matched live with this
-  // definition (the engine was swapped and the pipeline flushed before this
-  // runs). A backfill resumed from an earlier process is bounded by what it
-  // recorded.
+  // The bound was taken when the engine holding this version was swapped in
+  // and the pipeline flushed (RebuildEngine): later mentions were matched
+  // live with it. A backfill resumed from an earlier process is bounded by
+  // what that process recorded.
   base::Result<int64_t> max_id = store_.MaxMentionId();
   if (!max_id.ok()) return fail(max_id.status());
+  int64_t bound = *max_id;
   {
     std::lock_guard lock(mu_);
-    if (auto bound = resume_bound_.find(id); bound != resume_bound_.end()) {
-      *max_id = std::min(*max_id, bound->second);
-    } else if (base::Status marked = store_.SetQueryBackfill(id, true, *max_id); marked.ok()) {
-      resume_bound_[id] = *max_id;
-    } else {
-      spdlog::warn("queries: {}", marked.ToString());
+    if (auto b = resume_bound_.find(id); b != resume_bound_.end()) bound = std::min(bound, b->second);
+    if (!persisted_bound_.count(id)) {
+      if (base::Status marked = store_.SetQueryBackfill(id, true, bound); marked.ok()) {
+        persisted_bound_.insert(id);
+      } else {
+        spdlog::warn("queries: {}", marked.ToString());
+      }
     }
-    backfill_[id].up_to_id = *max_id;
+    backfill_[id].up_to_id = bound;
   }
-  const int64_t chunk = std::max<int64_t>(1, options_.backfill_chunk);
   BackfillState st = Pending();
-  st.up_to_id = *max_id;
-  // Newest first: recent history is what users look at first.
-  for (int64_t hi = *max_id; hi >= 1; hi -= chunk) {
+  st.up_to_id = bound;
+  auto still_wanted = [&] {
+    std::lock_guard lock(mu_);
+    return !stop_ && versions_[id] == version;  // else deleted, changed (re-queued) or shutting down
+  };
+  // One pass over the candidates (one read snapshot)...
+  std::vector<int64_t> ids;
+  bool cancelled = false;
+  base::Status scanned = store_.ScanMentions(1, bound, fts, [&](const model::Mention& m) {
+    if (++st.scanned % 4096 == 0 && !still_wanted()) {
+      cancelled = true;
+      return false;
+    }
+    if (!(*engine)->Match(m).empty()) ids.push_back(m.id);
+    return true;
+  });
+  backfill_scanned_->Add(static_cast<uint64_t>(st.scanned));
+  if (cancelled) return;
+  if (!scanned.ok()) return fail(scanned);
+  st.matched = static_cast<int64_t>(ids.size());
+  // ...then the index, newest first (recent history is what users look at
+  // first), one transaction per chunk of ids so the pipeline's writer is
+  // never held up long.
+  const int64_t chunk = std::max<int64_t>(1, options_.backfill_chunk);
+  for (int64_t hi = bound; hi >= 1; hi -= chunk) {
     const int64_t lo = std::max<int64_t>(1, hi - chunk + 1);
-    std::vector<int64_t> ids;
-    base::Status scanned = store_.ScanMentions(lo, hi, fts, [&](const model::Mention& m) {
-      ++st.scanned;
-      if (!(*engine)->Match(m).empty()) ids.push_back(m.id);
-      return true;
-    });
-    if (!scanned.ok()) return fail(scanned);
-    st.matched += static_cast<int64_t>(ids.size());
-    base::Result<int64_t> changed = store_.ReplaceQueryMatches(id, lo, hi, ids);
+    auto first = std::lower_bound(ids.begin(), ids.end(), lo);
+    auto last = std::upper_bound(first, ids.end(), hi);
+    base::Result<int64_t> changed =
+        store_.ReplaceQueryMatches(id, lo, hi, std::span<const int64_t>(ids.data() + (first - ids.begin()),
+                                                                         static_cast<size_t>(last - first)));
     if (!changed.ok()) return fail(changed.status());
     st.changed += *changed;
     bool rebuild = false;
     {
       std::lock_guard lock(mu_);
-      if (stop_ || versions_[id] != version) return;  // deleted, changed (re-queued) or shutting down
+      if (stop_ || versions_[id] != version) return;
       backfill_[id] = st;
       rebuild = changes_ != compiled_changes_;
     }
@@ -640,6 +693,7 @@ void QueryService::RunBackfill(int64_t id) {
   std::lock_guard lock(mu_);
   if (versions_[id] != version) return;
   resume_bound_.erase(id);
+  persisted_bound_.erase(id);
   if (base::Status done = store_.SetQueryBackfill(id, false, std::nullopt); !done.ok()) {
     // The history is applied; only the durable mark failed, so a later
     // process would redo the work: say so, keep the state.
@@ -648,7 +702,7 @@ void QueryService::RunBackfill(int64_t id) {
   if (auto it = entries_.find(id); it != entries_.end()) it->second.def.backfill_pending = false;
   st.pending = false;
   backfill_[id] = st;
-  if (st.scanned > 0)
+  if (st.changed > 0)
     spdlog::info("queries: query {} (\"{}\") applied to history: {} mentions examined, {} match, {} changed", id, name,
                st.scanned, st.matched, st.changed);
 }

@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/metrics.h"
 #include "base/status.h"
 #include "match/engine.h"
 #include "match/lint.h"
@@ -44,7 +45,7 @@ struct ServiceOptions {
   // (Pipeline::Flush). Empty when nothing ingests concurrently.
   std::function<void()> flush;
   bool backfill = true;           // re-apply new/changed queries to history
-  int64_t backfill_chunk = 4096;  // mention ids per backfill transaction
+  int64_t backfill_chunk = 65536;  // mention ids per backfill transaction
 };
 
 // A definition's place in the configuration file, for error messages.
@@ -200,8 +201,14 @@ class QueryService {
   uint64_t compiled_changes_ = 0;     // GUARDED_BY(mu_): changes the engine includes
   std::set<int64_t> backfill_queue_;  // GUARDED_BY(mu_)
   std::map<int64_t, BackfillState> backfill_;  // GUARDED_BY(mu_)
-  // Queries whose backfill covers ids <= this (recorded durably), GUARDED_BY(mu_).
+  // Backfill bounds, GUARDED_BY(mu_): the queued query's backfill covers
+  // mention ids <= this (later ones were matched live by an engine holding
+  // its version); persisted_bound_: the store has that bound recorded;
+  // queued_change_: the change count when it was queued (its bound is taken
+  // once an engine including that change is swapped in and flushed).
   std::map<int64_t, int64_t> resume_bound_;
+  std::set<int64_t> persisted_bound_;
+  std::map<int64_t, uint64_t> queued_change_;
   std::map<int64_t, uint64_t> versions_;  // GUARDED_BY(mu_): bumped on each change of a query
   std::set<int64_t> live_ids_;        // GUARDED_BY(mu_): compiled into the current engine
   std::map<int64_t, std::string> compile_errors_;  // GUARDED_BY(mu_)
@@ -209,6 +216,15 @@ class QueryService {
   int64_t running_backfill_ = 0;      // GUARDED_BY(mu_): id being backfilled, 0 = none
   mutable std::condition_variable cv_;       // wakes the thread
   mutable std::condition_variable idle_cv_;  // wakes WaitIdle
+
+  // Metrics (owned by base::Metrics()): ecoute_queries_live,
+  // ecoute_query_engine_swaps_total, ecoute_query_engine_compile_seconds,
+  // ecoute_query_backfills_pending, ecoute_query_backfill_scanned_total.
+  base::Gauge* live_gauge_;
+  base::Counter* swaps_;
+  base::Histogram* compile_seconds_;
+  base::Gauge* backfills_pending_;
+  base::Counter* backfill_scanned_;
 
   std::atomic<std::shared_ptr<const match::Engine>> engine_;
   std::atomic<uint64_t> generation_{0};

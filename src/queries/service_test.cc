@@ -90,7 +90,9 @@ class QueryServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = OpenMemoryStore();
-    auto s = QueryService::Open(*store_);
+    ServiceOptions o;
+    o.backfill_chunk = 777;  // several chunks per backfill, not aligned on anything
+    auto s = QueryService::Open(*store_, o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     svc_ = std::move(*s);
   }

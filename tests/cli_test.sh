@@ -281,6 +281,11 @@ YAML
   out=$("$ECOUTE" --config "$WORK/q.yaml" --db "$DB" import --no-progress "$WORK/d.jsonl" 2>&1)
   expect_contains "$out" "3,000 stored" "import stores the demo messages"
   expect_contains "$out" "matching 3 monitored queries" "import matches the configured queries"
+  out=$("$ECOUTE" --config "$WORK/q.yaml" --db "$DB" query explain '@telemax_delivery' --text "Telemax a perdu mon colis" 2>&1); code=$?
+  expect_eq "$code" "0" "explain resolves a configured query by name"
+  expect_contains "$out" "[Telemax] a perdu mon [colis]" "explain highlights through references"
+  out=$("$ECOUTE" --config "$WORK/q.yaml" --db "$DB" query list 2>&1)
+  expect_contains "$out" "3 monitored queries" "query list shows the configured queries"
   local saved history
   for q in delivery telemax_delivery; do
     saved=$("$ECOUTE" --config "$WORK/q.yaml" --db "$DB" search --saved "$q" --json --limit 1000 | wc -l)

@@ -116,8 +116,8 @@ int Main(int argc, char** argv) {
   if (*sta) return RunStats(global, stats);
   if (*rej) return RunRejects(global, rejects);
   if (*dem) return RunDemo(global, demo);
-  if (*lint) return RunQueryLint(query);
-  if (*explain) return RunQueryExplain(query);
+  if (*lint) return RunQueryLint(global, query);
+  if (*explain) return RunQueryExplain(global, query);
   if (*list) return RunQueryList(global, list_json);
   std::printf("ecoute 0.1.0\n");
   return 0;

@@ -67,11 +67,12 @@ struct QueryFlags {
   int64_t followers = -1;
 };
 // Prints the parse tree, the canonical form and the lint warnings; a syntax
-// error is shown with a caret under its column (exit 1).
-int RunQueryLint(const QueryFlags& flags);
+// error is shown with a caret under its column (exit 1). @references
+// resolve to the monitored queries (stored and in ecoute.yaml).
+int RunQueryLint(const GlobalFlags& global, const QueryFlags& flags);
 // Matches the query against one message and shows which parts matched where
-// (exit 0 match, 3 no match, 1 syntax error).
-int RunQueryExplain(const QueryFlags& flags);
+// (exit 0 match, 3 no match, 1 syntax error). References as for lint.
+int RunQueryExplain(const GlobalFlags& global, const QueryFlags& flags);
 
 // Lists the monitored queries (after applying ecoute.yaml's): id, name,
 // kind, origin, state, text and warnings; `json`: one object per line.

@@ -1,5 +1,6 @@
 // ecoute query lint | explain: the query language at the command line.
 #include <cstdio>
+#include <filesystem>
 
 #include "app/commands.h"
 #include "match/lint.h"
@@ -17,9 +18,26 @@ void PrintCaret(const std::string& query, int column) {
   std::fprintf(stderr, "^\n");
 }
 
-base::Result<match::Query> ParseOrExplain(const std::string& text) {
+// The monitored queries @references can name: those stored in the
+// configured database (when it exists; it is not created) and those of
+// ecoute.yaml, which win by name. Nothing is written.
+base::Result<match::QuerySet> KnownQueries(const GlobalFlags& global) {
+  match::QuerySet set;
+  ECOUTE_ASSIGN_OR_RETURN(config::Config config, LoadConfig(global));
+  std::map<std::string, std::string> texts;
+  if (config.store.path != ":memory:" && std::filesystem::exists(config.store.path)) {
+    ECOUTE_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store, OpenStore(config));
+    ECOUTE_ASSIGN_OR_RETURN(std::vector<store::QueryDef> defs, store->Queries());
+    for (const store::QueryDef& d : defs) texts[d.name] = d.text;
+  }
+  for (const config::QueryConfig& q : config.queries) texts[q.name] = q.query;
+  for (const auto& [name, text] : texts) (void)set.Add(name, text);  // one that does not parse is not a reference
+  return set;
+}
+
+base::Result<match::Query> ParseOrExplain(const std::string& text, const match::QueryResolver* resolver) {
   match::ParseError error;
-  auto q = match::ParseWithError(text, &error);
+  auto q = match::ParseWithError(text, &error, resolver);
   if (!q.ok()) {
     std::fprintf(stderr, "ecoute: %s\n", q.status().message().c_str());
     PrintCaret(text, error.column);
@@ -56,31 +74,34 @@ std::string SpanList(const model::Mention& m, const std::vector<match::MatchSpan
 
 // Evaluates every leaf-level part of the query on its own (terms, phrases,
 // NEARs, fields, references) and prints whether and where it matched.
-void ExplainParts(const match::Query& q, const match::Node& n, const model::Mention& m, int depth) {
+void ExplainParts(const match::Query& q, const match::Node& n, const model::Mention& m, int depth,
+                  const match::QueryResolver* resolver) {
   using match::NodeKind;
   match::Query part{q.text, n};
-  match::MatchResult r = match::ReferenceMatch(part, m);
+  match::MatchResult r = match::ReferenceMatch(part, m, resolver);
   std::string what = match::ToString(n);
   if (n.kind == NodeKind::kAnd || n.kind == NodeKind::kOr || n.kind == NodeKind::kNot) {
     const char* op = n.kind == NodeKind::kAnd ? "AND" : n.kind == NodeKind::kOr ? "OR" : "NOT";
     std::printf("%*scol %-3d %-4s %s\n", depth * 2, "", n.span.column, op, r.matched ? "true" : "false");
-    for (const match::Node& c : n.children) ExplainParts(q, c, m, depth + 1);
+    for (const match::Node& c : n.children) ExplainParts(q, c, m, depth + 1, resolver);
     return;
   }
   std::printf("%*scol %-3d %s: %s%s%s\n", depth * 2, "", n.span.column, what.c_str(),
               r.matched ? "matched" : "no match", r.spans.empty() ? "" : " at ",
               SpanList(m, r.spans).c_str());
   if (n.kind == NodeKind::kNear)
-    for (const match::Node& c : n.children) ExplainParts(q, c, m, depth + 1);
+    for (const match::Node& c : n.children) ExplainParts(q, c, m, depth + 1, resolver);
 }
 
 }  // namespace
 
-int RunQueryLint(const QueryFlags& flags) {
-  auto q = ParseOrExplain(flags.query);
+int RunQueryLint(const GlobalFlags& global, const QueryFlags& flags) {
+  auto known = KnownQueries(global);
+  if (!known.ok()) return Fail(known.status());
+  auto q = ParseOrExplain(flags.query, &*known);
   if (!q.ok()) return 1;
   std::printf("canonical: %s\n\n%s", match::ToString(*q).c_str(), match::TreeString(*q).c_str());
-  std::vector<match::LintWarning> warnings = match::Lint(*q);
+  std::vector<match::LintWarning> warnings = match::Lint(*q, &*known);
   if (warnings.empty()) {
     std::printf("\nno warnings\n");
   } else {
@@ -91,8 +112,10 @@ int RunQueryLint(const QueryFlags& flags) {
   return 0;
 }
 
-int RunQueryExplain(const QueryFlags& flags) {
-  auto q = ParseOrExplain(flags.query);
+int RunQueryExplain(const GlobalFlags& global, const QueryFlags& flags) {
+  auto known = KnownQueries(global);
+  if (!known.ok()) return Fail(known.status());
+  auto q = ParseOrExplain(flags.query, &*known);
   if (!q.ok()) return 1;
   model::Mention m;
   m.text = flags.text;
@@ -108,12 +131,12 @@ int RunQueryExplain(const QueryFlags& flags) {
   }
   m.language = flags.lang;
   m.entities = text::ExtractEntities(m.text);
-  match::MatchResult r = match::ReferenceMatch(*q, m);
+  match::MatchResult r = match::ReferenceMatch(*q, m, &*known);
   std::printf("%s\n", r.matched ? "MATCH" : "NO MATCH");
   if (!r.error.empty()) std::printf("error: %s\n", r.error.c_str());
   if (!m.title.empty()) std::printf("title: %s\n", Marked(m.title, r.spans, match::MentionField::kTitle).c_str());
   std::printf("text:  %s\n\nparts:\n", Marked(m.text, r.spans, match::MentionField::kText).c_str());
-  ExplainParts(*q, q->root, m, 1);
+  ExplainParts(*q, q->root, m, 1, &*known);
   return r.matched ? 0 : 3;
 }
 

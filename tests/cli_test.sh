@@ -317,6 +317,19 @@ YAML
   expect_eq "$by_id" "$by_text" "backfilled index == history search"
   out=$(curl -s -H 'Content-Type: application/json' -d '{"name":"x","query":"colis AND (perdu"}' "$base/api/v1/queries")
   expect_contains "$out" '"field":"query"' "a bad query names the field"
+  # SIGHUP reloads ecoute.yaml's queries without a restart; a bad file changes nothing.
+  printf '  - name: outage\n    query: panne OR outage\n' >> "$WORK/q.yaml"
+  kill -HUP "$SERVER_PID"
+  for _ in $(seq 1 100); do
+    curl -s "$base/api/v1/queries" | grep -q '"name":"outage"' && break; sleep 0.1
+  done
+  expect_contains "$(curl -s "$base/api/v1/queries")" '"name":"outage"' "SIGHUP adds a query from ecoute.yaml"
+  printf '  - name: broken\n    query: colis AND (\n' >> "$WORK/q.yaml"
+  kill -HUP "$SERVER_PID"
+  for _ in $(seq 1 50); do grep -q "configuration not reloaded" "$WORK/serve.log" && break; sleep 0.1; done
+  expect_contains "$(cat "$WORK/serve.log")" "configuration not reloaded: $WORK/q.yaml:12:12: queries[4] (broken): query: col 12:" \
+    "a bad reload is reported with file:line and changes nothing"
+  expect_contains "$(curl -s "$base/api/v1/queries")" '"name":"outage"' "the previous queries stay"
   local tid; tid=$(curl -s "$base/api/v1/queries" | tr '{' '\n' | grep '"name":"telemax"' | grep -o '"id":[0-9]*' | cut -d: -f2)
   code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$base/api/v1/queries/$tid")
   expect_eq "$code" "409" "a query from ecoute.yaml cannot be deleted over HTTP"

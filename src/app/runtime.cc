@@ -67,26 +67,29 @@ pipeline::PipelineOptions PipelineOptionsFrom(const config::Config& config) {
   return o;
 }
 
+base::Status SyncConfigQueries(const config::Config& config, queries::QueryService& queries) {
+  if (config.source_path.empty()) return base::Status::Ok();
+  std::vector<store::QueryDef> defs;
+  std::vector<queries::ConfigPlace> places;
+  for (const config::QueryConfig& q : config.queries) {
+    store::QueryDef d;
+    d.name = q.name;
+    d.kind = store::ParseQueryKind(q.kind).value_or(store::QueryKind::kTopic);
+    d.text = q.query;
+    d.description = q.description;
+    d.enabled = q.enabled;
+    defs.push_back(std::move(d));
+    places.push_back(queries::ConfigPlace{config.source_path, q.line, q.column});
+  }
+  return queries.SyncConfig(std::move(defs), places);
+}
+
 base::Result<std::unique_ptr<queries::QueryService>> OpenQueries(const config::Config& config, store::Store& store,
                                                                  std::function<void()> flush) {
   queries::ServiceOptions o;
   o.flush = std::move(flush);
   ECOUTE_ASSIGN_OR_RETURN(std::unique_ptr<queries::QueryService> svc, queries::QueryService::Open(store, o));
-  if (!config.queries.empty() || !config.source_path.empty()) {
-    std::vector<store::QueryDef> defs;
-    std::vector<queries::ConfigPlace> places;
-    for (const config::QueryConfig& q : config.queries) {
-      store::QueryDef d;
-      d.name = q.name;
-      d.kind = store::ParseQueryKind(q.kind).value_or(store::QueryKind::kTopic);
-      d.text = q.query;
-      d.description = q.description;
-      d.enabled = q.enabled;
-      defs.push_back(std::move(d));
-      places.push_back(queries::ConfigPlace{config.source_path, q.line, q.column});
-    }
-    ECOUTE_RETURN_IF_ERROR(svc->SyncConfig(std::move(defs), places));
-  }
+  ECOUTE_RETURN_IF_ERROR(SyncConfigQueries(config, *svc));
   return svc;
 }
 
@@ -154,6 +157,7 @@ ShutdownSignal::ShutdownSignal() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   if (pipe(wake_fd_) != 0) wake_fd_[0] = wake_fd_[1] = -1;
   thread_ = std::thread([this, set] {
@@ -162,7 +166,15 @@ ShutdownSignal::ShutdownSignal() {
       // Wait for a signal, polling the wake pipe so the destructor can stop us.
       timespec timeout{0, 100'000'000};
       int sig = sigtimedwait(&set, nullptr, &timeout);
-      if (sig > 0) {
+      if (sig == SIGHUP) {
+        std::lock_guard lock(reload_mu_);  // OnReload waits for a reload under way
+        if (reload_) {
+          spdlog::info("SIGHUP: reloading the configuration");
+          reload_();
+        } else {
+          spdlog::info("SIGHUP: nothing to reload in this command");
+        }
+      } else if (sig > 0) {
         if (++seen >= 2) {
           spdlog::warn("second signal: exiting without draining");
           std::_Exit(130);
@@ -199,6 +211,11 @@ void ShutdownSignal::Fire() {
     callbacks_done_ = true;
   }
   cv_.notify_all();
+}
+
+void ShutdownSignal::OnReload(std::function<void()> fn) {
+  std::lock_guard lock(reload_mu_);
+  reload_ = std::move(fn);
 }
 
 void ShutdownSignal::OnSignal(std::function<void()> fn) {

@@ -38,9 +38,13 @@ base::Result<std::unique_ptr<store::Store>> OpenStore(const config::Config& conf
 
 pipeline::PipelineOptions PipelineOptionsFrom(const config::Config& config);
 
+// Applies the configuration's `queries:` to `queries` (errors name
+// file:line:col and the query column). Without a configuration file,
+// nothing changes.
+base::Status SyncConfigQueries(const config::Config& config, queries::QueryService& queries);
+
 // Opens the monitored queries over `store` and applies the configuration's
-// `queries:` (errors name file:line:col and the query column). `flush` as
-// queries::ServiceOptions::flush.
+// `queries:` (SyncConfigQueries). `flush` as queries::ServiceOptions::flush.
 base::Result<std::unique_ptr<queries::QueryService>> OpenQueries(const config::Config& config, store::Store& store,
                                                                  std::function<void()> flush = {});
 
@@ -66,10 +70,11 @@ class Ingestion {
 // mapping shipped in examples/mappings/<name>.yaml. Errors list the names known.
 base::Result<ingest::CsvMapping> ResolveMapping(const config::Config& config, const std::string& name_or_path);
 
-// Catches SIGINT and SIGTERM on a dedicated thread. Construct it before any
-// other thread starts (it blocks the signals for the threads created later).
-// The first signal sets requested() and runs the callbacks; a second one
-// exits the process at once with status 130.
+// Catches SIGINT and SIGTERM (and SIGHUP) on a dedicated thread. Construct
+// it before any other thread starts (it blocks the signals for the threads
+// created later). The first SIGINT/SIGTERM sets requested() and runs the
+// callbacks; a second one exits the process at once with status 130.
+// SIGHUP runs the reload function, if any, on the signal thread.
 class ShutdownSignal {
  public:
   ShutdownSignal();
@@ -78,6 +83,10 @@ class ShutdownSignal {
   // Runs `fn` on the signal thread when a signal arrives (or at once if one
   // already did). Thread-safe.
   void OnSignal(std::function<void()> fn);
+  // Sets what SIGHUP runs (replacing any earlier one); waits for a reload
+  // under way to finish first, so after OnReload(nullptr) no reload runs.
+  // Thread-safe; not from within the reload function.
+  void OnReload(std::function<void()> fn);
   // Blocks until a signal arrives (or Trigger() is called) and the
   // callbacks registered before it have run.
   void Wait();
@@ -90,6 +99,8 @@ class ShutdownSignal {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::function<void()>> callbacks_;  // GUARDED_BY(mu_)
+  std::mutex reload_mu_;
+  std::function<void()> reload_;                   // GUARDED_BY(reload_mu_)
   bool callbacks_done_ = false;                    // GUARDED_BY(mu_)
   std::thread thread_;
   int wake_fd_[2] = {-1, -1};

@@ -45,6 +45,14 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
   api::Server server(
       so, **store, [&pipe](ingest::RawBatch batch) { return pipe.SubmitAndWait(std::move(batch)); },
       ingest::MakeJsonDecoder(), base::Metrics(), base::SystemClock(), &queries);
+  // SIGHUP re-reads ecoute.yaml's queries: changes apply without a restart
+  // (a bad file is reported and changes nothing).
+  signal.OnReload([&global, &queries] {
+    base::Result<config::Config> fresh = LoadConfig(global);
+    base::Status s = fresh.ok() ? SyncConfigQueries(*fresh, queries) : fresh.status();
+    if (s.ok()) spdlog::info("configuration reloaded: {} monitored queries", queries.List().size());
+    else spdlog::error("configuration not reloaded: {}", s.message());
+  });
   base::Status started = server.Start();
   if (!started.ok()) return Fail(started);
   spdlog::info("ecoute listening on http://{}:{}  (store {})", so.host, server.port(), config->store.path);
@@ -66,6 +74,7 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
   }
 
   signal.Wait();
+  signal.OnReload(nullptr);
   spdlog::info("shutting down: stopping intake, committing in-flight work");
   demo.Stop();
   server.Stop();

@@ -25,10 +25,13 @@ namespace {
 
 using model::Channel;
 using model::Mention;
+using test_util::Ids;
 using test_util::RawExec;
 using test_util::RawInt;
 using test_util::RawRows;
+using test_util::SearchOk;
 using test_util::TempDir;
+using test_util::WriteOk;
 
 constexpr base::Timestamp kT0 = 1'700'000'000'000;
 constexpr int64_t kHour = 3'600'000;
@@ -58,24 +61,6 @@ std::unique_ptr<Store> OpenAt(const std::string& path, const base::Clock* clock 
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   if (!s.ok()) std::abort();
   return std::move(s).value();
-}
-
-WriteSummary WriteOk(Store& s, std::vector<Mention>& ms, std::vector<WriteOutcome>* outcomes = nullptr) {
-  auto r = s.Write(ms, {}, outcomes);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : WriteSummary{};
-}
-
-MentionPage SearchOk(const Store& s, const MentionFilter& f) {
-  auto r = s.Search(f);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : MentionPage{};
-}
-
-std::vector<int64_t> Ids(const MentionPage& p) {
-  std::vector<int64_t> out;
-  for (const auto& m : p.items) out.push_back(m.id);
-  return out;
 }
 
 QueryDef Def(std::string name, std::string text = "panne") {

@@ -26,9 +26,12 @@ namespace {
 
 using model::Channel;
 using model::Mention;
+using test_util::Ids;
 using test_util::RawExec;
 using test_util::RawInt;
+using test_util::SearchOk;
 using test_util::TempDir;
+using test_util::WriteOk;
 
 constexpr base::Timestamp kT0 = 1'700'000'000'000;  // 2023-11-14T22:13:20Z, a Tuesday
 constexpr int64_t kHour = 3'600'000;
@@ -135,25 +138,6 @@ std::unique_ptr<Store> OpenMem(const base::Clock* clock = nullptr) {
   o.cache_mb = 8;
   o.clock = clock;
   return OpenOrDie(o);
-}
-
-WriteSummary WriteOk(Store& s, std::vector<Mention>& ms, std::vector<WriteOutcome>* outcomes = nullptr,
-                     std::span<const model::Rejection> rejects = {}) {
-  auto r = s.Write(ms, rejects, outcomes);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : WriteSummary{};
-}
-
-std::vector<int64_t> Ids(const MentionPage& p) {
-  std::vector<int64_t> out;
-  for (const auto& m : p.items) out.push_back(m.id);
-  return out;
-}
-
-MentionPage SearchOk(const Store& s, const MentionFilter& f) {
-  auto r = s.Search(f);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : MentionPage{};
 }
 
 std::set<std::string> NativeIds(const MentionPage& p) {

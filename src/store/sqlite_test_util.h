@@ -1,5 +1,6 @@
-// For the store's tests only: a temporary directory, and raw SQL on a
-// database file outside the store (to check or corrupt what it wrote).
+// For the store's tests only: a temporary directory, raw SQL on a database
+// file outside the store (to check or corrupt what it wrote), and Write /
+// Search that fail the test on an error.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,9 +10,32 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <span>
 #include <vector>
 
+#include "store/store.h"
+
 namespace ecoute::store::test_util {
+
+inline WriteSummary WriteOk(Store& s, std::vector<model::Mention>& ms, std::vector<WriteOutcome>* outcomes = nullptr,
+                            std::span<const model::Rejection> rejects = {}) {
+  auto r = s.Write(ms, rejects, outcomes);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : WriteSummary{};
+}
+
+inline MentionPage SearchOk(const Store& s, const MentionFilter& f) {
+  auto r = s.Search(f);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : MentionPage{};
+}
+
+// The ids of a page, in order.
+inline std::vector<int64_t> Ids(const MentionPage& p) {
+  std::vector<int64_t> out;
+  for (const auto& m : p.items) out.push_back(m.id);
+  return out;
+}
 
 // A directory removed at the end of a test.
 class TempDir {

@@ -77,6 +77,15 @@ std::vector<int64_t> Ids(const std::vector<match::EngineMatch>& matches) {
 
 }  // namespace
 
+class QueryService::NameIndex : public match::QueryResolver {
+ public:
+  const match::Query* Find(std::string_view name) const override {
+    auto it = by_name.find(name);
+    return it == by_name.end() ? nullptr : it->second.get();
+  }
+  std::map<std::string, std::shared_ptr<const match::Query>, std::less<>> by_name;
+};
+
 QueryService::QueryService(store::Store& store, ServiceOptions options)
     : store_(store), options_(std::move(options)) {
   base::MetricsRegistry& m = base::Metrics();
@@ -138,10 +147,11 @@ QueryService::~QueryService() {
 // ---- definitions -----------------------------------------------------------
 
 void QueryService::RebuildResolverLocked() {
-  resolver_set_ = match::QuerySet();
+  auto index = std::make_shared<NameIndex>();
   for (const auto& [id, en] : entries_) {
-    if (en.parsed) (void)resolver_set_.Add(en.def.name, en.def.text);
+    if (en.parsed) index->by_name.emplace(en.def.name, en.parsed);
   }
+  resolver_ = std::move(index);
 }
 
 void QueryService::PutLocked(const store::QueryDef& def, bool rebuild_resolver, bool queue_backfill) {
@@ -151,7 +161,7 @@ void QueryService::PutLocked(const store::QueryDef& def, bool rebuild_resolver, 
   if (q.ok()) {
     static const AnyName kAnyName;
     e.refs = match::ReferencedNames(*q, &kAnyName);
-    e.parsed = std::move(*q);
+    e.parsed = std::make_shared<const match::Query>(std::move(*q));
   } else {
     e.parse_error = q.status().message();
   }
@@ -225,7 +235,7 @@ base::Status QueryService::ValidateLocked(const store::QueryDef& def, int64_t id
       return base::Status::FailedPrecondition("name: cannot rename \"" + old_name + "\": used by " + list);
     }
   }
-  Overlay resolver(resolver_set_, old_name, {}, nullptr);
+  Overlay resolver(*resolver_, old_name, {}, nullptr);
   base::Result<match::Query> q = ParseForSave(def.text, def.name, resolver);
   return q.status();
 }
@@ -235,8 +245,8 @@ QueryInfo QueryService::InfoLocked(const Entry& e) const {
   info.def = e.def;
   if (e.parsed) {
     info.canonical = match::ToString(*e.parsed);
-    base::Result<match::Query> resolved = match::Parse(e.def.text, &resolver_set_);
-    if (resolved.ok()) info.warnings = match::Lint(*resolved, &resolver_set_);
+    base::Result<match::Query> resolved = match::Parse(e.def.text, resolver_.get());
+    if (resolved.ok()) info.warnings = match::Lint(*resolved, resolver_.get());
   }
   info.error = e.parse_error;
   if (auto it = compile_errors_.find(e.def.id); it != compile_errors_.end() && info.error.empty())
@@ -250,14 +260,14 @@ CheckResult QueryService::Check(std::string_view text, std::string_view name) co
   std::lock_guard lock(mu_);
   CheckResult r;
   match::ParseError pe;
-  base::Result<match::Query> q = match::ParseWithError(text, &pe, &resolver_set_);
+  base::Result<match::Query> q = match::ParseWithError(text, &pe, resolver_.get());
   if (!q.ok()) {
     r.error_column = pe.column;
     r.error = q.status().message();
     return r;
   }
   if (!name.empty()) {
-    Overlay with_self(resolver_set_, {}, name, &*q);
+    Overlay with_self(*resolver_, {}, name, &*q);
     base::Status cycles = match::CheckCycles(name, *q, with_self);
     if (!cycles.ok()) {
       r.error = cycles.message();
@@ -267,7 +277,7 @@ CheckResult QueryService::Check(std::string_view text, std::string_view name) co
   r.valid = true;
   r.canonical = match::ToString(*q);
   r.tree = match::TreeString(*q);
-  r.warnings = match::Lint(*q, &resolver_set_);
+  r.warnings = match::Lint(*q, resolver_.get());
   return r;
 }
 
@@ -474,17 +484,18 @@ std::vector<match::EngineMatch> QueryService::Highlight(const model::Mention& m)
 
 base::Result<HistoryPage> QueryService::SearchHistory(std::string_view text, store::MentionFilter filter,
                                                       int64_t max_scan) const {
-  match::QuerySet set;
+  std::shared_ptr<const NameIndex> set;
   {
     std::lock_guard lock(mu_);
-    set = resolver_set_;
+    set = resolver_;
   }
-  base::Result<match::Query> q = match::Parse(text, &set);
+  base::Result<match::Query> q = match::Parse(text, set.get());
   if (!q.ok()) return q.status().WithPrefix("query");
-  std::optional<std::string> fts = CandidateFts(*q, &set);
+  std::optional<std::string> fts = CandidateFts(*q, set.get());
   std::vector<match::CompiledQuery> one;
-  one.push_back(match::CompiledQuery{1, "search", *q});
-  ECOUTE_ASSIGN_OR_RETURN(std::shared_ptr<const match::Engine> engine, match::Engine::Build(std::move(one), &set));
+  one.push_back(match::CompiledQuery{1, "search", std::move(*q)});
+  ECOUTE_ASSIGN_OR_RETURN(std::shared_ptr<const match::Engine> engine,
+                          match::Engine::Build(std::move(one), set.get()));
 
   HistoryPage out;
   out.full_scan = !fts.has_value();
@@ -504,12 +515,12 @@ base::Result<HistoryPage> QueryService::SearchHistory(std::string_view text, sto
 
 void QueryService::RebuildEngine(bool flush) {
   std::vector<match::CompiledQuery> compiled;
-  match::QuerySet set;
+  std::shared_ptr<const NameIndex> set;
   uint64_t changes = 0;
   {
     std::lock_guard lock(mu_);
     changes = changes_;
-    set = resolver_set_;
+    set = resolver_;
     for (const auto& [id, e] : entries_) {
       if (e.def.enabled && e.parsed) compiled.push_back(match::CompiledQuery{id, e.def.name, *e.parsed});
     }
@@ -518,17 +529,17 @@ void QueryService::RebuildEngine(bool flush) {
   std::shared_ptr<const match::Engine> engine;
   const auto compile_start = std::chrono::steady_clock::now();
   if (!compiled.empty()) {
-    base::Result<std::shared_ptr<const match::Engine>> built = match::Engine::Build(compiled, &set);
+    base::Result<std::shared_ptr<const match::Engine>> built = match::Engine::Build(compiled, set.get());
     if (!built.ok()) {
       // Find the queries that fail on their own, and build without them.
       std::vector<match::CompiledQuery> good;
       for (match::CompiledQuery& c : compiled) {
-        auto alone = match::Engine::Build({c}, &set);
+        auto alone = match::Engine::Build({c}, set.get());
         if (alone.ok()) good.push_back(std::move(c));
         else errors[c.id] = alone.status().message();
       }
       compiled = std::move(good);
-      built = match::Engine::Build(compiled, &set);
+      built = match::Engine::Build(compiled, set.get());
     }
     if (built.ok()) {
       engine = std::move(*built);
@@ -597,8 +608,8 @@ void QueryService::Loop() {
 }
 
 void QueryService::RunBackfill(int64_t id) {
-  match::QuerySet set;
-  std::optional<match::Query> parsed;
+  std::shared_ptr<const NameIndex> set;
+  std::shared_ptr<const match::Query> parsed;
   uint64_t version = 0;
   std::string name;
   {
@@ -609,7 +620,7 @@ void QueryService::RunBackfill(int64_t id) {
       if (it != entries_.end()) (void)store_.SetQueryBackfill(id, false, std::nullopt);  // re-queued when enabled again
       return;
     }
-    set = resolver_set_;
+    set = resolver_;
     parsed = it->second.parsed;
     version = versions_[id];
     name = it->second.def.name;
@@ -624,9 +635,9 @@ void QueryService::RunBackfill(int64_t id) {
   };
   std::vector<match::CompiledQuery> one;
   one.push_back(match::CompiledQuery{id, name, *parsed});
-  base::Result<std::shared_ptr<const match::Engine>> engine = match::Engine::Build(std::move(one), &set);
+  base::Result<std::shared_ptr<const match::Engine>> engine = match::Engine::Build(std::move(one), set.get());
   if (!engine.ok()) return fail(engine.status());
-  const std::string fts = CandidateFts(*parsed, &set).value_or("");
+  const std::string fts = CandidateFts(*parsed, set.get()).value_or("");
   // The bound was taken when the engine holding this version was swapped in
   // and the pipeline flushed (RebuildEngine): later mentions were matched
   // live with it. A backfill resumed from an earlier process is bounded by

@@ -167,7 +167,9 @@ class QueryService {
  private:
   struct Entry {
     store::QueryDef def;
-    std::optional<match::Query> parsed;  // without resolver; nullopt when it does not parse
+    // Parsed without resolver (references resolve later, as in the engine);
+    // null when it does not parse. Immutable, shared with resolver snapshots.
+    std::shared_ptr<const match::Query> parsed;
     std::string parse_error;
     // Every @name it may refer to (outside phrases and NEAR), whether or
     // not such a query exists now.
@@ -196,7 +198,11 @@ class QueryService {
 
   mutable std::mutex mu_;
   std::map<int64_t, Entry> entries_;  // GUARDED_BY(mu_)
-  match::QuerySet resolver_set_;      // GUARDED_BY(mu_): every entry that parses, by name
+  // Every entry that parses, by name: an immutable snapshot replaced on each
+  // change, so readers (engine builds, backfills, searches) hold it without
+  // the lock and without copying the queries. GUARDED_BY(mu_).
+  class NameIndex;
+  std::shared_ptr<const NameIndex> resolver_;
   uint64_t changes_ = 0;              // GUARDED_BY(mu_): changes made
   uint64_t compiled_changes_ = 0;     // GUARDED_BY(mu_): changes the engine includes
   std::set<int64_t> backfill_queue_;  // GUARDED_BY(mu_)

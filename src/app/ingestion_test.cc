@@ -60,8 +60,8 @@ bool Tagged(const model::Mention& m, int64_t id) {
 // pipeline. Ingestion never stops (every batch is accepted while the
 // engines swap); once the changes settle, every stored mention carries
 // exactly the queries that match it now, whether it was tagged live or by
-// the backfill, and the per-query index agrees. (A deleted query's id may
-// stay in stored mentions' matched_queries; its index is gone.)
+// the backfill, and the per-query index agrees; a deleted query is gone
+// from both.
 TEST(Ingestion, HotReloadUnderIngestion) {
   config::Config config = MemoryConfig();
   auto store = OpenStore(config);
@@ -125,6 +125,7 @@ TEST(Ingestion, HotReloadUnderIngestion) {
     const bool want_b = match::ReferenceMatch(*set.Find("refunds"), m).matched;
     EXPECT_EQ(Tagged(m, a->def.id), want_a) << m.id << ": " << m.text;
     EXPECT_EQ(Tagged(m, b->def.id), want_b) << m.id << ": " << m.text;
+    EXPECT_FALSE(Tagged(m, c->def.id)) << m.id << ": " << m.text;
     delivery += want_a;
     refunds += want_b;
   }

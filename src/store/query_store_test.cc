@@ -25,6 +25,7 @@ namespace {
 
 using model::Channel;
 using model::Mention;
+using test_util::DefineQueries;
 using test_util::Ids;
 using test_util::RawExec;
 using test_util::RawInt;
@@ -74,12 +75,6 @@ QueryDef SaveOk(Store& s, QueryDef q) {
   auto r = s.SaveQuery(std::move(q));
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   return r.ok() ? *r : QueryDef{};
-}
-
-// Defines queries with ids 1..n in a new store: Write indexes only the ids
-// of defined queries.
-void DefineQueries(Store& s, int n) {
-  for (int i = 1; i <= n; ++i) EXPECT_EQ(SaveOk(s, Def("q" + std::to_string(i))).id, i);
 }
 
 // All pages of a filter, following `next`.
@@ -830,8 +825,9 @@ TEST(QueryStore, DeleteQueryRemovesItsIndexAndRollupsOnly) {
   EXPECT_TRUE(SearchOk(*store, f).items.empty());
   f.query_ids = {a, b};
   EXPECT_EQ(Ids(SearchOk(*store, f)), (std::vector<int64_t>{batch[2].id, batch[0].id}));
-  // Mentions keep the id in their enrichment.
-  EXPECT_EQ((*store->Get(batch[1].id))->enrichment.matched_queries, std::vector<int64_t>{a});
+  // Mentions lose the id; the others stay.
+  EXPECT_TRUE((*store->Get(batch[1].id))->enrichment.matched_queries.empty());
+  EXPECT_EQ((*store->Get(batch[0].id))->enrichment.matched_queries, std::vector<int64_t>{b});
   // Updating such a mention does not drive the deleted query's counts
   // below zero.
   std::vector<Mention> upd = {M("2", "y changed", kT0 + 3 * kHour, {b})};

@@ -788,6 +788,9 @@ base::Status SqliteStore::WriteAll(std::span<model::Mention> mentions, std::span
 base::Status SqliteStore::WriteOne(size_t index, model::Mention& m, WriteOutcome& outcome) {
   auto where = [&] { return "mentions[" + std::to_string(index) + "] (" + m.native_id + ")"; };
   if (m.native_id.empty()) return base::Status::InvalidArgument("mentions[" + std::to_string(index) + "]: empty native_id");
+  // Only defined queries are kept (an engine built before a delete may
+  // still name the deleted one), so the stored mention and the index agree.
+  if (!m.enrichment.matched_queries.empty()) KeepKnownQueries(m.enrichment.matched_queries);
   const uint64_t hash = internal::ContentHash(m);
   const std::string_view channel = model::ChannelName(m.channel);
 
@@ -1670,6 +1673,32 @@ base::Status SqliteStore::DeleteQuery(int64_t id) {
     del.BindInt(1, id);
     ECOUTE_RETURN_IF_ERROR(del.Run());
     if (sqlite3_changes(db) == 0) return base::Status::NotFound("query " + std::to_string(id) + ": no such query");
+    // The mentions it tagged lose its id, so what they say agrees with the index.
+    ECOUTE_ASSIGN_OR_RETURN(
+        Stmt tagged, Stmt::Prepare(db, "SELECT m.id, m.enrichment FROM mention_queries q JOIN mentions m "
+                                       "ON m.id = q.mention_id WHERE q.query_id = ?",
+                                   "list tagged mentions"));
+    ECOUTE_ASSIGN_OR_RETURN(Stmt untag,
+                            Stmt::Prepare(db, "UPDATE mentions SET enrichment = ?2 WHERE id = ?1", "untag mention"));
+    tagged.BindInt(1, id);
+    std::vector<std::pair<int64_t, std::string>> rewrites;
+    std::vector<int64_t> matched;
+    for (;;) {
+      ECOUTE_ASSIGN_OR_RETURN(bool row, tagged.Step());
+      if (!row) break;
+      const int64_t mention = tagged.Int(0);
+      const std::string old_json(tagged.Text(1));
+      ECOUTE_RETURN_IF_ERROR(internal::MatchedQueriesOf(old_json, mention, matched));
+      std::erase(matched, id);
+      ECOUTE_ASSIGN_OR_RETURN(std::string new_json, internal::WithMatchedQueries(old_json, mention, matched));
+      rewrites.emplace_back(mention, std::move(new_json));
+    }
+    for (const auto& [mention, json] : rewrites) {
+      ResetOnExit reset(untag);
+      untag.BindInt(1, mention);
+      untag.BindTextOrNull(2, json);
+      ECOUTE_RETURN_IF_ERROR(untag.Run());
+    }
     for (const char* sql : {"DELETE FROM mention_queries WHERE query_id = ?",
                             "DELETE FROM rollup_query_hour WHERE query_id = ?"}) {
       ECOUTE_ASSIGN_OR_RETURN(Stmt st, Stmt::Prepare(db, sql, "delete query rows"));

@@ -26,6 +26,7 @@ namespace {
 
 using model::Channel;
 using model::Mention;
+using test_util::DefineQueries;
 using test_util::Ids;
 using test_util::RawExec;
 using test_util::RawInt;
@@ -222,8 +223,10 @@ TEST(SqliteStore, SameKeyTwiceInOneBatch) {
 
 TEST(SqliteStore, GetRoundTripsEveryField) {
   auto store = OpenMem();
+  DefineQueries(*store, 7);  // Full() is matched by queries 3 and 7
   std::vector<Mention> batch = {Full()};
   WriteOk(*store, batch);
+  ASSERT_EQ(batch[0].enrichment.matched_queries, (std::vector<int64_t>{3, 7}));
   auto got = store->Get(batch[0].id);
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   ASSERT_TRUE(got->has_value());
@@ -349,6 +352,7 @@ TEST(SqliteStore, ReopenKeepsDataAndDoesNotReapplyMigrations) {
   int64_t first_id = 0;
   {
     auto store = OpenOrDie(o);
+    DefineQueries(*store, 7);  // Full() is matched by queries 3 and 7
     std::vector<Mention> batch = {Full()};
     WriteOk(*store, batch);
     first_id = batch[0].id;

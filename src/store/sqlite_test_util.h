@@ -30,6 +30,18 @@ inline MentionPage SearchOk(const Store& s, const MentionFilter& f) {
   return r.ok() ? *r : MentionPage{};
 }
 
+// Defines queries named q1..qn with ids 1..n in a new store: Write keeps
+// only the ids of defined queries in matched_queries.
+inline void DefineQueries(Store& s, int n) {
+  for (int i = 1; i <= n; ++i) {
+    QueryDef q;
+    q.name = "q" + std::to_string(i);
+    q.text = "panne";
+    auto r = s.SaveQuery(q);
+    EXPECT_TRUE(r.ok() && r->id == i) << (r.ok() ? std::to_string(r->id) : r.status().ToString());
+  }
+}
+
 // The ids of a page, in order.
 inline std::vector<int64_t> Ids(const MentionPage& p) {
   std::vector<int64_t> out;

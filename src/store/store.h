@@ -156,7 +156,8 @@ class Store {
   // (the root of its reply chain as far as known; re-linked when a missing
   // parent arrives later). Maintains the full-text index and hourly rollups,
   // and, from enrichment.matched_queries, the per-query index (query_ids
-  // filter) and per-query hourly rollups (an update moves them).
+  // filter) and per-query hourly rollups (an update moves them); ids of
+  // queries that are not defined are dropped from matched_queries first.
   // `outcomes` receives one entry per mention. Writer thread only.
   virtual base::Result<WriteSummary> Write(std::span<model::Mention> mentions,
                                            std::span<const model::Rejection> rejects,
@@ -188,8 +189,9 @@ class Store {
   // Writer thread (serialised with Write).
   virtual base::Result<QueryDef> SaveQuery(QueryDef q) = 0;
   // Removes the definition and everything indexed under it (per-query
-  // index rows and rollups); mentions keep the id in their stored
-  // enrichment. NotFound when absent. Writer thread.
+  // index rows and rollups) and the id from the stored enrichment of the
+  // mentions it tagged, in one transaction. NotFound when absent. Writer
+  // thread.
   virtual base::Status DeleteQuery(int64_t id) = 0;
 
   // Records whether query `id`'s history still has to be re-applied, and up

@@ -203,6 +203,14 @@ std::unique_ptr<ecoute::store::Store> WritePhase(const Args& a, const std::strin
   auto opened = ecoute::store::OpenSqliteStore(o);
   if (!opened.ok()) Die("open", opened.status());
   auto store = std::move(opened).value();
+  // The ids SetMatched uses must be defined queries (Write drops others).
+  for (int q = 1; a.matched > 0 && q <= kBenchQueries; ++q) {
+    ecoute::store::QueryDef def;
+    def.name = "bench_" + std::to_string(q);
+    def.text = "panne";
+    auto saved = store->SaveQuery(def);
+    if (!saved.ok()) Die("save query", saved.status());
+  }
   Generator gen(1);
   double write_s = 0, write_cpu = 0;
   std::vector<double> batch_ms;

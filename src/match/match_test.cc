@@ -15,6 +15,7 @@
 #include "match/eval_internal.h"
 #include "match/token_stream.h"
 #include "match/tokenize.h"
+#include "match/index_tokens.h"
 #include "match/fuzz_support.h"
 
 namespace ecoute::match {
@@ -353,6 +354,76 @@ TEST(TokenStream, SameAsTokenizeOnRandomText) {
     if (!diff.empty()) {
       ++failures;
       ADD_FAILURE() << "long text [" << Escaped(text) << "]\n" << diff;
+    }
+  }
+}
+
+// The full-text index's tokens (IndexTokenizer): Tokenize()'s tokens, words
+// folded, hashtags and mentions without their sigil, URLs as their ASCII
+// alphanumeric runs. And each word, hashtag or mention token, written as a
+// query string (with its sigil), tokenizes back to itself: what
+// queries::CandidateFts relies on for exact candidates.
+TEST(IndexTokenizer, TokensOfTokenizeAndRoundTrip) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> soup = {
+      "l'", "L’", "avion", "aujourd'hui", "don't", "'s", "Réseau", "Re\xcc\x81seau", "cœur", "Straße", "ﬁbre",
+      "Ａｂｃ", "Москва", "東京", "हिन्दी", "2024", "x²", "#grève", "#black_friday", "#2024", "@Free_Mobile",
+      "@jean.dupont", "contact@free.fr", "https://Free.FR/A?b=1.", "www.free.fr", "😡", "colis", "-", ".",
+      "\xff", "\xc3", " ", " ", "\n"};
+  match::IndexTokenizer index;
+  int failures = 0;
+  for (int i = 0; i < 20000 && failures < 5; ++i) {
+    std::string text;
+    for (int k = static_cast<int>(rng() % 12); k > 0; --k) text += soup[rng() % soup.size()];
+    std::vector<std::string> want;
+    std::vector<std::string> as_query;  // per token: its query string, or "" (URL parts)
+    for (const Token& t : Tokenize(text)) {
+      if (t.kind == TokenKind::kWord) {
+        want.push_back(t.folded);
+        as_query.push_back(t.folded);
+      } else if (t.kind == TokenKind::kHashtag) {
+        want.push_back(t.body_folded);
+        as_query.push_back("#" + t.body_folded);
+      } else if (t.kind == TokenKind::kMention) {
+        want.push_back(t.folded.substr(1));
+        as_query.push_back(t.folded);
+      } else {
+        std::string run;
+        for (char c : t.original + " ") {
+          if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+            run += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+          } else if (!run.empty()) {
+            want.push_back(run);
+            as_query.push_back("");
+            run.clear();
+          }
+        }
+      }
+    }
+    std::vector<std::string> got;
+    index.ForEach(text, [&](std::string_view tok, size_t b, size_t e) {
+      EXPECT_LE(b, e);
+      EXPECT_LE(e, text.size());
+      got.emplace_back(tok);
+      return true;
+    });
+    if (got != want) {
+      ++failures;
+      ADD_FAILURE() << "text [" << Escaped(text) << "]";
+      continue;
+    }
+    for (size_t k = 0; k < want.size(); ++k) {
+      if (as_query[k].empty()) continue;
+      std::vector<std::string> back;
+      index.ForEach(as_query[k], [&](std::string_view tok, size_t, size_t) {
+        back.emplace_back(tok);
+        return true;
+      });
+      if (back != std::vector<std::string>{want[k]}) {
+        ++failures;
+        ADD_FAILURE() << "query string [" << Escaped(as_query[k]) << "] does not give back [" << Escaped(want[k])
+                      << "] (from text [" << Escaped(text) << "])";
+      }
     }
   }
 }

@@ -15,112 +15,45 @@ using match::Term;
 using match::TermKind;
 
 constexpr int kMaxDepth = 64;
-constexpr size_t kMaxVariants = 16;
 constexpr size_t kMaxExpressionBytes = 64 * 1024;
 
-bool IsAsciiAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+// A term as text that the ecoute tokenizer (match::IndexTokenizer) turns
+// back into the term's own index token: the folded word; hashtags and
+// mentions keep their sigil so that "#black_friday" and "@jean.dupont" stay
+// one token (the index holds them without it, so the words find them too).
+// `prefix`: a prefix query on the last token.
+struct TermString {
+  std::string text;
+  bool prefix = false;
+};
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// FTS5 tokens of a folded ASCII word: runs of [a-z0-9]. nullopt when the
-// word holds a non-ASCII byte (then FTS5's folding may differ from ours).
-std::optional<std::vector<std::string>> Parts(std::string_view folded) {
-  std::vector<std::string> parts;
-  std::string cur;
-  for (char c : folded) {
-    if (static_cast<unsigned char>(c) >= 0x80) return std::nullopt;
-    if (IsAsciiAlnum(c)) {
-      cur += Lower(c);
-    } else if (!cur.empty()) {
-      parts.push_back(std::move(cur));
-      cur.clear();
-    }
+// nullopt: the term cannot restrict the candidates ("?olis").
+std::optional<TermString> TermParts(const Term& t) {
+  TermString out;
+  out.text = t.kind == TermKind::kCaseSensitive ? text::Fold(t.text) : t.folded;
+  if (out.text.empty()) return std::nullopt;
+  if (t.kind == TermKind::kHashtag) out.text = "#" + out.text;
+  if (t.kind == TermKind::kMention) out.text = "@" + out.text;
+  if (t.kind == TermKind::kPrefix || t.kind == TermKind::kPattern) {
+    // "c?lis*": only "c" is known; the token may go on with anything.
+    out.text = out.text.substr(0, out.text.find_first_of("?*"));
+    out.prefix = true;
   }
-  if (!cur.empty()) parts.push_back(std::move(cur));
-  return parts;
-}
-
-// Spellings FTS5 keeps apart but ecoute folds together: "oe" may be
-// written "œ", "ae" "æ", "ss" "ß" (each folds to the ASCII pair). nullopt
-// when there would be more than kMaxVariants.
-std::optional<std::vector<std::string>> Variants(const std::string& part) {
-  static constexpr std::pair<std::string_view, std::string_view> kLigatures[] = {
-      {"oe", "\xC5\x93"}, {"ae", "\xC3\xA6"}, {"ss", "\xC3\x9F"}};
-  std::vector<std::string> out = {""};
-  for (size_t i = 0; i < part.size();) {
-    std::string_view lig;
-    for (const auto& [ascii, l] : kLigatures) {
-      if (part.compare(i, ascii.size(), ascii) == 0) lig = l;
-    }
-    if (lig.empty()) {
-      for (std::string& o : out) o += part[i];
-      ++i;
-      continue;
-    }
-    if (out.size() * 2 > kMaxVariants) return std::nullopt;
-    const size_t n = out.size();
-    for (size_t k = 0; k < n; ++k) {
-      out.push_back(out[k] + std::string(lig));
-      out[k] += part.substr(i, 2);
-    }
-    i += 2;
-  }
+  if (out.text.empty()) return std::nullopt;
+  // A prefix ending on an apostrophe ("l'*") is a whole token.
+  if (out.prefix && out.text.back() == '\'') out.prefix = false;
   return out;
 }
 
-std::string Quote(std::string_view s) {
+std::string Quote(std::string_view s, bool prefix) {
   std::string out = "\"";
   for (char c : s) {
     if (c == '"') out += '"';
     out += c;
   }
   out += '"';
+  if (prefix) out += '*';
   return out;
-}
-
-// A phrase of parts, as FTS5 alternatives when a part has variants:
-// ("a b" OR "a bœ"). `prefix`: the last part is a prefix.
-std::optional<std::string> PhraseExpr(const std::vector<std::string>& parts, bool prefix) {
-  if (parts.empty()) return std::nullopt;
-  std::vector<std::string> phrases = {""};
-  for (const std::string& p : parts) {
-    std::optional<std::vector<std::string>> vs = Variants(p);
-    if (!vs) return std::nullopt;
-    std::vector<std::string> next;
-    for (const std::string& ph : phrases) {
-      for (const std::string& v : *vs) {
-        if (next.size() >= kMaxVariants) return std::nullopt;
-        next.push_back(ph.empty() ? v : ph + " " + v);
-      }
-    }
-    phrases = std::move(next);
-  }
-  std::string out;
-  if (phrases.size() > 1) out += "(";
-  for (size_t i = 0; i < phrases.size(); ++i) {
-    if (i) out += " OR ";
-    out += Quote(phrases[i]);
-    if (prefix) out += "*";
-  }
-  if (phrases.size() > 1) out += ")";
-  return out;
-}
-
-// The FTS5 tokens a term is found by, and whether the last is a prefix.
-// nullopt: the term cannot restrict the candidates.
-std::optional<std::pair<std::vector<std::string>, bool>> TermParts(const Term& t) {
-  std::string folded = t.kind == TermKind::kCaseSensitive ? text::Fold(t.text) : t.folded;
-  bool prefix = false;
-  if (t.kind == TermKind::kPrefix || t.kind == TermKind::kPattern) {
-    // "c?lis*": only "c" is known; the token may go on with anything.
-    folded = folded.substr(0, folded.find_first_of("?*"));
-    prefix = true;
-  }
-  std::optional<std::vector<std::string>> parts = Parts(folded);
-  if (!parts || parts->empty()) return std::nullopt;
-  // A prefix ending on a separator ("l'*") is a whole last token.
-  if (prefix && !folded.empty() && !IsAsciiAlnum(folded.back())) prefix = false;
-  return std::make_pair(std::move(*parts), prefix);
 }
 
 class Builder {
@@ -134,9 +67,9 @@ class Builder {
         if (n.term.kind == TermKind::kMention && resolver_ != nullptr) {
           if (const match::Query* ref = resolver_->Find(n.term.text)) return Build(ref->root, depth + 1);
         }
-        auto tp = TermParts(n.term);
+        std::optional<TermString> tp = TermParts(n.term);
         if (!tp) return std::nullopt;
-        return PhraseExpr(tp->first, tp->second);
+        return Quote(tp->text, tp->prefix);
       }
       case NodeKind::kRef: {
         const match::Query* ref = resolver_ != nullptr ? resolver_->Find(n.ref_name) : nullptr;
@@ -171,27 +104,27 @@ class Builder {
     return Join(parts, " AND ");
   }
 
-  // Exact phrases become one FTS5 phrase when only the last word may be a
-  // prefix; otherwise (or with ~n) the AND of the words.
+  // Exact phrases become one FTS5 phrase (the tokenizer splits it back into
+  // the words) when only the last word may be a prefix; otherwise (or with
+  // ~n) the AND of the words.
   std::optional<std::string> Phrase(const Node& n) {
-    std::vector<std::string> all;
+    std::string all;
     std::vector<std::string> each;
     bool exact = n.slop < 0;
     bool last_prefix = false;
     for (size_t i = 0; i < n.words.size(); ++i) {
-      auto tp = TermParts(n.words[i]);
+      std::optional<TermString> tp = TermParts(n.words[i]);
       if (!tp) {
         exact = false;  // an unknown word: keep only the known words, unordered
         continue;
       }
-      if (tp->second && i + 1 < n.words.size()) exact = false;
-      last_prefix = tp->second;
-      if (std::optional<std::string> e = PhraseExpr(tp->first, tp->second)) each.push_back(std::move(*e));
-      for (std::string& p : tp->first) all.push_back(std::move(p));
+      if (tp->prefix && i + 1 < n.words.size()) exact = false;
+      last_prefix = tp->prefix;
+      each.push_back(Quote(tp->text, tp->prefix));
+      if (!all.empty()) all += ' ';
+      all += tp->text;
     }
-    if (exact && !all.empty()) {
-      if (std::optional<std::string> e = PhraseExpr(all, last_prefix)) return e;
-    }
+    if (exact && !all.empty()) return Quote(all, last_prefix);
     return Join(each, " AND ");
   }
 

@@ -3,21 +3,20 @@
 // (an over-approximation), so that history search and backfill read only
 // the full-text index's candidates and confirm each with the matcher.
 //
-// The store's index (docs/storage.md) is FTS5 unicode61 with diacritics
-// removed over title and text: tokens are runs of letters and numbers,
-// case- and accent-folded. The mapping (docs/query-language.md, "History"):
-//   word / #hashtag / @mention / {Case}   the folded word, split where FTS5
-//                                         splits it ("aujourd'hui" ->
-//                                         "aujourd hui", @free_mobile ->
-//                                         "free mobile"); œ, æ, ß variants
+// The store's index (docs/storage.md) uses the FTS5 tokenizer "ecoute",
+// i.e. the matchers' own tokens and folding (match::IndexTokenizer), so
+// each term maps to its folded token and the expression is exact for the
+// words (every match is a candidate). The mapping (docs/query-language.md,
+// "Searching history"):
+//   word / #hashtag / @mention / {Case}   the folded token ("Réseau" ->
+//                                         "reseau", #grève -> "greve")
 //   livr*  c?lis                          prefix up to the first '?'
 //   "a b"                                 the FTS5 phrase; "a b"~n: a AND b
 //   AND, NEAR, ONEAR                      AND of the restricted operands
 //   OR                                    OR, unrestricted if one operand is
 //   NOT x, fields                         unrestricted (no condition)
 //   @reference                            the referenced query's expression
-// A word whose folded form is not ASCII (other scripts) is unrestricted:
-// FTS5's folding of those scripts differs from ecoute's. Pure, thread-safe.
+// Pure, thread-safe.
 #pragma once
 
 #include <optional>

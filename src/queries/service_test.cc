@@ -273,6 +273,50 @@ TEST_F(QueryServiceTest, LiveAndHistoryGiveTheSameSet) {
   EXPECT_GE(nonempty, svc_->List().size() * 2 / 3);
 }
 
+// The full-text index folds as the matchers do, so the history search finds
+// what live matching finds even in texts written with compatibility
+// characters, decomposed accents, ligatures or emoji glued to words.
+TEST_F(QueryServiceTest, HistoryFindsWhatLiveFindsInOddlyWrittenTexts) {
+  const std::vector<std::string> texts = {
+      "mon \xEF\xBD\x83\xEF\xBD\x8F\xEF\xBD\x8C\xEF\xBD\x89\xEF\xBD\x93 est perdu",  // full-width colis
+      "le re\xCC\x81seau est coupe\xCC\x81",  // decomposed accents
+      "la \xEF\xAC\x81" "bre ne marche plus",  // fi ligature
+      "colis\xF0\x9F\x98\xA1 toujours pas la",  // emoji glued
+      "#Gr\xC3\xA8veSNCF et #black_friday",
+      "merci @Free_Mobile et @jean.dupont",
+      "j'ai le c\xC5\x93ur bris\xC3\xA9 par la Stra\xC3\x9F" "e",
+      "aujourd'hui l'avion est en retard",
+      "\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0 \xE6\x9D\xB1\xE4\xBA\xAC colis",
+  };
+  const std::vector<std::string> queries = {
+      "colis", "reseau NEAR/2 coupé", "fibre", "#grevesncf", "#black_friday", "@free_mobile", "@jean.dupont",
+      "coeur AND strasse", "aujourd'hui AND l'avion", "\"l'avion est\"", "Москва", "colis NOT toujours", "r?seau",
+  };
+  std::vector<int64_t> ids;
+  for (size_t i = 0; i < queries.size(); ++i) {
+    base::Result<QueryInfo> q = svc_->Create(Def("q" + std::to_string(i), queries[i]));
+    ASSERT_TRUE(q.ok()) << queries[i] << ": " << q.status().ToString();
+    ids.push_back(q->def.id);
+  }
+  ASSERT_TRUE(svc_->WaitIdle(seconds(30)));
+  std::vector<model::Mention> ms;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    model::Mention m;
+    m.channel = model::Channel::kTwitter;
+    m.native_id = "odd" + std::to_string(i);
+    m.created_at = 1'700'000'000'000 + static_cast<int64_t>(i);
+    m.text = texts[i];
+    text::Analyze(m);
+    ms.push_back(std::move(m));
+  }
+  Ingest(*svc_, *store_, ms, 3);
+  for (size_t i = 0; i < queries.size(); ++i) {
+    std::set<int64_t> indexed = AllIndexed(*store_, ids[i]);
+    EXPECT_FALSE(indexed.empty()) << queries[i] << " matches none of the texts live";
+    EXPECT_EQ(AllHistory(*svc_, queries[i]), indexed) << queries[i];
+  }
+}
+
 // A query added after the data arrived is applied to the stored history,
 // and gives the same set as the history search.
 TEST_F(QueryServiceTest, BackfillAppliesNewQueriesToHistory) {

@@ -145,9 +145,26 @@ INSERT INTO rollup_query_hour(bucket_ms, query_id, channel, lang, count)
   GROUP BY 1, 2, 3, 4;
 )sql";
 
+// Version 3. The full-text index is rebuilt with the "ecoute" tokenizer
+// (fts_tokenizer.h): the same tokens and folding as the query matchers, so
+// history search candidates are exact (ligatures, compatibility characters,
+// decomposed accents, apostrophes, emoji next to words).
+constexpr std::string_view kSchemaV3 = R"sql(
+DROP TABLE mentions_fts;
+CREATE VIRTUAL TABLE mentions_fts USING fts5(
+  title, text, author_key,
+  content='mentions', content_rowid='id',
+  tokenize='ecoute',
+  columnsize=0
+);
+INSERT INTO mentions_fts(mentions_fts, rank) VALUES ('hashsize', 16777216);
+INSERT INTO mentions_fts(mentions_fts) VALUES ('rebuild');
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: mentions, fts, rollups, rejects", kSchemaV1},
     {2, "queries, per-query index and rollups", kSchemaV2},
+    {3, "full-text index with the ecoute tokenizer", kSchemaV3},
 };
 
 struct Header {

@@ -894,8 +894,8 @@ TEST(QueryStore, MigratesAVersion1FileAndBackfillsTheIndex) {
   base::FakeClock clock(kT0 + kDay);
   {
     auto store = OpenAt(v1, &clock);
-    EXPECT_EQ(RawInt(v1, "PRAGMA user_version"), 2);
-    EXPECT_EQ(RawInt(v1, "SELECT count(*) FROM schema_migrations"), 2);
+    EXPECT_EQ(RawInt(v1, "PRAGMA user_version"), internal::CurrentSchemaVersion());
+    EXPECT_EQ(RawInt(v1, "SELECT count(*) FROM schema_migrations"), internal::CurrentSchemaVersion());
     EXPECT_EQ(RawInt(v1, "SELECT applied_at FROM schema_migrations WHERE version = 2"), kT0 + kDay);
     EXPECT_EQ(StoredIndexRows(v1), model.IndexRows());
     EXPECT_EQ(StoredRollupRows(v1), model.RollupRows());
@@ -917,7 +917,7 @@ TEST(QueryStore, MigratesAVersion1FileAndBackfillsTheIndex) {
   }
   // Reopening does not re-run step 2.
   { auto store = OpenAt(v1, &clock); }
-  EXPECT_EQ(RawInt(v1, "SELECT count(*) FROM schema_migrations"), 2);
+  EXPECT_EQ(RawInt(v1, "SELECT count(*) FROM schema_migrations"), internal::CurrentSchemaVersion());
   EXPECT_EQ(StoredRollupRows(v1), model.RollupRows());
 }
 

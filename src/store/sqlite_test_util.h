@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "store/fts_tokenizer.h"
 #include "store/store.h"
 
 namespace ecoute::store::test_util {
@@ -69,6 +70,7 @@ class TempDir {
 inline void RawExec(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_TRUE(internal::RegisterFtsTokenizer(db).ok());  // mentions_fts needs it
   sqlite3_busy_timeout(db, 5000);
   char* err = nullptr;
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
@@ -81,6 +83,7 @@ inline void RawExec(const std::string& path, const std::string& sql) {
 inline std::vector<std::vector<std::string>> RawRows(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  EXPECT_TRUE(internal::RegisterFtsTokenizer(db).ok());
   sqlite3_busy_timeout(db, 5000);
   sqlite3_stmt* st = nullptr;
   EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);

@@ -1,5 +1,7 @@
 #include "store/sqlite_util.h"
 
+#include "store/fts_tokenizer.h"
+
 #include <utility>
 
 namespace ecoute::store::internal {
@@ -37,6 +39,7 @@ base::Result<Db> OpenDb(const std::string& path, int flags) {
     return base::Status::IoError(s.message());
   }
   sqlite3_extended_result_codes(db.get(), 1);
+  ECOUTE_RETURN_IF_ERROR(RegisterFtsTokenizer(db.get()));
   return db;
 }
 

@@ -97,9 +97,8 @@ INSERT INTO counters(name, value) VALUES ('mentions', 0), ('rejects', 0), ('thre
 )sql";
 
 // Version 2: monitored queries, the per-query index and per-query hourly
-// rollups. Both derived tables are backfilled from the mentions'
-// enrichment.matched_queries, so a version-1 file with enriched mentions
-// ends up exactly as if every mention had been written at version 2.
+// rollups. A version-1 file cannot hold matched query ids of defined
+// queries (it had no queries), so any in its mentions are dropped.
 // mention_queries.created_at repeats the mention's, so one query's
 // mentions list newest first straight from its primary key.
 constexpr std::string_view kSchemaV2 = R"sql(
@@ -133,16 +132,12 @@ CREATE TABLE rollup_query_hour (
   PRIMARY KEY (bucket_ms, query_id, channel, lang)
 ) WITHOUT ROWID;
 
-INSERT OR IGNORE INTO mention_queries(query_id, created_at, mention_id)
-  SELECT j.value, m.created_at, m.id
-  FROM mentions m, json_each(m.enrichment, '$.matched_queries') j
-  WHERE m.enrichment IS NOT NULL AND j.type = 'integer';
-
-INSERT INTO rollup_query_hour(bucket_ms, query_id, channel, lang, count)
-  SELECT m.created_at - (((m.created_at % 3600000) + 3600000) % 3600000), q.query_id, m.channel, m.language,
-         count(*)
-  FROM mention_queries q JOIN mentions m ON m.id = q.mention_id
-  GROUP BY 1, 2, 3, 4;
+-- Version 1 defined no queries, so no id in a stored matched_queries names
+-- one: drop them (Write keeps only the ids of defined queries).
+UPDATE mentions SET enrichment =
+    CASE WHEN json_remove(enrichment, '$.matched_queries') = '{}' THEN NULL
+         ELSE json_remove(enrichment, '$.matched_queries') END
+  WHERE enrichment IS NOT NULL AND json_type(enrichment, '$.matched_queries') IS NOT NULL;
 )sql";
 
 // Version 3. The full-text index is rebuilt with the "ecoute" tokenizer

@@ -403,6 +403,10 @@ base::Status QueryService::SyncConfig(std::vector<store::QueryDef> defs, const s
     entries_.erase(id);
     backfill_queue_.erase(id);
     backfill_.erase(id);
+    resume_bound_.erase(id);
+    persisted_bound_.erase(id);
+    queued_change_.erase(id);
+    compile_errors_.erase(id);
     ++versions_[id];
     ++changes_;
   }

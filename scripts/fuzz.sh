@@ -30,25 +30,9 @@ for t in "${targets[@]}"; do
   case "$t" in parser | engine) ;; *) echo "fuzz: unknown target $t (parser, engine)" >&2; exit 2 ;; esac
 done
 
-# 1. clang 14 + its compiler-rt (libFuzzer, sanitizers); idempotent.
-missing=()
-for p in clang-14 libclang-rt-14-dev; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "fuzz: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-    SUDO="sudo"
-  fi
-  echo "fuzz: installing ${missing[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-scripts/install-deps.sh
+# 1. The build's packages plus clang 14 and its compiler-rt (libFuzzer,
+# sanitizers); idempotent.
+scripts/install-deps.sh clang-14 libclang-rt-14-dev
 
 # 2. The clang build (separate from build/ and build-asan/).
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then

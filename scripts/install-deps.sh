@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ecoute needs to build and test on Debian 12, from Debian's
 # packages only. Idempotent: does nothing when everything is there.
-# Uses sudo when not root.
+# Uses sudo when not root. Extra package names given as arguments are
+# installed too (scripts/fuzz.sh adds clang's).
 set -euo pipefail
 
 PACKAGES=(
@@ -16,6 +17,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   curl
 )
+PACKAGES+=("$@")
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -89,151 +89,12 @@ TEST(Engine, GoldenDifferentialAllQueriesAtOnce) {
 
 // ---- random differential ----
 
-const std::vector<std::string> kQueryAtoms = {"colis",
-                                              "perdu",
-                                              "réseau",
-                                              "reseau",
-                                              "RÉSEAU",
-                                              "livraison",
-                                              "livr*",
-                                              "c?lis",
-                                              "c?lis*",
-                                              "?olis",
-                                              "re*",
-                                              "{Orange}",
-                                              "orange",
-                                              "#greve",
-                                              "greve",
-                                              "@free",
-                                              "free",
-                                              "mobile",
-                                              "panne",
-                                              "retard",
-                                              "œuvre",
-                                              "oeuvre",
-                                              "\"pix mania\"",
-                                              "\"colis perdu\"",
-                                              "\"free panne\"~2",
-                                              "\"colis perdu retard\"~1",
-                                              "l'avion",
-                                              "avion",
-                                              "{Free Mobile}",
-                                              "lang:fr",
-                                              "lang:en",
-                                              "channel:twitter",
-                                              "followers:>100",
-                                              "site:free.fr",
-                                              "sentiment:negative",
-                                              "2024",
-                                              "Москва",
-                                              "don't",
-                                              "saint-denis",
-                                              "#SNCF",
-                                              "sncf",
-                                              "*"};
-const std::vector<std::string> kNearOperands = {
-    "colis", "perdu", "free", "panne", "livr*", "\"pix mania\"", "(colis OR paquet)", "retard", "#greve", "c?lis"};
-const std::vector<std::string> kTextWords = {"colis",
-                                             "Colis",
-                                             "COLIS",
-                                             "perdu",
-                                             "réseau",
-                                             "RESEAU",
-                                             "reseaux",
-                                             "livraison",
-                                             "livre",
-                                             "délivrance",
-                                             "clis",
-                                             "colisx",
-                                             "colissimo",
-                                             "Orange",
-                                             "orange",
-                                             "ORANGE",
-                                             "#grève",
-                                             "#greve",
-                                             "#livraisongratuite",
-                                             "grève",
-                                             "@Free",
-                                             "@free",
-                                             "free",
-                                             "Free",
-                                             "Mobile",
-                                             "mobile",
-                                             "panne",
-                                             "retard",
-                                             "œuvre",
-                                             "pix",
-                                             "Pix",
-                                             "mania",
-                                             "Mania",
-                                             "l'avion",
-                                             "l’avion",
-                                             "avion",
-                                             "2024",
-                                             "Москва",
-                                             "Москве",
-                                             "don't",
-                                             "Saint-Denis",
-                                             "#SNCF",
-                                             "sncf",
-                                             "paquet",
-                                             "😡",
-                                             ",",
-                                             ".",
-                                             "!",
-                                             "https://www.free.fr/x",
-                                             "re",
-                                             "recolis",
-                                             "a",
-                                             "x",
-                                             "qu'il",
-                                             "colis!",
-                                             "Orange's"};
-
-std::string RandomQuery(std::mt19937& rng, int depth = 0) {
-  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
-  int r = static_cast<int>(rng() % 10);
-  if (depth >= 3 || r < 3) return pick(kQueryAtoms);
-  switch (r) {
-    case 3:
-      return RandomQuery(rng, depth + 1) + " AND " + RandomQuery(rng, depth + 1);
-    case 4:
-      return "(" + RandomQuery(rng, depth + 1) + " OR " + RandomQuery(rng, depth + 1) + ")";
-    case 5:
-      return RandomQuery(rng, depth + 1) + " NOT " + pick(kQueryAtoms);
-    case 6:
-      return pick(kNearOperands) + (rng() % 2 ? " NEAR/" : " ONEAR/") + std::to_string(rng() % 4) + " " +
-             pick(kNearOperands);
-    case 7:
-      return "-" + pick(kQueryAtoms) + " " + RandomQuery(rng, depth + 1);
-    case 8:
-      return "NOT (" + RandomQuery(rng, depth + 1) + ")";
-    default:
-      return RandomQuery(rng, depth + 1) + " " + RandomQuery(rng, depth + 1);
-  }
-}
-
-model::Mention RandomMention(std::mt19937& rng) {
-  model::Mention m;
-  auto words = [&](int n) {
-    std::string s;
-    for (int i = 0; i < n; ++i) {
-      if (i > 0) s += ' ';
-      s += kTextWords[rng() % kTextWords.size()];
-    }
-    return s;
-  };
-  m.text = words(1 + static_cast<int>(rng() % 12));
-  if (rng() % 4 == 0) m.title = words(1 + static_cast<int>(rng() % 4));
-  m.language = rng() % 2 ? "fr" : "en";
-  m.channel = rng() % 2 ? model::Channel::kTwitter : model::Channel::kForum;
-  if (rng() % 2) m.author.followers = static_cast<int64_t>(rng() % 300);
-  if (rng() % 3 == 0) m.enrichment.sentiment = "negative";
-  return m;
-}
+// Generators shared with the fuzz targets (fuzz_support.h).
+std::string RandomQuery(fuzz::Rng& rng) { return fuzz::RandomQuery(rng); }
+model::Mention RandomMention(fuzz::Rng& rng) { return fuzz::ParseMentionSpec(fuzz::RandomMentionSpec(rng)); }
 
 TEST(Engine, RandomDifferential) {
-  std::mt19937 rng(12345);
+  fuzz::Rng rng(12345);
   std::vector<CompiledQuery> qs;
   int64_t id = 0;
   while (qs.size() < 2000) {
@@ -287,7 +148,7 @@ TEST(Engine, RandomDifferentialOnUnicodeSoup) {
       "rzseau", "œuvre", "Straße", "ﬁn", "Москва", "東京", "2024", "Mobile", "mobile", "colis", "retard", "perdu",
       "prud’hommes", "😡", "👍🏽", "…", "«", "»", ",", ".", "!", "-", "_", "\xff", "\xc3", "\xe2\x80", "\x01",
       "\x02", "\n"};
-  std::mt19937 rng(777);
+  fuzz::Rng rng(777);
   std::vector<CompiledQuery> qs;
   int64_t id = 0;
   auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
@@ -309,7 +170,7 @@ TEST(Engine, RandomDifferentialOnUnicodeSoup) {
     std::string out;
     int n = 1 + static_cast<int>(rng() % static_cast<unsigned>(max_pieces));
     for (int k = 0; k < n; ++k) {
-      out += rng() % 3 == 0 ? pick(kTextWords) : pick(pieces);
+      out += rng() % 3 == 0 ? pick(fuzz::TextWords()) : pick(pieces);
       if (rng() % 3 != 0) out += ' ';
     }
     return out;

@@ -164,7 +164,7 @@ inline const QuerySet& FixedQuerySet() {
   return *set;
 }
 
-// ---- random generation (vocabulary of engine_test.cc) ----
+// ---- random generation (also engine_test.cc's) ----
 
 inline const std::vector<std::string>& QueryAtoms() {
   static const std::vector<std::string> v = {

@@ -14,14 +14,6 @@ class IndexTokenizer::Impl {
 IndexTokenizer::IndexTokenizer() : impl_(std::make_unique<Impl>()) {}
 IndexTokenizer::~IndexTokenizer() = default;
 
-void IndexTokenizer::ForEach(std::string_view text,
-                             const std::function<bool(std::string_view, size_t, size_t)>& fn) {
-  auto call = [](void* ctx, std::string_view tok, size_t b, size_t e) {
-    return (*static_cast<const std::function<bool(std::string_view, size_t, size_t)>*>(ctx))(tok, b, e);
-  };
-  ForEach(text, call, const_cast<void*>(static_cast<const void*>(&fn)));
-}
-
 void IndexTokenizer::ForEach(std::string_view text, Callback callback, void* ctx) {
   auto fn = [callback, ctx](std::string_view tok, size_t b, size_t e) { return callback(ctx, tok, b, e); };
   internal::TokenStream& s = impl_->stream;

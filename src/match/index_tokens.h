@@ -12,7 +12,7 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
+#include <type_traits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,15 +28,22 @@ class IndexTokenizer {
   IndexTokenizer(const IndexTokenizer&) = delete;
   IndexTokenizer& operator=(const IndexTokenizer&) = delete;
 
-  // Calls `fn(token, begin, end)` for each index token of `text`, in order;
-  // [begin, end) is the byte span of the text it comes from. Stops early
-  // when `fn` returns false. `token` is valid during the call only.
-  void ForEach(std::string_view text, const std::function<bool(std::string_view, size_t, size_t)>& fn);
-
-  // The same with a plain callback (no std::function per token), for hot
-  // loops such as the FTS5 tokenizer: `fn(ctx, token, begin, end)`.
+  // Calls `fn(ctx, token, begin, end)` for each index token of `text`, in
+  // order; [begin, end) is the byte span of the text it comes from. Stops
+  // early when `fn` returns false. `token` is valid during the call only.
   using Callback = bool (*)(void* ctx, std::string_view token, size_t begin, size_t end);
   void ForEach(std::string_view text, Callback fn, void* ctx);
+
+  // The same with any callable `fn(token, begin, end) -> bool`.
+  template <typename Fn>
+  void ForEach(std::string_view text, Fn&& fn) {
+    ForEach(
+        text,
+        [](void* ctx, std::string_view token, size_t begin, size_t end) {
+          return (*static_cast<std::remove_reference_t<Fn>*>(ctx))(token, begin, end);
+        },
+        static_cast<void*>(&fn));
+  }
 
  private:
   class Impl;

@@ -829,11 +829,14 @@ std::vector<std::string> ReferencedNames(const Query& q, const QueryResolver* re
   return out;
 }
 
+bool IsValidQueryName(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  });
+}
+
 base::Status QuerySet::Add(std::string_view name, std::string_view text) {
-  if (name.empty() || name.size() > 64 ||
-      !std::all_of(name.begin(), name.end(), [](char c) {
-        return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-      })) {
+  if (!IsValidQueryName(name)) {
     return base::Status::InvalidArgument("query name \"" + std::string(name) +
                                          "\" must be 1-64 characters of A-Z a-z 0-9 _");
   }

@@ -41,6 +41,9 @@ base::Result<Query> ParseWithError(std::string_view text, ParseError* error,
 // phrases/NEAR that `resolver` knows. In order of appearance, may repeat.
 std::vector<std::string> ReferencedNames(const Query& q, const QueryResolver* resolver);
 
+// True when `name` can name a query: [A-Za-z0-9_]{1,64}.
+bool IsValidQueryName(std::string_view name);
+
 // A set of named queries, itself a QueryResolver. Not thread-safe for
 // writes; concurrent const use is safe.
 class QuerySet : public QueryResolver {

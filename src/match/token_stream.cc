@@ -24,19 +24,7 @@
 namespace ecoute::match::internal {
 namespace {
 
-struct Cp {
-  char32_t cp;
-  size_t len;
-  bool valid;
-};
-
-Cp DecodeSlow(std::string_view s, size_t i) {
-  utf8proc_int32_t cp = 0;
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i);
-  utf8proc_ssize_t n = utf8proc_iterate(p, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
-  if (n <= 0 || cp < 0) return {0xFFFD, 1, false};
-  return {static_cast<char32_t>(cp), static_cast<size_t>(n), true};
-}
+Cp DecodeSlow(std::string_view s, size_t i) { return DecodeUtf8(s, i); }
 
 inline Cp DecodeAt(std::string_view s, size_t i) {
   const auto b = static_cast<unsigned char>(s[i]);
@@ -205,22 +193,6 @@ size_t UrlEnd(std::string_view s, size_t i) {
     }
   }
   return j;
-}
-
-// The host part of `url` as UrlHost() finds it, not yet lowercased.
-std::string_view UrlHostRange(std::string_view url) {
-  size_t start = 0;
-  size_t scheme = url.find("://");
-  if (scheme != std::string_view::npos) start = scheme + 3;
-  size_t end = url.find_first_of("/?#", start);
-  if (end == std::string_view::npos) end = url.size();
-  std::string_view auth = url.substr(start, end - start);
-  size_t at = auth.rfind('@');
-  if (at != std::string_view::npos) auth = auth.substr(at + 1);
-  size_t colon = auth.find(':');
-  if (colon != std::string_view::npos) auth = auth.substr(0, colon);
-  while (!auth.empty() && auth.back() == '.') auth.remove_suffix(1);
-  return auth;
 }
 
 }  // namespace

@@ -11,19 +11,9 @@
 namespace ecoute::match {
 namespace {
 
-struct Cp {
-  char32_t cp;
-  size_t len;
-  bool valid;
-};
+using internal::Cp;
 
-Cp DecodeAt(std::string_view s, size_t i) {
-  utf8proc_int32_t cp = 0;
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i);
-  utf8proc_ssize_t n = utf8proc_iterate(p, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
-  if (n <= 0 || cp < 0) return {0xFFFD, 1, false};
-  return {static_cast<char32_t>(cp), static_cast<size_t>(n), true};
-}
+Cp DecodeAt(std::string_view s, size_t i) { return internal::DecodeUtf8(s, i); }
 
 bool IsWordCp(const Cp& c) {
   if (!c.valid) return false;
@@ -112,20 +102,7 @@ size_t UrlEnd(std::string_view s, size_t i) {
 
 }  // namespace
 
-std::string UrlHost(std::string_view url) {
-  size_t start = 0;
-  size_t scheme = url.find("://");
-  if (scheme != std::string_view::npos) start = scheme + 3;
-  size_t end = url.find_first_of("/?#", start);
-  if (end == std::string_view::npos) end = url.size();
-  std::string_view auth = url.substr(start, end - start);
-  size_t at = auth.rfind('@');
-  if (at != std::string_view::npos) auth = auth.substr(at + 1);
-  size_t colon = auth.find(':');
-  if (colon != std::string_view::npos) auth = auth.substr(0, colon);
-  while (!auth.empty() && auth.back() == '.') auth.remove_suffix(1);
-  return AsciiLower(auth);
-}
+std::string UrlHost(std::string_view url) { return AsciiLower(internal::UrlHostRange(url)); }
 
 bool HostMatches(std::string_view host, std::string_view domain) {
   if (domain.empty() || host.size() < domain.size()) return false;

@@ -10,12 +10,6 @@
 namespace ecoute::queries {
 namespace {
 
-bool ValidName(std::string_view name) {
-  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-  });
-}
-
 // Knows every name: ReferencedNames() with it lists all the @names a query
 // may refer to.
 class AnyName : public match::QueryResolver {
@@ -46,14 +40,19 @@ class Overlay : public match::QueryResolver {
   const match::Query* q_;
 };
 
-// Parses `text` for saving under `name`: syntax with positions, then
-// reference cycles. Messages are prefixed "query: ".
+// Parses `text` for saving under `name` (may be empty: no cycle check):
+// syntax with positions, then reference cycles. Messages are prefixed
+// "query: "; `error_column` (may be null) receives a syntax error's column.
 base::Result<match::Query> ParseForSave(std::string_view text, std::string_view name,
-                                        const match::QueryResolver& resolver) {
+                                        const match::QueryResolver& resolver, int* error_column = nullptr) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     return base::Status::InvalidArgument("query: is empty");
-  base::Result<match::Query> q = match::Parse(text, &resolver);
-  if (!q.ok()) return q.status().WithPrefix("query");
+  match::ParseError pe;
+  base::Result<match::Query> q = match::ParseWithError(text, &pe, &resolver);
+  if (!q.ok()) {
+    if (error_column != nullptr) *error_column = pe.column;
+    return q.status().WithPrefix("query");
+  }
   if (!name.empty()) {
     Overlay with_self(resolver, {}, name, &*q);
     base::Status cycles = match::CheckCycles(name, *q, with_self);
@@ -66,6 +65,29 @@ BackfillState Pending() {
   BackfillState s;
   s.pending = true;
   return s;
+}
+
+// "a, b, c".
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// One query compiled on its own (history search, backfill), with its
+// full-text candidates (nullopt: every mention is one).
+struct OneQuery {
+  std::shared_ptr<const match::Engine> engine;
+  std::optional<std::string> fts;
+};
+base::Result<OneQuery> CompileOne(int64_t id, std::string name, match::Query q,
+                                  const match::QueryResolver* resolver) {
+  OneQuery out;
+  out.fts = CandidateFts(q, resolver);
+  std::vector<match::CompiledQuery> one;
+  one.push_back(match::CompiledQuery{id, std::move(name), std::move(q)});
+  ECOUTE_ASSIGN_OR_RETURN(out.engine, match::Engine::Build(std::move(one), resolver));
+  return out;
 }
 
 std::vector<int64_t> Ids(const std::vector<match::EngineMatch>& matches) {
@@ -110,10 +132,7 @@ base::Result<std::unique_ptr<QueryService>> QueryService::Open(store::Store& sto
       if (e.def.backfill_pending && e.def.enabled && e.parsed && s->options_.backfill) {
         s->backfill_queue_.insert(id);
         s->backfill_[id] = Pending();
-        if (e.def.backfill_to) {
-          s->resume_bound_[id] = *e.def.backfill_to;
-          s->persisted_bound_.insert(id);
-        }
+        if (e.def.backfill_to) s->bounds_[id] = Bound{0, *e.def.backfill_to, /*persisted=*/true};
       }
     }
   }
@@ -137,9 +156,9 @@ QueryService::~QueryService() {
   base::Result<int64_t> max_id = store_.MaxMentionId();
   if (!max_id.ok()) return;
   for (int64_t id : backfill_queue_) {
-    if (!entries_.count(id) || persisted_bound_.count(id)) continue;
-    auto bound = resume_bound_.find(id);
-    const int64_t up_to = bound != resume_bound_.end() ? std::min(bound->second, *max_id) : *max_id;
+    auto b = bounds_.find(id);
+    if (!entries_.count(id) || (b != bounds_.end() && b->second.persisted)) continue;
+    const int64_t up_to = b != bounds_.end() && b->second.up_to ? std::min(*b->second.up_to, *max_id) : *max_id;
     if (base::Status s = store_.SetQueryBackfill(id, true, up_to); !s.ok()) spdlog::warn("queries: {}", s.ToString());
   }
 }
@@ -188,9 +207,7 @@ void QueryService::PutLocked(const store::QueryDef& def, bool rebuild_resolver, 
         queued.insert(id);
         todo.push_back(en.def.name);
         ++versions_[id];  // restarts a backfill of it that is under way
-        resume_bound_.erase(id);
-        persisted_bound_.erase(id);
-        queued_change_[id] = changes_;
+        bounds_[id] = Bound{changes_, std::nullopt, false};
         backfill_queue_.insert(id);
         backfill_[id] = Pending();
         // Durable, so that a stop before the end resumes in the next process
@@ -208,6 +225,16 @@ void QueryService::PutLocked(const store::QueryDef& def, bool rebuild_resolver, 
   cv_.notify_all();
 }
 
+void QueryService::ForgetLocked(int64_t id) {
+  entries_.erase(id);
+  backfill_queue_.erase(id);
+  backfill_.erase(id);
+  bounds_.erase(id);
+  compile_errors_.erase(id);
+  ++versions_[id];  // stops a backfill of it under way
+  ++changes_;
+}
+
 std::vector<std::string> QueryService::ReferrersLocked(std::string_view name, int64_t self) const {
   std::vector<std::string> out;
   for (const auto& [id, e] : entries_) {
@@ -218,7 +245,7 @@ std::vector<std::string> QueryService::ReferrersLocked(std::string_view name, in
 }
 
 base::Status QueryService::ValidateLocked(const store::QueryDef& def, int64_t id) const {
-  if (!ValidName(def.name))
+  if (!match::IsValidQueryName(def.name))
     return base::Status::InvalidArgument("name: \"" + def.name + "\" must be 1-64 characters of A-Z a-z 0-9 _");
   for (const auto& [other, e] : entries_) {
     if (other != id && e.def.name == def.name)
@@ -229,11 +256,8 @@ base::Status QueryService::ValidateLocked(const store::QueryDef& def, int64_t id
   if (auto it = entries_.find(id); it != entries_.end()) old_name = it->second.def.name;
   if (!old_name.empty() && old_name != def.name) {
     std::vector<std::string> refs = ReferrersLocked(old_name, id);
-    if (!refs.empty()) {
-      std::string list;
-      for (const std::string& r : refs) list += (list.empty() ? "" : ", ") + r;
-      return base::Status::FailedPrecondition("name: cannot rename \"" + old_name + "\": used by " + list);
-    }
+    if (!refs.empty())
+      return base::Status::FailedPrecondition("name: cannot rename \"" + old_name + "\": used by " + JoinNames(refs));
   }
   Overlay resolver(*resolver_, old_name, {}, nullptr);
   base::Result<match::Query> q = ParseForSave(def.text, def.name, resolver);
@@ -245,8 +269,7 @@ QueryInfo QueryService::InfoLocked(const Entry& e) const {
   info.def = e.def;
   if (e.parsed) {
     info.canonical = match::ToString(*e.parsed);
-    base::Result<match::Query> resolved = match::Parse(e.def.text, resolver_.get());
-    if (resolved.ok()) info.warnings = match::Lint(*resolved, resolver_.get());
+    info.warnings = match::Lint(*e.parsed, resolver_.get());  // @names resolve through the resolver
   }
   info.error = e.parse_error;
   if (auto it = compile_errors_.find(e.def.id); it != compile_errors_.end() && info.error.empty())
@@ -259,20 +282,11 @@ QueryInfo QueryService::InfoLocked(const Entry& e) const {
 CheckResult QueryService::Check(std::string_view text, std::string_view name) const {
   std::lock_guard lock(mu_);
   CheckResult r;
-  match::ParseError pe;
-  base::Result<match::Query> q = match::ParseWithError(text, &pe, resolver_.get());
+  base::Result<match::Query> q = ParseForSave(text, name, *resolver_, &r.error_column);
   if (!q.ok()) {
-    r.error_column = pe.column;
-    r.error = q.status().message();
+    // Without the "query: " prefix: the text is the subject here.
+    r.error = q.status().message().substr(std::string_view("query: ").size());
     return r;
-  }
-  if (!name.empty()) {
-    Overlay with_self(*resolver_, {}, name, &*q);
-    base::Status cycles = match::CheckCycles(name, *q, with_self);
-    if (!cycles.ok()) {
-      r.error = cycles.message();
-      return r;
-    }
   }
   r.valid = true;
   r.canonical = match::ToString(*q);
@@ -316,21 +330,10 @@ base::Status QueryService::Delete(int64_t id, bool allow_config) {
   if (def.origin == "config" && !allow_config)
     return base::Status::FailedPrecondition("query \"" + def.name + "\" is defined in ecoute.yaml; remove it there");
   std::vector<std::string> refs = ReferrersLocked(def.name, id);
-  if (!refs.empty()) {
-    std::string list;
-    for (const std::string& r : refs) list += (list.empty() ? "" : ", ") + r;
-    return base::Status::FailedPrecondition("query \"" + def.name + "\" is used by " + list);
-  }
+  if (!refs.empty())
+    return base::Status::FailedPrecondition("query \"" + def.name + "\" is used by " + JoinNames(refs));
   ECOUTE_RETURN_IF_ERROR(store_.DeleteQuery(id));
-  entries_.erase(it);
-  backfill_queue_.erase(id);
-  backfill_.erase(id);
-  resume_bound_.erase(id);
-  persisted_bound_.erase(id);
-  queued_change_.erase(id);
-  compile_errors_.erase(id);
-  ++versions_[id];
-  ++changes_;
+  ForgetLocked(id);
   RebuildResolverLocked();
   cv_.notify_all();
   return base::Status::Ok();
@@ -354,7 +357,7 @@ base::Status QueryService::SyncConfig(std::vector<store::QueryDef> defs, const s
   std::map<std::string, size_t, std::less<>> index;
   for (size_t i = 0; i < defs.size(); ++i) {
     defs[i].origin = "config";
-    if (!ValidName(defs[i].name))
+    if (!match::IsValidQueryName(defs[i].name))
       return base::Status::InvalidArgument(where(i) + ": name must be 1-64 characters of A-Z a-z 0-9 _");
     if (!index.emplace(defs[i].name, i).second)
       return base::Status::InvalidArgument(where(i) + ": name \"" + defs[i].name + "\" is used twice");
@@ -400,15 +403,7 @@ base::Status QueryService::SyncConfig(std::vector<store::QueryDef> defs, const s
   }
   for (int64_t id : removed) {
     ECOUTE_RETURN_IF_ERROR(store_.DeleteQuery(id));
-    entries_.erase(id);
-    backfill_queue_.erase(id);
-    backfill_.erase(id);
-    resume_bound_.erase(id);
-    persisted_bound_.erase(id);
-    queued_change_.erase(id);
-    compile_errors_.erase(id);
-    ++versions_[id];
-    ++changes_;
+    ForgetLocked(id);
   }
   std::map<std::string, int64_t, std::less<>> by_name;
   for (const auto& [id, e] : entries_) by_name.emplace(e.def.name, id);
@@ -495,11 +490,9 @@ base::Result<HistoryPage> QueryService::SearchHistory(std::string_view text, sto
   }
   base::Result<match::Query> q = match::Parse(text, set.get());
   if (!q.ok()) return q.status().WithPrefix("query");
-  std::optional<std::string> fts = CandidateFts(*q, set.get());
-  std::vector<match::CompiledQuery> one;
-  one.push_back(match::CompiledQuery{1, "search", std::move(*q)});
-  ECOUTE_ASSIGN_OR_RETURN(std::shared_ptr<const match::Engine> engine,
-                          match::Engine::Build(std::move(one), set.get()));
+  ECOUTE_ASSIGN_OR_RETURN(OneQuery one, CompileOne(1, "search", std::move(*q), set.get()));
+  const std::optional<std::string>& fts = one.fts;
+  const std::shared_ptr<const match::Engine>& engine = one.engine;
 
   HistoryPage out;
   out.full_scan = !fts.has_value();
@@ -574,11 +567,8 @@ void QueryService::RebuildEngine(bool flush) {
   std::lock_guard lock(mu_);
   if (max_id.ok()) {
     for (int64_t id : backfill_queue_) {
-      auto q = queued_change_.find(id);
-      if (q != queued_change_.end() && q->second <= changes && !resume_bound_.count(id)) {
-        resume_bound_[id] = *max_id;
-        queued_change_.erase(q);
-      }
+      auto b = bounds_.find(id);
+      if (b != bounds_.end() && !b->second.up_to && b->second.queued_change <= changes) b->second.up_to = *max_id;
     }
   }
   live_ids_ = std::move(live);
@@ -637,11 +627,10 @@ void QueryService::RunBackfill(int64_t id) {
     backfill_[id].pending = false;
     backfill_[id].error = s.message();
   };
-  std::vector<match::CompiledQuery> one;
-  one.push_back(match::CompiledQuery{id, name, *parsed});
-  base::Result<std::shared_ptr<const match::Engine>> engine = match::Engine::Build(std::move(one), set.get());
-  if (!engine.ok()) return fail(engine.status());
-  const std::string fts = CandidateFts(*parsed, set.get()).value_or("");
+  base::Result<OneQuery> one = CompileOne(id, name, *parsed, set.get());
+  if (!one.ok()) return fail(one.status());
+  const std::shared_ptr<const match::Engine>& engine = one->engine;
+  const std::string fts = one->fts.value_or("");
   // The bound was taken when the engine holding this version was swapped in
   // and the pipeline flushed (RebuildEngine): later mentions were matched
   // live with it. A backfill resumed from an earlier process is bounded by
@@ -651,10 +640,11 @@ void QueryService::RunBackfill(int64_t id) {
   int64_t bound = *max_id;
   {
     std::lock_guard lock(mu_);
-    if (auto b = resume_bound_.find(id); b != resume_bound_.end()) bound = std::min(bound, b->second);
-    if (!persisted_bound_.count(id)) {
+    Bound& b = bounds_[id];
+    if (b.up_to) bound = std::min(bound, *b.up_to);
+    if (!b.persisted) {
       if (base::Status marked = store_.SetQueryBackfill(id, true, bound); marked.ok()) {
-        persisted_bound_.insert(id);
+        b = Bound{b.queued_change, bound, true};
       } else {
         spdlog::warn("queries: {}", marked.ToString());
       }
@@ -675,7 +665,7 @@ void QueryService::RunBackfill(int64_t id) {
       cancelled = true;
       return false;
     }
-    if (!(*engine)->Match(m).empty()) ids.push_back(m.id);
+    if (!engine->Match(m).empty()) ids.push_back(m.id);
     return true;
   });
   backfill_scanned_->Add(static_cast<uint64_t>(st.scanned));
@@ -707,8 +697,7 @@ void QueryService::RunBackfill(int64_t id) {
   }
   std::lock_guard lock(mu_);
   if (versions_[id] != version) return;
-  resume_bound_.erase(id);
-  persisted_bound_.erase(id);
+  bounds_.erase(id);
   if (base::Status done = store_.SetQueryBackfill(id, false, std::nullopt); !done.ok()) {
     // The history is applied; only the durable mark failed, so a later
     // process would redo the work: say so, keep the state.

@@ -187,6 +187,9 @@ class QueryService {
   // changed or the query was enabled). Caller holds mu_.
   void PutLocked(const store::QueryDef& def, bool rebuild_resolver = true, bool queue_backfill = true);
   void RebuildResolverLocked();
+  // Drops query `id` from memory (entry, backfill state) after the store
+  // deleted it, and counts the change. Caller holds mu_.
+  void ForgetLocked(int64_t id);
   void Loop();
   // Compiles the current definitions and swaps the engine in; then, when
   // `flush`, waits for the pipeline to commit what the old engine matched.
@@ -207,14 +210,16 @@ class QueryService {
   uint64_t compiled_changes_ = 0;     // GUARDED_BY(mu_): changes the engine includes
   std::set<int64_t> backfill_queue_;  // GUARDED_BY(mu_)
   std::map<int64_t, BackfillState> backfill_;  // GUARDED_BY(mu_)
-  // Backfill bounds, GUARDED_BY(mu_): the queued query's backfill covers
-  // mention ids <= this (later ones were matched live by an engine holding
-  // its version); persisted_bound_: the store has that bound recorded;
-  // queued_change_: the change count when it was queued (its bound is taken
-  // once an engine including that change is swapped in and flushed).
-  std::map<int64_t, int64_t> resume_bound_;
-  std::set<int64_t> persisted_bound_;
-  std::map<int64_t, uint64_t> queued_change_;
+  // The range of a queued backfill: it covers mention ids <= up_to (later
+  // ones were matched live by an engine holding the query's version).
+  // up_to is taken once an engine including change number `queued_change`
+  // is swapped in and flushed; `persisted`: the store has it recorded.
+  struct Bound {
+    uint64_t queued_change = 0;
+    std::optional<int64_t> up_to;
+    bool persisted = false;
+  };
+  std::map<int64_t, Bound> bounds_;  // GUARDED_BY(mu_)
   std::map<int64_t, uint64_t> versions_;  // GUARDED_BY(mu_): bumped on each change of a query
   std::set<int64_t> live_ids_;        // GUARDED_BY(mu_): compiled into the current engine
   std::map<int64_t, std::string> compile_errors_;  // GUARDED_BY(mu_)

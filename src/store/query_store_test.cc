@@ -711,7 +711,7 @@ TEST(QueryStore, ReplaceQueryMatchesDiffsIndexRollupsAndEnrichmentOnly) {
   for (int i = 0; i < 50; ++i) {
     std::vector<int64_t> qs;
     if (i % 2 == 0) qs.push_back(q);
-    if (i % 3 == 0) qs.insert(qs.begin(), other + 100);  // unsorted, another id
+    if (i % 3 == 0) qs.insert(qs.begin(), other + 100);  // unsorted (Write sorts), another id
     Mention m = M("m" + std::to_string(i), "la panne " + std::to_string(i), kT0 + (i % 7) * kHour, qs,
                   i % 2 ? Channel::kForum : Channel::kTwitter);
     m.enrichment.sentiment = "negative";
@@ -739,7 +739,7 @@ TEST(QueryStore, ReplaceQueryMatchesDiffsIndexRollupsAndEnrichmentOnly) {
     if (had != has) ++want_changed;
     std::erase(m.enrichment.matched_queries, q);
     if (has) m.enrichment.matched_queries.push_back(q);
-    if (had != has) std::sort(m.enrichment.matched_queries.begin(), m.enrichment.matched_queries.end());
+    std::sort(m.enrichment.matched_queries.begin(), m.enrichment.matched_queries.end());  // stored sorted
   }
   auto changed = store->ReplaceQueryMatches(q, first, last, ids);
   ASSERT_TRUE(changed.ok()) << changed.status().ToString();
@@ -748,7 +748,7 @@ TEST(QueryStore, ReplaceQueryMatchesDiffsIndexRollupsAndEnrichmentOnly) {
   EXPECT_EQ(StoredRollupRows(path), model.RollupRows());
   EXPECT_EQ(VolumeMap(*store, ByQueryHourly(kT0 - kDay, kT0 + kDay)), model.HourlyByQuery());
 
-  // Stored enrichment rewritten, sorted for the changed mentions; other
+  // Stored enrichment rewritten (sorted, as Write stores it); other
   // enrichment fields kept.
   for (const auto& [k, want] : model.latest()) {
     auto got = store->Get(want.id);

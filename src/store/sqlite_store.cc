@@ -21,6 +21,7 @@
 #include <variant>
 #include <vector>
 
+#include "match/parser.h"
 #include "store/mention_codec.h"
 #include "store/migrations.h"
 #include "store/sqlite_util.h"
@@ -295,15 +296,6 @@ base::Status CheckFtsExpression(ReadConn& c, const std::string& match) {
   if (row.ok()) return base::Status::Ok();
   if ((sqlite3_errcode(c.db.get()) & 0xff) != SQLITE_ERROR) return row.status();
   return base::Status::InvalidArgument(std::string("fts: invalid FTS5 expression: ") + sqlite3_errmsg(c.db.get()));
-}
-
-// Query names: [A-Za-z0-9_]{1,64}.
-bool ValidQueryName(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char ch : name)
-    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_'))
-      return false;
-  return true;
 }
 
 // `in` sorted ascending without repeats, into `out`.
@@ -788,9 +780,15 @@ base::Status SqliteStore::WriteAll(std::span<model::Mention> mentions, std::span
 base::Status SqliteStore::WriteOne(size_t index, model::Mention& m, WriteOutcome& outcome) {
   auto where = [&] { return "mentions[" + std::to_string(index) + "] (" + m.native_id + ")"; };
   if (m.native_id.empty()) return base::Status::InvalidArgument("mentions[" + std::to_string(index) + "]: empty native_id");
-  // Only defined queries are kept (an engine built before a delete may
-  // still name the deleted one), so the stored mention and the index agree.
-  if (!m.enrichment.matched_queries.empty()) KeepKnownQueries(m.enrichment.matched_queries);
+  // matched_queries is stored sorted, without repeats, and only with
+  // defined queries (an engine built before a delete may still name the
+  // deleted one), so the stored mention and the index agree.
+  if (!m.enrichment.matched_queries.empty()) {
+    std::vector<int64_t>& q = m.enrichment.matched_queries;
+    std::sort(q.begin(), q.end());
+    q.erase(std::unique(q.begin(), q.end()), q.end());
+    KeepKnownQueries(q);
+  }
   const uint64_t hash = internal::ContentHash(m);
   const std::string_view channel = model::ChannelName(m.channel);
 
@@ -887,9 +885,7 @@ base::Status SqliteStore::WriteOne(size_t index, model::Mention& m, WriteOutcome
   fts_ops_.push_back(FtsOp{id, index, /*remove=*/false, 0});
   rollups_[RollupKey(base::FloorHour(m.created_at), m.channel, m.language)] += 1;
   if (!m.enrichment.matched_queries.empty()) {
-    SortedUnique(m.enrichment.matched_queries, query_ids_);
-    KeepKnownQueries(query_ids_);
-    for (int64_t q : query_ids_) {
+    for (int64_t q : m.enrichment.matched_queries) {  // sorted, unique, defined (above)
       query_index_ops_.push_back(QueryIndexOp{q, m.created_at, id, +1});
       query_rollups_[QueryRollupKey(base::FloorHour(m.created_at), q, m.channel, m.language)] += 1;
     }
@@ -1583,7 +1579,7 @@ base::Result<std::vector<QueryDef>> SqliteStore::Queries() const {
 }
 
 base::Result<QueryDef> SqliteStore::SaveQuery(QueryDef q) {
-  if (!ValidQueryName(q.name))
+  if (!match::IsValidQueryName(q.name))
     return base::Status::InvalidArgument("query name \"" + q.name.substr(0, 80) +
                                          "\": expected 1 to 64 ASCII letters, digits or '_'");
   if (std::all_of(q.text.begin(), q.text.end(), [](char ch) { return static_cast<unsigned char>(ch) <= 0x20; }))

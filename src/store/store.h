@@ -156,8 +156,9 @@ class Store {
   // (the root of its reply chain as far as known; re-linked when a missing
   // parent arrives later). Maintains the full-text index and hourly rollups,
   // and, from enrichment.matched_queries, the per-query index (query_ids
-  // filter) and per-query hourly rollups (an update moves them); ids of
-  // queries that are not defined are dropped from matched_queries first.
+  // filter) and per-query hourly rollups (an update moves them).
+  // matched_queries is first made ascending, without repeats and without
+  // ids of queries that are not defined (in the caller's mention too).
   // `outcomes` receives one entry per mention. Writer thread only.
   virtual base::Result<WriteSummary> Write(std::span<model::Mention> mentions,
                                            std::span<const model::Rejection> rejects,

@@ -7,7 +7,8 @@
 #   3. the same import with 1,000 monitored queries, and without (sync normal)
 #   4. full-text search latency over the 1M messages (two-word queries)
 #   5. the same messages through POST /api/v1/mentions in batches of 1,000
-#   6. module micro-benchmarks (text, store, demo generator, query engine)
+#   6. module micro-benchmarks (text, store, demo generator, query engine,
+#      understanding: model load time and messages/s per core of the four tasks)
 # Environment: BENCH_MESSAGES (default 1000000), BENCH_DIR (default a temp dir).
 set -euo pipefail
 BUILD=${1:-build}
@@ -53,10 +54,10 @@ done
 echo "http: server peak RSS $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$SERVER/status)"
 kill -TERM $SERVER; wait $SERVER || true; SERVER=""
 
-for micro in text_bench store_bench demo_bench match_bench; do
-  if [ -x "$BUILD/src/${micro%_bench}/$micro" ]; then
-    echo "== $micro"
-    "$BUILD/src/${micro%_bench}/$micro" 2>&1 | tail -n 25
+for micro in text/text_bench store/store_bench demo/demo_bench match/match_bench classify/classifier_bench; do
+  if [ -x "$BUILD/src/$micro" ]; then
+    echo "== ${micro#*/}"
+    "$BUILD/src/$micro" 2>&1 | tail -n 25
   fi
 done
 [ -z "${BENCH_DIR:-}" ] && rm -rf "$DIR"

@@ -13,7 +13,7 @@ PACKAGES=(
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
   libcurl4-openssl-dev
-  libvectorscan-dev
+  libvectorscan-dev libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl
 )

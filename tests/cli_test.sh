@@ -338,6 +338,76 @@ YAML
   kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; SERVER_PID=""
 }
 
+# Understanding end to end: `enrich` labels JSON lines and explains them
+# (bad lines named), `eval` prints per-language scores, imported mentions
+# carry the labels, the query fields and the label rollups use them, a user
+# correction over HTTP sticks, and `train --quick` rebuilds loadable models.
+scenario_understanding() {
+  local out code
+  out=$(printf '%s\n' \
+    '{"id":"a","text":"Le chargeur a pris feu dans la chambre de mon fils, vous vendez des produits dangereux !","lang":"fr"}' \
+    '{"id":"b","text":"Thanks a lot for the quick refund, great service!","channel":"twitter"}' \
+    '{oops' '{"id":"c"}' | "$ECOUTE" enrich 2>"$WORK/enrich.err"); code=$?
+  expect_eq "$code" "1" "enrich exits 1 when a line was rejected"
+  expect_contains "$(cat "$WORK/enrich.err")" "stdin:3: not a JSON object" "enrich names the bad line"
+  expect_contains "$(cat "$WORK/enrich.err")" "stdin:4: field \"text\"" "enrich names the missing field"
+  expect_contains "$out" '"id":"a"' "enrich keeps the input fields"
+  expect_contains "$out" '"severity_level":"critical"' "a fire is critical"
+  expect_contains "$out" '"safety_risk"' "with its reason"
+  expect_contains "$out" '"explanation":{' "enrich explains"
+  expect_contains "$(sed -n 2p <<<"$out")" '"sentiment":"positive"' "thanks are positive"
+  expect_contains "$(sed -n 2p <<<"$out")" '"lang":"en"' "language detected when not given"
+  out=$("$ECOUTE" eval "$SOURCE_DIR/src/train/testdata/eval_small.jsonl" 2>&1); code=$?
+  expect_eq "$code" "0" "eval exits 0"
+  expect_contains "$out" "needs_reply / fr" "eval scores per language"
+  expect_contains "$out" "macro-F1" "eval prints macro-F1"
+  expect_contains "$out" "confusion" "eval prints confusion matrices"
+  printf '%s\n' \
+    '{"id":"u1","channel":"twitter","created_at":"2024-05-01T10:00:00Z","author":{"handle":"a1"},"text":"@Telemax_FR on m a prélevé 200 euros sans mon accord, c est une arnaque","lang":"fr"}' \
+    '{"id":"u2","channel":"twitter","created_at":"2024-05-01T10:05:00Z","author":{"handle":"a2"},"text":"Quel beau match hier soir au stade","lang":"fr"}' \
+    > "$WORK/u.jsonl"
+  e import --no-progress "$WORK/u.jsonl" > /dev/null 2>&1
+  out=$(e search --query 'severity:critical' 2>&1)
+  expect_contains "$out" "arnaque" "severity: query field over stored labels"
+  out=$(e search --query 'needs_reply:false' 2>&1)
+  expect_contains "$out" "beau match" "needs_reply: query field"
+  start_server || { fail "server start"; return; }
+  local base="http://127.0.0.1:$PORT" id
+  id=$(curl -s "$base/api/v1/mentions?q=match" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+  out=$(curl -s -X PATCH -H 'Content-Type: application/json' -d '{"sentiment":"positive","user":"cm1"}' "$base/api/v1/mentions/$id/labels")
+  expect_contains "$out" '"corrected":["sentiment"]' "a correction is recorded on the mention"
+  code=$(curl -s -o "$WORK/p.json" -w '%{http_code}' -X PATCH -H 'Content-Type: application/json' -d '{"category":"weather"}' "$base/api/v1/mentions/$id/labels")
+  expect_eq "$code" "400" "an unknown category is refused"
+  expect_contains "$(cat "$WORK/p.json")" "category" "the error names the field"
+  out=$(curl -s "$base/api/v1/mentions/$id/explain")
+  expect_contains "$out" '"explanation"' "explain endpoint"
+  out=$(curl -s "$base/api/v1/stats/volume?interval=day&group_by=severity&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z")
+  expect_contains "$out" '"group":"critical"' "volume by severity from the rollups"
+  out=$(curl -s "$base/api/v1/categories")
+  expect_contains "$out" '"label_fr":"Livraison"' "the taxonomy with its French labels"
+  kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; SERVER_PID=""
+  # The correction survives a re-import of the same record.
+  e import --no-progress "$WORK/u.jsonl" > /dev/null 2>&1
+  out=$(e search --query 'sentiment:positive' 2>&1)
+  expect_contains "$out" "beau match" "a user's correction beats the model on re-import"
+  printf 'understanding:\n  rules:\n    - reason: fraud\n      query: "arnaque OR"\n' > "$WORK/r.yaml"
+  out=$(echo '{"text":"x"}' | "$ECOUTE" --config "$WORK/r.yaml" enrich 2>&1); code=$?
+  expect_eq "$code" "1" "a bad cue rule stops ecoute"
+  expect_contains "$out" "r.yaml:4:14: understanding.rules[0].query: query: col 11: expected a term after OR" "the rule error names file, line and column"
+  mkdir -p "$WORK/models" && cp -r "$SOURCE_DIR/models/lexicons" "$WORK/models/"
+  out=$(e train --quick --data "$SHARED_DATA" --care "$SOURCE_DIR/training/customer-care" --out "$WORK/models" 2>&1); code=$?
+  expect_eq "$code" "0" "train --quick succeeds"
+  expect_contains "$(cat "$WORK/models/sentiment-fr.md")" "xlmt-sentiment" "model card names its training data"
+  expect_contains "$(cat "$WORK/models/sentiment-fr.md")" "| correction | 1 |" "model card counts the user's correction"
+  printf 'understanding:\n  models: %s\n' "$WORK/models" > "$WORK/u.yaml"
+  out=$(echo '{"text":"colis perdu, personne ne répond"}' | "$ECOUTE" --config "$WORK/u.yaml" enrich 2>&1); code=$?
+  expect_eq "$code" "0" "the retrained models load"
+  printf 'oops' > "$WORK/models/category.ecm"
+  out=$(echo '{"text":"colis perdu"}' | "$ECOUTE" --config "$WORK/u.yaml" enrich 2>&1); code=$?
+  expect_eq "$code" "1" "a broken model file is refused"
+  expect_contains "$out" "category.ecm" "the error names the model file"
+}
+
 scenario=${1:?scenario}
 "scenario_$scenario"
 echo "$scenario: $((checks - failures)) passed, $failures failed"

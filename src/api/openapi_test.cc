@@ -165,9 +165,13 @@ TEST_F(OpenApiTest, MentionSchemaMatchesMentionToJson) {
   m.attributes = {{"k", "v"}};
   m.enrichment.matched_queries = {1};
   m.enrichment.sentiment = "negative";
-  m.enrichment.sentiment_score = -0.5;
+  m.enrichment.sentiment_score = 0.5;
+  m.enrichment.sentiment_polarity = -0.5;
   m.enrichment.needs_reply = true;
+  m.enrichment.needs_reply_score = 0.9;
   m.enrichment.category = "outage";
+  m.enrichment.category_score = 0.7;
+  m.enrichment.corrected = {"category"};
   m.enrichment.severity = 80;
   m.enrichment.severity_level = "high";
   m.enrichment.severity_reasons = {"x"};

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "api/server.h"
@@ -60,8 +62,9 @@ class QueriesApiTest : public ::testing::Test {
   }
 
   json Call(const std::string& method, const std::string& path, const std::string& body, int want) {
-    httplib::Result r = method == "POST"  ? client_->Post(path.c_str(), body, "application/json")
-                        : method == "PUT" ? client_->Put(path.c_str(), body, "application/json")
+    httplib::Result r = method == "POST"    ? client_->Post(path.c_str(), body, "application/json")
+                        : method == "PUT"   ? client_->Put(path.c_str(), body, "application/json")
+                        : method == "PATCH" ? client_->Patch(path.c_str(), body, "application/json")
                         : method == "DELETE" ? client_->Delete(path.c_str())
                                              : client_->Get(path.c_str());
     EXPECT_TRUE(r) << method << " " << path;
@@ -166,6 +169,78 @@ TEST_F(QueriesApiTest, MentionsByQueryTextIdAndHighlights) {
   ASSERT_EQ(vol["series"].size(), 1u);
   EXPECT_EQ(vol["series"][0]["group"], "lost");
   EXPECT_EQ(vol["series"][0]["total"], 2);
+}
+
+// Volume by label per query and PATCH .../labels through the real store:
+// the per-query label rollup follows the correction, and a re-ingested
+// mention keeps it.
+TEST_F(QueriesApiTest, VolumeByLabelPerQueryFollowsCorrections) {
+  json q = Call("POST", "/api/v1/queries", R"({"name":"lost","query":"colis"})", 201);
+  const std::string qid = std::to_string(q["id"].get<int64_t>());
+  ASSERT_TRUE(svc_->WaitIdle(std::chrono::seconds(30)));
+  struct In {
+    const char* id;
+    const char* text;
+    const char* sentiment;
+    const char* severity;
+  };
+  auto write = [&](std::vector<In> in) {
+    std::vector<model::Mention> ms;
+    for (const In& i : in) {
+      model::Mention m;
+      m.channel = model::Channel::kTwitter;
+      m.native_id = i.id;
+      m.created_at = 1'700'000'000'000;
+      m.text = i.text;
+      m.language = "fr";
+      text::Analyze(m);
+      m.enrichment.sentiment = i.sentiment;
+      m.enrichment.severity_level = i.severity;
+      m.enrichment.category = "delivery";
+      ms.push_back(std::move(m));
+    }
+    svc_->Enrich(ms);
+    EXPECT_TRUE(store_->Write(ms, {}, nullptr).ok());
+    return ms;
+  };
+  std::vector<model::Mention> ms = write({{"a", "colis perdu", "negative", "high"},
+                                          {"b", "colis reçu", "positive", "none"},
+                                          {"c", "rien à voir", "negative", "low"}});
+  const std::string range = "&interval=day&from=2023-11-01T00:00:00Z&to=2023-11-30T00:00:00Z";
+  auto totals = [&](const std::string& params) {
+    json vol = Call("GET", "/api/v1/stats/volume?" + params + range, "", 200);
+    std::map<std::string, int64_t> out;
+    for (const auto& s : vol["series"]) out[s["group"]] = s["total"];
+    return out;
+  };
+  using Totals = std::map<std::string, int64_t>;
+  EXPECT_EQ(totals("group_by=sentiment&query_id=" + qid), (Totals{{"negative", 1}, {"positive", 1}}));
+  EXPECT_EQ(totals("group_by=severity&query_id=" + qid), (Totals{{"high", 1}, {"none", 1}}));
+  EXPECT_EQ(totals("group_by=category&query_id=" + qid), (Totals{{"delivery", 2}}));
+  EXPECT_EQ(totals("group_by=query&sentiment=negative"), (Totals{{"lost", 1}}));
+  EXPECT_EQ(totals("group_by=sentiment"), (Totals{{"negative", 2}, {"positive", 1}}));
+  json bad = Call("GET", "/api/v1/stats/volume?group_by=needs_reply&query_id=" + qid + range, "", 400);
+  EXPECT_EQ(bad["error"]["field"], "query_id");
+
+  json fixed = Call("PATCH", "/api/v1/mentions/" + std::to_string(ms[0].id) + "/labels",
+                    R"({"sentiment":"neutral","severity_level":"medium","user":"claire"})", 200);
+  EXPECT_EQ(fixed["sentiment"], "neutral");
+  EXPECT_EQ(fixed["corrected"], json::array({"sentiment", "severity_level"}));
+  EXPECT_EQ(totals("group_by=sentiment&query_id=" + qid), (Totals{{"neutral", 1}, {"positive", 1}}));
+  EXPECT_EQ(totals("group_by=severity&query_id=" + qid), (Totals{{"medium", 1}, {"none", 1}}));
+  Call("PATCH", "/api/v1/mentions/999/labels", R"({"sentiment":"neutral"})", 404);
+
+  // Re-ingesting with the model's labels keeps the user's.
+  write({{"a", "colis perdu !", "negative", "high"}});
+  EXPECT_EQ(totals("group_by=sentiment&query_id=" + qid), (Totals{{"neutral", 1}, {"positive", 1}}));
+  json got = Call("GET", "/api/v1/mentions/" + std::to_string(ms[0].id), "", 200);
+  EXPECT_EQ(got["text"], "colis perdu !");
+  EXPECT_EQ(got["sentiment"], "neutral");
+  auto list = store_->LabelCorrections(0, 10);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].text, "colis perdu !");
+  EXPECT_EQ((*list)[0].user, "claire");
 }
 
 }  // namespace

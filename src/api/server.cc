@@ -188,13 +188,18 @@ class Server::Impl {
            "cursor"}},
          &Impl::ListMentions},
         {{"GET", "/api/v1/mentions/{id}", {"highlight"}}, &Impl::GetMention},
+        {{"PATCH", "/api/v1/mentions/{id}/labels", {}}, &Impl::PatchLabels},
+        {{"GET", "/api/v1/mentions/{id}/explain", {}}, &Impl::ExplainMention},
+        {{"GET", "/api/v1/categories", {}}, &Impl::ListCategories},
         {{"GET", "/api/v1/queries", {}}, &Impl::ListQueries},
         {{"POST", "/api/v1/queries", {}}, &Impl::CreateQuery},
         {{"POST", "/api/v1/queries/lint", {}}, &Impl::LintQuery},
         {{"GET", "/api/v1/queries/{id}", {}}, &Impl::GetQuery},
         {{"PUT", "/api/v1/queries/{id}", {}}, &Impl::UpdateQuery},
         {{"DELETE", "/api/v1/queries/{id}", {}}, &Impl::DeleteQuery},
-        {{"GET", "/api/v1/stats/volume", {"interval", "from", "to", "group_by", "channel", "lang", "query_id"}},
+        {{"GET", "/api/v1/stats/volume",
+          {"interval", "from", "to", "group_by", "channel", "lang", "query_id", "sentiment", "category", "severity",
+           "needs_reply"}},
          &Impl::Volume},
         {{"GET", "/api/v1/stats/summary", {}}, &Impl::Summary},
         {{"GET", "/api/v1/rejects", {"limit", "before"}}, &Impl::Rejects},
@@ -213,7 +218,7 @@ class Server::Impl {
     return infos;
   }
 
-  Impl(ServerOptions options, const store::Store& store, IngestFn ingest,
+  Impl(ServerOptions options, store::Store& store, IngestFn ingest,
        std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics, const base::Clock& clock,
        queries::QueryService* queries)
       : options_(std::move(options)),
@@ -654,6 +659,161 @@ class Server::Impl {
     return r;
   }
 
+  // Whether `name` may be a mention's category: one of options_.categories
+  // or "none"; any [a-z0-9_]{1,64} when no taxonomy was given.
+  bool KnownCategory(std::string_view name) const {
+    if (!store::IsCategoryName(name)) return false;
+    if (options_.categories.empty() || name == "none") return true;
+    for (const CategoryInfo& c : options_.categories)
+      if (c.name == name) return true;
+    return false;
+  }
+
+  std::string CategoryChoices() const {
+    if (options_.categories.empty()) return "1 to 64 of a-z, 0-9 and _";
+    std::string out;
+    for (const CategoryInfo& c : options_.categories) out += c.name + ", ";
+    return "one of " + out + "none";
+  }
+
+  // PATCH /api/v1/mentions/{id}/labels
+  Reply PatchLabels(const httplib::Request& req, const RouteInfo& route) {
+    if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
+    QueryParams p(req.params);
+    p.CheckKnown(route.query_params);
+    if (p.error()) return ParamReply(*p.error());
+    Reply error;
+    std::optional<int64_t> id = PathId(req, error);
+    if (!id) return error;
+    json j = json::parse(req.body, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+      return ErrorReply(400, "invalid_argument",
+                        "body must be a JSON object: {\"sentiment\"?, \"needs_reply\"?, \"category\"?, "
+                        "\"severity_level\"?, \"user\"?}",
+                        "body");
+    store::LabelCorrection c;
+    for (const auto& [key, value] : j.items()) {
+      auto text = [&, &key = key, &value = value](std::optional<std::string>& out) -> std::optional<Reply> {
+        if (!value.is_string())
+          return ErrorReply(400, "invalid_argument", key + " must be a string", key);
+        out = value.get<std::string>();
+        return std::nullopt;
+      };
+      std::optional<Reply> bad;
+      if (key == "sentiment") {
+        bad = text(c.sentiment);
+        if (!bad && !store::IsSentimentLabel(*c.sentiment))
+          bad = ErrorReply(400, "invalid_argument",
+                           "sentiment must be negative, neutral or positive, got " + QuoteValue(*c.sentiment), key);
+      } else if (key == "needs_reply") {
+        if (!value.is_boolean()) bad = ErrorReply(400, "invalid_argument", "needs_reply must be true or false", key);
+        else c.needs_reply = value.get<bool>();
+      } else if (key == "category") {
+        bad = text(c.category);
+        if (!bad && !KnownCategory(*c.category))
+          bad = ErrorReply(400, "invalid_argument",
+                           "category must be " + CategoryChoices() + ", got " + QuoteValue(*c.category), key);
+      } else if (key == "severity_level") {
+        bad = text(c.severity_level);
+        if (!bad && !store::IsSeverityLevel(*c.severity_level))
+          bad = ErrorReply(400, "invalid_argument",
+                           "severity_level must be none, low, medium, high or critical, got " +
+                               QuoteValue(*c.severity_level),
+                           key);
+      } else if (key == "user") {
+        std::optional<std::string> user;
+        bad = text(user);
+        if (!bad && user->size() > 128) bad = ErrorReply(400, "invalid_argument", "user is longer than 128 bytes", key);
+        if (!bad) c.user = *user;
+      } else {
+        bad = ErrorReply(400, "invalid_argument",
+                         "unknown key " + QuoteValue(key) +
+                             "; expected sentiment, needs_reply, category, severity_level or user",
+                         key);
+      }
+      if (bad) return *bad;
+    }
+    if (!c.sentiment && !c.needs_reply && !c.category && !c.severity_level)
+      return ErrorReply(400, "invalid_argument",
+                        "nothing to correct: give at least one of sentiment, needs_reply, category, severity_level",
+                        "body");
+    c.at = clock_.Now();
+    base::Result<model::Mention> m = store_.CorrectLabels(*id, c);
+    if (!m.ok()) {
+      if (m.status().code() == base::StatusCode::kNotFound)
+        return ErrorReply(404, "not_found", "no mention with id " + std::to_string(*id), "id");
+      return FieldStatusReply(m.status());
+    }
+    Reply r;
+    AppendMention(*m, nullptr, false, r.body);
+    return r;
+  }
+
+  // GET /api/v1/mentions/{id}/explain
+  Reply ExplainMention(const httplib::Request& req, const RouteInfo& route) {
+    QueryParams p(req.params);
+    p.CheckKnown(route.query_params);
+    if (p.error()) return ParamReply(*p.error());
+    Reply error;
+    std::optional<int64_t> id = PathId(req, error);
+    if (!id) return error;
+    if (!options_.explain) return ErrorReply(503, "unavailable", "understanding models not loaded");
+    base::Result<std::optional<model::Mention>> m = store_.Get(*id);
+    if (!m.ok()) return StatusReply(m.status());
+    if (!m->has_value()) return ErrorReply(404, "not_found", "no mention with id " + std::to_string(*id), "id");
+    base::Result<std::string> text = options_.explain(**m);
+    if (!text.ok()) return StatusReply(text.status());
+    json explanation = json::parse(*text, nullptr, false);
+    if (explanation.is_discarded() || !explanation.is_object())
+      return ErrorReply(500, "internal", "the explanation is not a JSON object");
+    const json full = model::MentionToJson(**m);
+    json labels = json::object();
+    for (const char* key : {"lang", "sentiment", "sentiment_score", "sentiment_polarity", "needs_reply",
+                            "needs_reply_score", "category", "category_score", "severity", "severity_level",
+                            "severity_reasons", "corrected"}) {
+      if (full.contains(key)) labels[key] = full[key];
+    }
+    if (!labels.contains("corrected")) labels["corrected"] = json::array();
+    return JsonReply({{"id", *id}, {"labels", std::move(labels)}, {"explanation", std::move(explanation)}});
+  }
+
+  // GET /api/v1/categories
+  Reply ListCategories(const httplib::Request& req, const RouteInfo& route) {
+    QueryParams p(req.params);
+    p.CheckKnown(route.query_params);
+    if (p.error()) return ParamReply(*p.error());
+    json items = json::array();
+    for (const CategoryInfo& c : options_.categories)
+      items.push_back({{"name", c.name}, {"label_en", c.label_en}, {"label_fr", c.label_fr}});
+    return JsonReply({{"items", std::move(items)}});
+  }
+
+  // Comma-separated label values of `name` (every occurrence), trimmed and
+  // lower-cased, without repeats; each must satisfy `valid`, else the error
+  // names `name` and `choices`.
+  std::vector<std::string> LabelValues(QueryParams& p, const httplib::Request& req, const std::string& name,
+                                       const std::function<bool(std::string_view)>& valid,
+                                       const std::string& choices) const {
+    std::vector<std::string> out;
+    if (p.error()) return out;
+    auto [lo, hi] = req.params.equal_range(name);
+    for (auto it = lo; it != hi; ++it) {
+      std::string_view rest = it->second;
+      for (;;) {
+        size_t comma = rest.find(',');
+        std::string v = ToLowerAscii(Trim(rest.substr(0, comma)));
+        if (!valid(v)) {
+          p.Fail(name, name + " must be " + choices + ", got " + QuoteValue(v));
+          return {};
+        }
+        if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    }
+    return out;
+  }
+
   // GET /api/v1/stats/volume
   Reply Volume(const httplib::Request& req, const RouteInfo& route) {
     QueryParams p(req.params);
@@ -668,8 +828,22 @@ class Server::Impl {
     if (auto s = p.String("group_by")) {
       base::Result<store::GroupBy> g = store::ParseGroupBy(*s);
       if (g.ok()) group_by = *g;
-      else p.Fail("group_by", "group_by must be channel, lang or query, got " + QuoteValue(*s));
+      else
+        p.Fail("group_by",
+               "group_by must be channel, lang, query, sentiment, category, severity or needs_reply, got " +
+                   QuoteValue(*s));
     }
+    std::vector<std::string> sentiments = LabelValues(
+        p, req, "sentiment",
+        [](std::string_view v) { return store::IsSentimentLabel(v) || v == "unknown"; },
+        "negative, neutral, positive or unknown");
+    std::vector<std::string> categories = LabelValues(
+        p, req, "category", [this](std::string_view v) { return KnownCategory(v); }, CategoryChoices());
+    std::vector<std::string> severities = LabelValues(
+        p, req, "severity", [](std::string_view v) { return store::IsSeverityLevel(v); },
+        "none, low, medium, high or critical");
+    std::optional<bool> needs_reply;
+    if (p.String("needs_reply")) needs_reply = p.Bool("needs_reply", false);
     std::vector<int64_t> query_ids = p.Ids("query_id");
     std::vector<model::Channel> channels = p.Channels("channel");
     std::vector<std::string> languages = p.Languages("lang");
@@ -689,8 +863,17 @@ class Server::Impl {
     q.channels = channels;
     q.languages = languages;
     q.query_ids = query_ids;
+    q.sentiments = sentiments;
+    q.categories = categories;
+    q.severity_levels = severities;
+    q.needs_reply = needs_reply;
     base::Result<std::vector<store::VolumePoint>> points = store_.Volume(q);
-    if (!points.ok()) return StatusReply(points.status());
+    if (!points.ok()) {
+      // The per-query label rollup does not keep every dimension.
+      if (points.status().code() == base::StatusCode::kInvalidArgument)
+        return ErrorReply(400, "invalid_argument", points.status().message(), "query_id");
+      return StatusReply(points.status());
+    }
     // Per query, series are named after the query (its id when unknown).
     if (group_by == store::GroupBy::kQuery) {
       for (store::VolumePoint& pt : *points) {
@@ -710,6 +893,12 @@ class Server::Impl {
         std::optional<std::string> name = queries_ != nullptr ? queries_->NameOf(qid) : std::nullopt;
         always.push_back(name ? *name : std::to_string(qid));
       }
+    } else if (group_by == store::GroupBy::kSentiment) {
+      always = sentiments;
+    } else if (group_by == store::GroupBy::kCategory) {
+      always = categories;
+    } else if (group_by == store::GroupBy::kSeverity) {
+      always = severities;
     }
     std::vector<VolumeSeries> series = FillVolume(*grid, interval, group_by, *points, always);
 
@@ -721,10 +910,7 @@ class Server::Impl {
     out += "{\"interval\":\"";
     out += store::IntervalName(interval);
     out += "\",\"group_by\":\"";
-    out += group_by == store::GroupBy::kChannel    ? "channel"
-           : group_by == store::GroupBy::kLanguage ? "lang"
-           : group_by == store::GroupBy::kQuery    ? "query"
-                                                   : "none";
+    out += store::GroupByName(group_by);
     out += "\",\"from\":\"" + base::FormatTimestamp(grid->start) + "\",\"to\":\"" + base::FormatTimestamp(grid->end) +
            "\",\"series\":[";
     for (size_t s = 0; s < series.size(); ++s) {
@@ -815,7 +1001,7 @@ class Server::Impl {
   }
 
   const ServerOptions options_;
-  const store::Store& store_;
+  store::Store& store_;
   queries::QueryService* const queries_;  // may be null
   const IngestFn ingest_;
   const std::shared_ptr<const ingest::Decoder> json_decoder_;
@@ -839,7 +1025,7 @@ class Server::Impl {
   std::atomic<bool> listen_returned_{false};
 };
 
-Server::Server(ServerOptions options, const store::Store& store, IngestFn ingest,
+Server::Server(ServerOptions options, store::Store& store, IngestFn ingest,
                std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics,
                const base::Clock& clock, queries::QueryService* queries)
     : impl_(std::make_unique<Impl>(std::move(options), store, std::move(ingest), std::move(json_decoder), metrics,

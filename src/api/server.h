@@ -1,10 +1,12 @@
 // The HTTP JSON API (docs/api/openapi.yaml): ingestion by POST, search
 // (full text and the query language), monitored queries (CRUD and lint),
-// volume series, rejects, health and Prometheus metrics.
+// label corrections and explanations, the category taxonomy, volume
+// series, rejects, health and Prometheus metrics.
 //
-// The server depends on the rest of ecoute only through narrow seams: a
-// read-only Store, a function that ingests a batch and returns once it is
-// committed, and the decoder used for JSON bodies. cpp-httplib does the
+// The server depends on the rest of ecoute only through narrow seams: the
+// Store (read, plus Store::CorrectLabels for PATCH .../labels), a function
+// that ingests a batch and returns once it is committed, the decoder used
+// for JSON bodies and an optional explanation hook. cpp-httplib does the
 // HTTP; it is hidden behind this header.
 #pragma once
 
@@ -25,12 +27,33 @@
 
 namespace ecoute::api {
 
+// One category of the taxonomy, as GET /api/v1/categories lists it (the
+// app maps classify::CategoryDef onto it).
+struct CategoryInfo {
+  std::string name;  // [a-z0-9_]{1,64}, the value of a mention's "category"
+  std::string label_en;
+  std::string label_fr;
+};
+
+// Explains the labels of a stored mention: a JSON object as text (e.g. the
+// classifier's features, lexicon words and rules per label). Called from
+// request threads, concurrently; must be thread-safe. Its error is answered
+// with the status's HTTP code.
+using ExplainFn = std::function<base::Result<std::string>(const model::Mention&)>;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                   // 0 = pick a free port (see Server::port())
   int threads = 8;                   // request worker threads
   size_t max_body_bytes = 64 << 20;  // larger request bodies get 413 (at most 4 GiB - 1)
   int keep_alive_seconds = 5;        // idle keep-alive connections close after this; Stop() may wait as long
+  // The category taxonomy: listed by GET /api/v1/categories; PATCH
+  // .../labels and the volume category= filter accept these names and
+  // "none". Empty: any [a-z0-9_]{1,64} is accepted (and nothing listed).
+  std::vector<CategoryInfo> categories;
+  // GET /api/v1/mentions/{id}/explain; unset: that route answers 503
+  // ("understanding models not loaded").
+  ExplainFn explain;
 };
 
 // Ingests a batch of raw records and returns when they are committed
@@ -58,8 +81,10 @@ class Server {
   //   ecoute_stored_mentions, ecoute_stored_rejects, ecoute_stored_threads,
   //   ecoute_store_bytes (refreshed on each /metrics scrape)
   // `queries` (may be null: the /queries routes then answer 503, and
-  // mention searches by query are refused) must outlive the server.
-  Server(ServerOptions options, const store::Store& store, IngestFn ingest,
+  // mention searches by query are refused) must outlive the server. The
+  // only write to `store` is CorrectLabels (PATCH .../labels), from request
+  // threads: the store serialises it with the pipeline's writer.
+  Server(ServerOptions options, store::Store& store, IngestFn ingest,
          std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics = base::Metrics(),
          const base::Clock& clock = base::SystemClock(), queries::QueryService* queries = nullptr);
   ~Server();  // Stop()

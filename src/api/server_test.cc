@@ -175,10 +175,19 @@ class FakeStore : public store::StoreWithoutQueries {
     for (const model::Mention& m : mentions_) {
       if (m.created_at < q.from || m.created_at >= q.to) continue;
       if (!Contains(q.channels, m.channel) || !Contains(q.languages, m.language)) continue;
+      const model::Enrichment& e = m.enrichment;
+      if (!q.sentiments.empty() && !Contains(q.sentiments, e.sentiment.value_or(""))) continue;
+      if (!q.categories.empty() && !Contains(q.categories, e.category.value_or(""))) continue;
+      if (!q.severity_levels.empty() && !Contains(q.severity_levels, e.severity_level.value_or(""))) continue;
+      if (q.needs_reply && e.needs_reply != q.needs_reply) continue;
       // Hourly points, as a rollup table would give them.
-      std::string group = q.group_by == store::GroupBy::kChannel   ? std::string(model::ChannelName(m.channel))
-                          : q.group_by == store::GroupBy::kLanguage ? m.language
-                                                                    : std::string();
+      std::string group = q.group_by == store::GroupBy::kChannel     ? std::string(model::ChannelName(m.channel))
+                          : q.group_by == store::GroupBy::kLanguage   ? m.language
+                          : q.group_by == store::GroupBy::kSentiment  ? e.sentiment.value_or("")
+                          : q.group_by == store::GroupBy::kCategory   ? e.category.value_or("")
+                          : q.group_by == store::GroupBy::kSeverity   ? e.severity_level.value_or("")
+                          : q.group_by == store::GroupBy::kNeedsReply ? (e.needs_reply ? (*e.needs_reply ? "true" : "false") : "")
+                                                                      : std::string();
       ++counts[{base::FloorHour(m.created_at), group}];
     }
     std::vector<store::VolumePoint> out;
@@ -205,8 +214,45 @@ class FakeStore : public store::StoreWithoutQueries {
                               static_cast<int64_t>(threads.size()), 4096};
   }
 
+  // Applies the correction like the SQLite store (validation is the
+  // server's job here; the store's own is tested in src/store).
+  base::Result<model::Mention> CorrectLabels(int64_t id, const store::LabelCorrection& c) override {
+    std::lock_guard lock(mu_);
+    last_correction = c;
+    for (model::Mention& m : mentions_) {
+      if (m.id != id) continue;
+      model::Enrichment& e = m.enrichment;
+      auto mark = [&](const char* f) {
+        if (std::find(e.corrected.begin(), e.corrected.end(), f) == e.corrected.end()) e.corrected.push_back(f);
+      };
+      if (c.sentiment) { e.sentiment = c.sentiment; mark("sentiment"); }
+      if (c.needs_reply) { e.needs_reply = c.needs_reply; mark("needs_reply"); }
+      if (c.category) { e.category = c.category; mark("category"); }
+      if (c.severity_level) { e.severity_level = c.severity_level; mark("severity_level"); }
+      std::sort(e.corrected.begin(), e.corrected.end());
+      return m;
+    }
+    return base::Status::NotFound("mention " + std::to_string(id) + ": no such mention");
+  }
+
+  // Sets the labels of the mention with `native_id`, as a classifier would have.
+  void SetLabels(const std::string& native_id, std::optional<std::string> sentiment,
+                 std::optional<std::string> category, std::optional<std::string> severity_level,
+                 std::optional<bool> needs_reply) {
+    std::lock_guard lock(mu_);
+    for (model::Mention& m : mentions_) {
+      if (m.native_id != native_id) continue;
+      m.enrichment.sentiment = std::move(sentiment);
+      m.enrichment.category = std::move(category);
+      m.enrichment.severity_level = std::move(severity_level);
+      m.enrichment.needs_reply = needs_reply;
+      return;
+    }
+  }
+
   std::atomic<bool> fail{false};
   mutable store::VolumeQuery last_volume_query;
+  std::optional<store::LabelCorrection> last_correction;
 
  private:
   mutable std::mutex mu_;
@@ -825,6 +871,187 @@ TEST(ServerPerf, PostThroughputWithFastIngest) {
   std::printf("[ perf ] POST /api/v1/mentions: %d batches x %d records (%.0f KB each) in %.3f s = %.0f msg/s\n",
               batches, kBatch, static_cast<double>(body.size()) / 1024, secs, static_cast<double>(accepted) / secs);
   EXPECT_EQ(accepted, static_cast<int64_t>(batches) * kBatch);
+}
+
+// ---- understanding: labels, explanations, categories, volume by label ----------------
+
+class LabelsTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerOptions o;
+    o.categories = {{"delivery", "Delivery", "Livraison"}, {"billing", "Billing", "Facturation"}};
+    StartServer(o);
+    Seed();
+  }
+
+  // The store id of the mention with `native_id`.
+  int64_t IdOf(const std::string& native_id) {
+    json page = GetJson("/api/v1/mentions?limit=100");
+    for (const auto& m : page["items"])
+      if (m["native_id"] == native_id) return m["id"].get<int64_t>();
+    ADD_FAILURE() << "no mention " << native_id;
+    return 0;
+  }
+
+  httplib::Result Patch(int64_t id, const std::string& body, const std::string& type = "application/json") {
+    const std::string path = "/api/v1/mentions/" + std::to_string(id) + "/labels";
+    return client_->Patch(path.c_str(), body, type.c_str());
+  }
+
+  void ExpectPatchError(int64_t id, const std::string& body, int status, const std::string& field) {
+    SCOPED_TRACE(body);
+    auto res = Patch(id, body);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, status) << res->body;
+    json j = json::parse(res->body, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << res->body;
+    EXPECT_EQ(j["error"]["field"], field) << res->body;
+  }
+};
+
+TEST_F(LabelsTest, PatchLabelsCorrectsAndReturnsTheMention) {
+  const int64_t id = IdOf("3");
+  store_.SetLabels("3", "neutral", "none", "none", false);
+  auto res = Patch(id, R"({"sentiment": "negative", "category": "billing", "needs_reply": true,
+                           "severity_level": "high", "user": "claire"})");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  json m = json::parse(res->body);
+  EXPECT_EQ(m["id"], id);
+  EXPECT_EQ(m["native_id"], "3");
+  EXPECT_EQ(m["sentiment"], "negative");
+  EXPECT_EQ(m["category"], "billing");
+  EXPECT_EQ(m["needs_reply"], true);
+  EXPECT_EQ(m["severity_level"], "high");
+  EXPECT_EQ(m["corrected"], json::array({"category", "needs_reply", "sentiment", "severity_level"}));
+  ASSERT_TRUE(store_.last_correction.has_value());
+  EXPECT_EQ(store_.last_correction->user, "claire");
+  EXPECT_EQ(store_.last_correction->at, clock_.Now());
+  // "none" is always a category; one field alone is enough.
+  res = Patch(id, R"({"category": "none"})");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_FALSE(store_.last_correction->sentiment.has_value());
+}
+
+TEST_F(LabelsTest, PatchLabelsErrorsNameTheField) {
+  const int64_t id = IdOf("1");
+  ExpectPatchError(id, R"({"sentiment": "angry"})", 400, "sentiment");
+  ExpectPatchError(id, R"({"sentiment": 3})", 400, "sentiment");
+  ExpectPatchError(id, R"({"severity_level": "urgent"})", 400, "severity_level");
+  ExpectPatchError(id, R"({"category": "weather"})", 400, "category");  // not in the taxonomy
+  ExpectPatchError(id, R"({"needs_reply": "yes"})", 400, "needs_reply");
+  ExpectPatchError(id, R"({"mood": "sad"})", 400, "mood");
+  ExpectPatchError(id, R"({})", 400, "body");
+  ExpectPatchError(id, R"({"user": "claire"})", 400, "body");
+  ExpectPatchError(id, "", 400, "body");
+  ExpectPatchError(id, "[1]", 400, "body");
+  ExpectPatchError(-1, R"({"sentiment": "neutral"})", 400, "id");
+  auto res = Patch(id, R"({"sentiment": "neutral"})", "text/plain");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 415);
+  EXPECT_FALSE(store_.last_correction.has_value());  // nothing reached the store
+  ExpectPatchError(999, R"({"sentiment": "neutral"})", 404, "id");
+}
+
+TEST_F(ServerTest, PatchLabelsAcceptsAnyCategoryNameWithoutATaxonomy) {
+  Seed();
+  json page = GetJson("/api/v1/mentions?limit=1");
+  const std::string path = "/api/v1/mentions/" + std::to_string(page["items"][0]["id"].get<int64_t>()) + "/labels";
+  auto res = client_->Patch(path.c_str(), R"({"category": "weather_2"})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  res = client_->Patch(path.c_str(), R"({"category": "Weather!"})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+}
+
+TEST_F(LabelsTest, ExplainIs503WithoutTheHook) {
+  json j = GetJson("/api/v1/mentions/" + std::to_string(IdOf("1")) + "/explain", 503);
+  EXPECT_EQ(j["error"]["code"], "unavailable");
+  EXPECT_EQ(j["error"]["message"], "understanding models not loaded");
+}
+
+TEST_F(LabelsTest, ExplainReturnsStoredLabelsAndTheHooksExplanation) {
+  server_->Stop();
+  ServerOptions o;
+  std::atomic<int> calls{0};
+  o.explain = [&calls](const model::Mention& m) -> base::Result<std::string> {
+    ++calls;
+    if (m.native_id == "2") return base::Status::Internal("model exploded");
+    if (m.native_id == "4") return std::string("not json");
+    return json{{"sentiment", json::array({{{"feature", "died"}, {"weight", -1.5}, {"kind", "token"}}})},
+                {"text", m.text}}
+        .dump();
+  };
+  StartServer(o);
+  store_.SetLabels("1", "negative", "delivery", "high", true);
+  json j = GetJson("/api/v1/mentions/" + std::to_string(IdOf("1")) + "/explain");
+  EXPECT_EQ(j["id"], IdOf("1"));
+  EXPECT_EQ(j["labels"]["sentiment"], "negative");
+  EXPECT_EQ(j["labels"]["category"], "delivery");
+  EXPECT_EQ(j["labels"]["severity_level"], "high");
+  EXPECT_EQ(j["labels"]["needs_reply"], true);
+  EXPECT_EQ(j["labels"]["lang"], "en");
+  EXPECT_EQ(j["labels"]["corrected"], json::array());
+  EXPECT_EQ(j["explanation"]["text"], "Battery died again");
+  EXPECT_EQ(j["explanation"]["sentiment"][0]["feature"], "died");
+  EXPECT_EQ(calls.load(), 1);
+  GetJson("/api/v1/mentions/" + std::to_string(IdOf("2")) + "/explain", 500);
+  GetJson("/api/v1/mentions/" + std::to_string(IdOf("4")) + "/explain", 500);
+  json missing = GetJson("/api/v1/mentions/999/explain", 404);
+  EXPECT_EQ(missing["error"]["field"], "id");
+}
+
+TEST_F(LabelsTest, CategoriesListsTheTaxonomy) {
+  json j = GetJson("/api/v1/categories");
+  ASSERT_EQ(j["items"].size(), 2u);
+  EXPECT_EQ(j["items"][0], (json{{"name", "delivery"}, {"label_en", "Delivery"}, {"label_fr", "Livraison"}}));
+  EXPECT_EQ(j["items"][1]["name"], "billing");
+  ExpectBadParam("/api/v1/categories?lang=fr", "lang", "lang");
+}
+
+TEST_F(ServerTest, CategoriesIsEmptyWithoutATaxonomy) {
+  EXPECT_EQ(GetJson("/api/v1/categories"), (json{{"items", json::array()}}));
+}
+
+TEST_F(LabelsTest, VolumeByLabelsWithFilters) {
+  store_.SetLabels("1", "negative", "delivery", "high", true);
+  store_.SetLabels("2", "negative", "billing", "critical", true);
+  store_.SetLabels("7", "positive", "none", "none", false);
+  const std::string range = "&from=2024-03-10T10:00:00Z&to=2024-03-10T13:00:00Z&interval=day";
+  json j = GetJson("/api/v1/stats/volume?group_by=sentiment" + range);
+  EXPECT_EQ(j["group_by"], "sentiment");
+  std::map<std::string, int64_t> totals;
+  for (const auto& s : j["series"]) totals[s["group"]] = s["total"];
+  EXPECT_EQ(totals, (std::map<std::string, int64_t>{{"negative", 2}, {"positive", 1}, {"", 3}}));
+
+  // Filters reach the store; named label values always have a series.
+  j = GetJson("/api/v1/stats/volume?group_by=severity&severity=critical,high,low&needs_reply=true&category=billing"
+              "&sentiment=Negative" + range);
+  EXPECT_EQ(j["group_by"], "severity");
+  totals.clear();
+  for (const auto& s : j["series"]) totals[s["group"]] = s["total"];
+  EXPECT_EQ(totals, (std::map<std::string, int64_t>{{"critical", 1}, {"high", 0}, {"low", 0}}));
+  const store::VolumeQuery& q = store_.last_volume_query;
+  EXPECT_EQ(q.group_by, store::GroupBy::kSeverity);
+  EXPECT_EQ(q.severity_levels, (std::vector<std::string>{"critical", "high", "low"}));
+  EXPECT_EQ(q.categories, std::vector<std::string>{"billing"});
+  EXPECT_EQ(q.sentiments, std::vector<std::string>{"negative"});
+  EXPECT_EQ(q.needs_reply, true);
+
+  j = GetJson("/api/v1/stats/volume?group_by=needs_reply" + range);
+  EXPECT_EQ(j["group_by"], "needs_reply");
+  j = GetJson("/api/v1/stats/volume?group_by=category&category=delivery" + range);
+  ASSERT_EQ(j["series"].size(), 1u);
+  EXPECT_EQ(j["series"][0]["group"], "delivery");
+  EXPECT_EQ(j["series"][0]["total"], 1);
+
+  ExpectBadParam("/api/v1/stats/volume?sentiment=angry", "sentiment", "angry");
+  ExpectBadParam("/api/v1/stats/volume?severity=urgent", "severity", "urgent");
+  ExpectBadParam("/api/v1/stats/volume?category=weather", "category", "weather");
+  ExpectBadParam("/api/v1/stats/volume?needs_reply=maybe", "needs_reply", "maybe");
+  ExpectBadParam("/api/v1/stats/volume?group_by=mood", "group_by", "mood");
 }
 
 }  // namespace

@@ -102,6 +102,29 @@ int Main(int argc, char** argv) {
   CLI::App* list = qry->add_subcommand("list", "List the monitored queries (ecoute.yaml and the API), with their state.");
   list->add_flag("--json", list_json, "One JSON object per line (as GET /api/v1/queries)");
 
+  EnrichFlags enrich;
+  CLI::App* enr = app.add_subcommand(
+      "enrich", "Label messages: JSON lines on stdin ({\"text\", optional id, title, channel, lang, followers})\n"
+                "to JSON lines on stdout with sentiment, needs_reply, category, severity and their explanation.");
+  enr->add_flag("!--no-explain", enrich.explain, "Leave out the explanation (faster)");
+
+  EvalFlags eval;
+  CLI::App* evl = app.add_subcommand(
+      "eval", "Score the models on labelled JSON lines (gold sentiment, cr, category, severity):\n"
+              "per-class precision, recall and F1, macro-F1, confusion matrices and calibration error, per language.");
+  evl->add_option("files", eval.files, "Labelled JSONL files")->required()->check(CLI::ExistingFile);
+
+  TrainFlags train;
+  CLI::App* trn = app.add_subcommand(
+      "train", "Rebuild every understanding model (and its model card) from the labelled data and the labels\n"
+               "users corrected in the store; deterministic for a given seed.");
+  trn->add_option("--data", train.data, "Public datasets folder (default ../shared/data)");
+  trn->add_option("--care", train.care, "Hand-written customer-care set (default training/customer-care)");
+  trn->add_option("--out", train.out, "Models directory to write (default: understanding.models)");
+  trn->add_option("--seed", train.seed, "Random seed (default 1)");
+  trn->add_flag("--quick", train.quick, "Small, fast models (for tests)");
+  trn->add_flag("!--no-corrections", train.corrections, "Ignore the labels corrected in the store");
+
   app.add_subcommand("version", "Print the version.");
 
   try {
@@ -119,6 +142,9 @@ int Main(int argc, char** argv) {
   if (*lint) return RunQueryLint(global, query);
   if (*explain) return RunQueryExplain(global, query);
   if (*list) return RunQueryList(global, list_json);
+  if (*enr) return RunEnrich(global, enrich);
+  if (*evl) return RunEval(global, eval);
+  if (*trn) return RunTrain(global, train);
   std::printf("ecoute 0.1.0\n");
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/runtime.h"
+#include "train/datasets.h"
 
 namespace ecoute::app {
 
@@ -77,6 +78,36 @@ int RunQueryExplain(const GlobalFlags& global, const QueryFlags& flags);
 // Lists the monitored queries (after applying ecoute.yaml's): id, name,
 // kind, origin, state, text and warnings; `json`: one object per line.
 int RunQueryList(const GlobalFlags& global, bool json);
+
+struct EnrichFlags {
+  bool explain = true;
+};
+// JSONL on stdin (text, optional id, title, channel, lang, followers) to
+// JSONL on stdout: each object plus the understanding fields. A bad line is
+// reported on stderr as "stdin:N: ..." and skipped; exit 1 if any was.
+int RunEnrich(const GlobalFlags& global, const EnrichFlags& flags);
+
+struct EvalFlags {
+  std::vector<std::string> files;
+};
+// Scores the models on labelled JSONL (gold sentiment, cr, category,
+// severity): per-class precision/recall/F1, macro-F1, confusion, ECE, per language.
+int RunEval(const GlobalFlags& global, const EvalFlags& flags);
+
+struct TrainFlags {
+  std::string data = "../shared/data";
+  std::string care = "training/customer-care";
+  std::string out;  // default: the configured models directory
+  int seed = 1;
+  bool quick = false;
+  bool corrections = true;  // use the labels users corrected in the store
+};
+// Rebuilds every model and its model card (train::TrainAll).
+int RunTrain(const GlobalFlags& global, const TrainFlags& flags);
+
+// The labels users corrected in the configured store, as training rows
+// (empty when the store does not exist yet).
+base::Result<std::vector<train::LabeledText>> LoadCorrections(const config::Config& config);
 
 // Prints "ecoute: <message>" on stderr and returns 1.
 int Fail(const base::Status& status);

@@ -1,5 +1,7 @@
 #include "app/runtime.h"
 
+#include "match/parser.h"
+
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
@@ -57,10 +59,13 @@ base::Result<std::unique_ptr<store::Store>> OpenStore(const config::Config& conf
 
 pipeline::PipelineOptions PipelineOptionsFrom(const config::Config& config) {
   pipeline::PipelineOptions o;
-  // The writer needs a core of its own: on 2 cores, 2 workers + the writer
-  // measured 20% slower than 1 worker + the writer (BENCHMARKS.md).
+  // Without the understanding stage the writer is the limit and needs a
+  // core of its own (on 2 cores, 2 workers + the writer measured 20% slower
+  // than 1 + the writer); with it, the workers are the limit and one per
+  // core doubles the import rate on 2 cores (BENCHMARKS.md).
   int hw = static_cast<int>(std::thread::hardware_concurrency());
-  o.workers = config.pipeline.workers > 0 ? config.pipeline.workers : std::max(1, hw - 1);
+  const int automatic = config.understanding.enabled ? std::max(1, hw) : std::max(1, hw - 1);
+  o.workers = config.pipeline.workers > 0 ? config.pipeline.workers : automatic;
   o.queue_batches = static_cast<size_t>(config.pipeline.queue_batches);
   o.commit_records = static_cast<size_t>(config.pipeline.commit_records);
   o.commit_interval = std::chrono::milliseconds(config.pipeline.commit_interval_ms);
@@ -93,8 +98,85 @@ base::Result<std::unique_ptr<queries::QueryService>> OpenQueries(const config::C
   return svc;
 }
 
-base::Result<std::unique_ptr<Ingestion>> Ingestion::Open(const config::Config& config, store::Store& store) {
+classify::ClassifierOptions ClassifierOptionsFrom(const config::Config& config) {
+  const config::UnderstandingConfig& u = config.understanding;
+  classify::ClassifierOptions o;
+  o.models_dir = u.models;
+  std::error_code ec;
+  if (!fs::exists(o.models_dir, ec) && fs::path(o.models_dir).filename() == "models") {
+    std::vector<fs::path> candidates;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+      candidates.push_back(exe.parent_path() / "../models");
+      candidates.push_back(exe.parent_path() / "../share/ecoute/models");
+    }
+    candidates.push_back(fs::path(ECOUTE_SOURCE_TREE) / "models");
+    for (const fs::path& p : candidates) {
+      if (fs::exists(p / "needs_reply.ecm", ec)) {
+        o.models_dir = p.lexically_normal().string();
+        break;
+      }
+    }
+  }
+  o.unknown_below = u.unknown_below;
+  o.needs_reply_threshold = u.needs_reply_threshold;
+  o.rules.high_reach_followers = u.high_reach_followers;
+  for (const config::CategoryConfig& c : u.categories) {
+    if (!c.cues.empty()) o.extra_rules.push_back({"category", c.name, "*", c.cues});
+  }
+  for (const config::CueRuleConfig& r : u.rules) {
+    o.extra_rules.push_back(
+        {r.reason.empty() ? "category" : "reason", r.reason.empty() ? r.category : r.reason, r.lang, r.query});
+  }
+  return o;
+}
+
+std::vector<classify::CategoryDef> TaxonomyFrom(const config::Config& config) {
+  std::vector<classify::CategoryDef> t = classify::DefaultTaxonomy();
+  for (const config::CategoryConfig& c : config.understanding.categories) {
+    t.push_back({c.name, c.label_en, c.label_fr, c.examples});
+  }
+  return t;
+}
+
+base::Result<std::shared_ptr<const classify::Classifier>> OpenClassifier(const config::Config& config) {
+  if (!config.understanding.enabled) return std::shared_ptr<const classify::Classifier>();
+  // The configuration's cue queries, checked first so that an error names
+  // its place in the file.
+  const config::UnderstandingConfig& u = config.understanding;
+  auto check = [&](const std::string& query, const std::string& path, int line, int column) -> base::Status {
+    auto parsed = match::Parse(query);
+    if (parsed.ok()) return base::Status::Ok();
+    std::string where = config.source_path.empty() ? "ecoute.yaml" : config.source_path;
+    if (line > 0) where += ":" + std::to_string(line) + ":" + std::to_string(column);
+    return base::Status::InvalidArgument(where + ": " + path + ": query: " + parsed.status().message());
+  };
+  for (size_t i = 0; i < u.categories.size(); ++i) {
+    const config::CategoryConfig& cat = u.categories[i];
+    if (cat.cues.empty()) continue;
+    ECOUTE_RETURN_IF_ERROR(check(cat.cues, "understanding.categories[" + std::to_string(i) + "].cues", cat.line, cat.column));
+  }
+  for (size_t i = 0; i < u.rules.size(); ++i) {
+    ECOUTE_RETURN_IF_ERROR(check(u.rules[i].query, "understanding.rules[" + std::to_string(i) + "].query",
+                                 u.rules[i].line, u.rules[i].column));
+  }
+  classify::ClassifierOptions o = ClassifierOptionsFrom(config);
+  auto c = classify::Classifier::Load(o);
+  if (!c.ok()) {
+    return base::Status(c.status().code(), "understanding models: " + c.status().message() +
+                                               " (set understanding.models, or understanding.enabled: false)");
+  }
+  return c;
+}
+
+base::Result<std::unique_ptr<Ingestion>> Ingestion::Open(const config::Config& config, store::Store& store,
+                                                         std::shared_ptr<const classify::Classifier> classifier) {
   std::unique_ptr<Ingestion> in(new Ingestion());
+  if (classifier) {
+    in->classifier_ = std::move(classifier);
+  } else {
+    ECOUTE_ASSIGN_OR_RETURN(in->classifier_, OpenClassifier(config));
+  }
   Ingestion* self = in.get();
   ECOUTE_ASSIGN_OR_RETURN(in->queries_, OpenQueries(config, store, [self] {
                             if (pipeline::Pipeline* p = self->flush_target_.load()) p->Flush();
@@ -105,6 +187,9 @@ base::Result<std::unique_ptr<Ingestion>> Ingestion::Open(const config::Config& c
   pipeline::PipelineOptions po = PipelineOptionsFrom(config);
   queries::QueryService* svc = in->queries_.get();
   po.enrich = [svc](std::span<model::Mention> batch) { svc->Enrich(batch); };
+  if (const classify::Classifier* clf = in->classifier_.get()) {
+    po.classify = [clf](std::span<model::Mention> batch) { clf->Enrich(batch); };
+  }
   in->pipeline_ = std::make_unique<pipeline::Pipeline>(store, po);
   in->flush_target_.store(in->pipeline_.get());
   return in;
@@ -131,6 +216,7 @@ std::vector<fs::path> MappingDirs() {
     dirs.push_back(exe.parent_path() / "../examples/mappings");
     dirs.push_back(exe.parent_path() / "../../examples/mappings");
   }
+  dirs.push_back(fs::path(ECOUTE_SOURCE_TREE) / "examples/mappings");
   return dirs;
 }
 }  // namespace

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "classify/classifier.h"
 #include "config/config.h"
 #include "ingest/input.h"
 #include "pipeline/pipeline.h"
@@ -48,20 +49,39 @@ base::Status SyncConfigQueries(const config::Config& config, queries::QueryServi
 base::Result<std::unique_ptr<queries::QueryService>> OpenQueries(const config::Config& config, store::Store& store,
                                                                  std::function<void()> flush = {});
 
+// The classifier options the configuration asks for: models directory (the
+// configured one; when it is the default and missing from the working
+// directory, the models shipped beside the executable or in the source
+// tree), thresholds, the taxonomy's extra categories as cue rules.
+classify::ClassifierOptions ClassifierOptionsFrom(const config::Config& config);
+
+// The taxonomy: the default categories, then the configuration's.
+std::vector<classify::CategoryDef> TaxonomyFrom(const config::Config& config);
+
+// Loads the understanding models (null when understanding.enabled is
+// false). Errors name the model file.
+base::Result<std::shared_ptr<const classify::Classifier>> OpenClassifier(const config::Config& config);
+
 // The live stages of ingestion: a pipeline whose workers tag each mention
 // with the monitored queries it matches, and the query service that keeps
 // that engine current (hot reload, backfill after a pipeline flush).
 // Destruction drains the pipeline first, then stops the service.
 class Ingestion {
  public:
-  static base::Result<std::unique_ptr<Ingestion>> Open(const config::Config& config, store::Store& store);
+  // Loads the classifier unless `classifier` is given (tests) or
+  // understanding is disabled.
+  static base::Result<std::unique_ptr<Ingestion>> Open(const config::Config& config, store::Store& store,
+                                                       std::shared_ptr<const classify::Classifier> classifier = nullptr);
   ~Ingestion();
+  // Null when understanding is disabled.
+  const std::shared_ptr<const classify::Classifier>& classifier() const { return classifier_; }
   pipeline::Pipeline& pipeline() { return *pipeline_; }
   queries::QueryService& queries() { return *queries_; }
 
  private:
   Ingestion() = default;
   std::atomic<pipeline::Pipeline*> flush_target_{nullptr};
+  std::shared_ptr<const classify::Classifier> classifier_;
   std::unique_ptr<queries::QueryService> queries_;
   std::unique_ptr<pipeline::Pipeline> pipeline_;
 };

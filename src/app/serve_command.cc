@@ -3,6 +3,7 @@
 #include "api/server.h"
 #include "app/commands.h"
 #include "app/demo_feed.h"
+#include "app/result_json.h"
 #include "demo/generator.h"
 
 namespace ecoute::app {
@@ -42,6 +43,22 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
   so.port = config->server.port;
   so.threads = config->server.threads;
   so.max_body_bytes = static_cast<size_t>(config->server.max_body_mb) << 20;
+  for (const classify::CategoryDef& c : TaxonomyFrom(*config)) so.categories.push_back({c.name, c.label_en, c.label_fr});
+  if (std::shared_ptr<const classify::Classifier> clf = (*ingestion)->classifier()) {
+    // What the current models say about a stored mention, with their reasons.
+    so.explain = [clf](const model::Mention& m) -> base::Result<std::string> {
+      classify::Result r;
+      clf->Classify(m, classify::Classifier::kExplain, &r);
+      // {sentiment: [...], needs_reply: [...], category: [...], severity: [...],
+      //  model: the labels the current models give (the stored ones may be
+      //  older or corrected by a user)}
+      nlohmann::json j = ResultJson(r, true);
+      nlohmann::json why = std::move(j["explanation"]);
+      j.erase("explanation");
+      why["model"] = std::move(j);
+      return why.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    };
+  }
   api::Server server(
       so, **store, [&pipe](ingest::RawBatch batch) { return pipe.SubmitAndWait(std::move(batch)); },
       ingest::MakeJsonDecoder(), base::Metrics(), base::SystemClock(), &queries);

@@ -72,9 +72,95 @@ Status ReadString(const Ctx& ctx, const YAML::Node& parent, const std::string& p
   return Status::Ok();
 }
 
+bool IsLabelName(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char ch : s) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')) return false;
+  }
+  return true;
+}
+
+Status ParseUnderstanding(const Ctx& ctx, const YAML::Node& u, UnderstandingConfig& out) {
+  const std::string p = "understanding";
+  ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, u, p,
+                                   {"enabled", "models", "unknown_below", "needs_reply_threshold",
+                                    "high_reach_followers", "categories", "rules"}));
+  if (YAML::Node e = u["enabled"]) {
+    if (!e.IsScalar() || !YAML::convert<bool>::decode(e, out.enabled))
+      return ctx.Error(e, p + ".enabled", "expected true or false");
+  }
+  ECOUTE_RETURN_IF_ERROR(ReadString(ctx, u, p, "models", out.models));
+  ECOUTE_RETURN_IF_ERROR(Read(ctx, u, p, "unknown_below", out.unknown_below, 0.0, 1.0));
+  ECOUTE_RETURN_IF_ERROR(Read(ctx, u, p, "needs_reply_threshold", out.needs_reply_threshold, 0.0, 1.0));
+  ECOUTE_RETURN_IF_ERROR(Read<int64_t>(ctx, u, p, "high_reach_followers", out.high_reach_followers, 1, INT64_MAX));
+  static const std::set<std::string> kDefault = {"delivery", "returns_refunds", "customer_service", "product",
+                                                 "billing", "cancellation", "account_technical", "none"};
+  std::set<std::string> names;
+  if (YAML::Node cs = u["categories"]) {
+    if (!cs.IsSequence()) return ctx.Error(cs, p + ".categories", "expected a list of {name, label_en, label_fr, cues, examples}");
+    for (size_t i = 0; i < cs.size(); ++i) {
+      const YAML::Node n = cs[i];
+      const std::string path = p + ".categories[" + std::to_string(i) + "]";
+      ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, n, path, {"name", "label_en", "label_fr", "cues", "examples"}));
+      CategoryConfig cc;
+      if (!n["name"]) return ctx.Error(n, path, "missing key: name");
+      ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, "name", cc.name));
+      if (!IsLabelName(cc.name))
+        return ctx.Error(n["name"], path + ".name", "\"" + cc.name + "\" must be 1 to 64 of a-z, 0-9, _");
+      if (kDefault.count(cc.name))
+        return ctx.Error(n["name"], path + ".name", "\"" + cc.name + "\" is a default category already");
+      if (!names.insert(cc.name).second)
+        return ctx.Error(n["name"], path + ".name", "\"" + cc.name + "\" is defined twice");
+      ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, "label_en", cc.label_en));
+      ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, "label_fr", cc.label_fr));
+      ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, "cues", cc.cues));
+      if (YAML::Node c = n["cues"]) {
+        cc.line = c.Mark().line + 1;
+        cc.column = c.Mark().column + 1;
+      }
+      if (YAML::Node ex = n["examples"]) {
+        if (!ex.IsSequence()) return ctx.Error(ex, path + ".examples", "expected a list of messages");
+        for (size_t k = 0; k < ex.size(); ++k) {
+          if (!ex[k].IsScalar() || ex[k].Scalar().empty())
+            return ctx.Error(ex[k], path + ".examples[" + std::to_string(k) + "]", "expected a non-empty message");
+          cc.examples.push_back(ex[k].Scalar());
+        }
+      }
+      if (cc.label_en.empty()) cc.label_en = cc.name;
+      if (cc.label_fr.empty()) cc.label_fr = cc.label_en;
+      out.categories.push_back(std::move(cc));
+    }
+  }
+  if (YAML::Node rs = u["rules"]) {
+    if (!rs.IsSequence()) return ctx.Error(rs, p + ".rules", "expected a list of {reason|category, lang, query}");
+    static const std::set<std::string> kReasons = {"legal_threat", "safety_risk",  "fraud",
+                                                   "vulnerable_person", "churn_intent", "insult_anger",
+                                                   "repeated_failure", "high_reach"};
+    for (size_t i = 0; i < rs.size(); ++i) {
+      const YAML::Node n = rs[i];
+      const std::string path = p + ".rules[" + std::to_string(i) + "]";
+      ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, n, path, {"reason", "category", "lang", "query"}));
+      CueRuleConfig rc;
+      ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, "reason", rc.reason, kReasons));
+      ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, "category", rc.category));
+      ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, "lang", rc.lang, {"fr", "en", "*"}));
+      if (rc.reason.empty() == rc.category.empty())
+        return ctx.Error(n, path, "needs exactly one of: reason, category");
+      if (!rc.category.empty() && !kDefault.count(rc.category) && !names.count(rc.category))
+        return ctx.Error(n["category"], path + ".category", "\"" + rc.category + "\" is not a category");
+      if (!n["query"]) return ctx.Error(n, path, "missing key: query");
+      ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, "query", rc.query));
+      rc.line = n["query"].Mark().line + 1;
+      rc.column = n["query"].Mark().column + 1;
+      out.rules.push_back(std::move(rc));
+    }
+  }
+  return Status::Ok();
+}
+
 Status ParseRoot(const Ctx& ctx, const YAML::Node& root, Config& c) {
   if (root.IsNull()) return Status::Ok();  // an empty file: all defaults
-  ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, root, "", {"store", "server", "pipeline", "demo", "mappings", "queries", "log"}));
+  ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, root, "", {"store", "server", "pipeline", "demo", "mappings", "queries", "understanding", "log"}));
   if (YAML::Node s = root["store"]) {
     ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, s, "store", {"path", "synchronous", "read_connections", "cache_mb"}));
     ECOUTE_RETURN_IF_ERROR(ReadString(ctx, s, "store", "path", c.store.path));
@@ -142,6 +228,9 @@ Status ParseRoot(const Ctx& ctx, const YAML::Node& root, Config& c) {
       c.queries.push_back(std::move(qc));
     }
   }
+  if (YAML::Node u = root["understanding"]) {
+    ECOUTE_RETURN_IF_ERROR(ParseUnderstanding(ctx, u, c.understanding));
+  }
   if (YAML::Node l = root["log"]) {
     ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, l, "log", {"level"}));
     ECOUTE_RETURN_IF_ERROR(
@@ -204,6 +293,7 @@ base::Result<Config> Load(const std::string& path) {
     if (!p.empty() && p != ":memory:" && fs::path(p).is_relative()) p = (dir / p).lexically_normal().string();
   };
   resolve(c.store.path);
+  resolve(c.understanding.models);
   for (auto& [name, file] : c.mappings) resolve(file);
   return c;
 }

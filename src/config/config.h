@@ -30,7 +30,7 @@ struct ServerConfig {
 };
 
 struct PipelineConfig {
-  int workers = 0;  // decode+analyse threads; 0 = one less than the hardware threads (at least 1)
+  int workers = 0;  // decode+analyse+classify threads; 0 = automatic (app::PipelineOptionsFrom)
   int queue_batches = 16;
   int commit_records = 8192;
   int commit_interval_ms = 20;
@@ -56,6 +56,35 @@ struct QueryConfig {
   int column = 0;
 };
 
+// A category added to the default taxonomy (`understanding.categories`).
+struct CategoryConfig {
+  std::string name;  // required, [a-z0-9_]{1,64}, not a default category
+  std::string label_en, label_fr;
+  std::string cues;  // optional query (docs/query-language.md) whose matches are cue tokens
+  std::vector<std::string> examples;  // training messages (`ecoute train`)
+  int line = 0, column = 0;  // place of `cues`
+};
+
+// An extra cue rule (`understanding.rules`): a severity reason or a
+// category cue written in the query language.
+struct CueRuleConfig {
+  std::string reason;    // a severity reason, or empty
+  std::string category;  // a category, or empty (exactly one of the two)
+  std::string lang = "*";  // fr | en | *
+  std::string query;
+  int line = 0, column = 0;
+};
+
+struct UnderstandingConfig {
+  bool enabled = true;
+  std::string models = "models";  // directory of model files; relative to the config file
+  double unknown_below = 0.45;    // sentiment confidence under which the label is "unknown"
+  double needs_reply_threshold = 0.4;  // recall-leaning: a missed complaint costs more than an extra look
+  int64_t high_reach_followers = 50000;
+  std::vector<CategoryConfig> categories;
+  std::vector<CueRuleConfig> rules;
+};
+
 struct Config {
   std::string source_path;  // the file it came from; empty for defaults
   StoreConfig store;
@@ -64,6 +93,7 @@ struct Config {
   DemoConfig demo;
   std::map<std::string, std::string> mappings;  // CSV mapping name -> YAML file path
   std::vector<QueryConfig> queries;
+  UnderstandingConfig understanding;
   std::string log_level = "info";  // trace | debug | info | warn | error
 };
 

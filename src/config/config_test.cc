@@ -159,6 +159,51 @@ TEST(Config, ExampleFileMatchesTheDefaults) {
   EXPECT_EQ(c->demo.live_per_minute, d.demo.live_per_minute);
   EXPECT_EQ(c->log_level, d.log_level);
   EXPECT_EQ(c->mappings.size(), 2u);
+  EXPECT_EQ(c->understanding.enabled, d.understanding.enabled);
+  EXPECT_EQ(c->understanding.models, std::string(ECOUTE_SOURCE_DIR) + "/" + d.understanding.models);
+  EXPECT_EQ(c->understanding.unknown_below, d.understanding.unknown_below);
+  EXPECT_EQ(c->understanding.needs_reply_threshold, d.understanding.needs_reply_threshold);
+  EXPECT_EQ(c->understanding.high_reach_followers, d.understanding.high_reach_followers);
+  EXPECT_TRUE(c->understanding.categories.empty());
+  EXPECT_TRUE(c->understanding.rules.empty());
+}
+
+TEST(Config, UnderstandingCategoriesAndRules) {
+  auto c = Parse(R"(understanding:
+  categories:
+    - name: loyalty
+      label_fr: Fidélité
+      cues: '"loyalty points"'
+      examples: ["Where are my points?"]
+  rules:
+    - category: loyalty
+      lang: en
+      query: points
+    - reason: fraud
+      query: arnaque
+)",
+                 "u.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->understanding.categories.size(), 1u);
+  EXPECT_EQ(c->understanding.categories[0].label_en, "loyalty");
+  EXPECT_EQ(c->understanding.categories[0].label_fr, "Fidélité");
+  EXPECT_EQ(c->understanding.categories[0].examples.size(), 1u);
+  EXPECT_EQ(c->understanding.categories[0].line, 5);
+  ASSERT_EQ(c->understanding.rules.size(), 2u);
+  EXPECT_EQ(c->understanding.rules[1].lang, "*");
+  EXPECT_EQ(c->understanding.rules[1].line, 12);
+}
+
+TEST(Config, UnderstandingErrorsNameThePlace) {
+  auto bad = [](const char* yaml) { return Parse(yaml, "u.yaml").status().message(); };
+  EXPECT_EQ(bad("understanding:\n  categories:\n    - name: delivery\n"),
+            "u.yaml:3:13: understanding.categories[0].name: \"delivery\" is a default category already");
+  EXPECT_EQ(bad("understanding:\n  rules:\n    - reason: fraud\n      category: product\n      query: x\n"),
+            "u.yaml:3:7: understanding.rules[0]: needs exactly one of: reason, category");
+  EXPECT_EQ(bad("understanding:\n  rules:\n    - category: loyalty\n      query: x\n"),
+            "u.yaml:3:17: understanding.rules[0].category: \"loyalty\" is not a category");
+  EXPECT_EQ(bad("understanding:\n  unknown_below: 2\n"),
+            "u.yaml:2:18: understanding.unknown_below: must be between 0 and 1, got 2");
 }
 
 }  // namespace

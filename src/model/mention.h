@@ -58,14 +58,25 @@ struct Entities {
 struct Enrichment {
   std::vector<int64_t> matched_queries;
   std::optional<std::string> sentiment;  // negative | neutral | positive | unknown
-  std::optional<double> sentiment_score;
+  std::optional<double> sentiment_score;     // probability of `sentiment` (0..1), not the polarity
+  std::optional<double> sentiment_polarity;  // P(positive) - P(negative), -1..1
   std::optional<bool> needs_reply;
-  std::optional<std::string> category;
+  std::optional<double> needs_reply_score;   // P(needs a reply), 0..1
+  std::optional<std::string> category;       // a taxonomy name, "none" when no reply is needed
+  std::optional<double> category_score;      // probability of `category`, 0..1
   std::optional<int> severity;  // 0..100
-  std::optional<std::string> severity_level;
+  std::optional<std::string> severity_level;  // none | low | medium | high | critical
   std::vector<std::string> severity_reasons;
   std::optional<int64_t> reach;
+  // Label fields a user corrected (kLabelFields names, ascending, no
+  // repeats): their values above are the user's, and the store keeps them
+  // when the mention is written again (a correction beats the model).
+  std::vector<std::string> corrected;
 };
+
+// The label fields a user can correct, as named in `Enrichment::corrected`
+// and in the API: "sentiment", "needs_reply", "category", "severity_level".
+inline constexpr std::string_view kLabelFields[] = {"category", "needs_reply", "sentiment", "severity_level"};
 
 struct Mention {
   int64_t id = 0;  // assigned by the store; 0 before

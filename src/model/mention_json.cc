@@ -47,12 +47,16 @@ json MentionToJson(const Mention& m) {
   if (!en.matched_queries.empty()) j["matched_queries"] = en.matched_queries;
   if (en.sentiment) j["sentiment"] = *en.sentiment;
   if (en.sentiment_score) j["sentiment_score"] = *en.sentiment_score;
+  if (en.sentiment_polarity) j["sentiment_polarity"] = *en.sentiment_polarity;
   if (en.needs_reply) j["needs_reply"] = *en.needs_reply;
+  if (en.needs_reply_score) j["needs_reply_score"] = *en.needs_reply_score;
   if (en.category) j["category"] = *en.category;
+  if (en.category_score) j["category_score"] = *en.category_score;
   if (en.severity) j["severity"] = *en.severity;
   if (en.severity_level) j["severity_level"] = *en.severity_level;
   if (!en.severity_reasons.empty()) j["severity_reasons"] = en.severity_reasons;
   if (en.reach) j["reach"] = *en.reach;
+  if (!en.corrected.empty()) j["corrected"] = en.corrected;
   return j;
 }
 

@@ -42,5 +42,27 @@ TEST(MentionJson, OmitsEmptyFieldsAndKeepsTheRest) {
   EXPECT_EQ(MentionToJsonLine(m).find('\n'), std::string::npos);
 }
 
+TEST(MentionJson, WritesTheUnderstandingScoresAndCorrectedFields) {
+  Mention m;
+  m.native_id = "1";
+  m.text = "x";
+  m.enrichment.sentiment = "negative";
+  m.enrichment.sentiment_score = 0.75;
+  m.enrichment.sentiment_polarity = -0.5;
+  m.enrichment.needs_reply = true;
+  m.enrichment.needs_reply_score = 0.875;
+  m.enrichment.category = "delivery";
+  m.enrichment.category_score = 0.625;
+  m.enrichment.corrected = {"category", "sentiment"};
+  nlohmann::json j = MentionToJson(m);
+  EXPECT_EQ(j["sentiment_score"], 0.75);
+  EXPECT_EQ(j["sentiment_polarity"], -0.5);
+  EXPECT_EQ(j["needs_reply_score"], 0.875);
+  EXPECT_EQ(j["category_score"], 0.625);
+  EXPECT_EQ(j["corrected"], nlohmann::json::array({"category", "sentiment"}));
+  m.enrichment.corrected.clear();
+  EXPECT_FALSE(MentionToJson(m).contains("corrected"));
+}
+
 }  // namespace
 }  // namespace ecoute::model

@@ -42,11 +42,13 @@ Pipeline::Pipeline(store::Store& store, PipelineOptions options, const base::Clo
   commits_ = m.GetCounter("ecoute_store_commits_total", "Store transactions committed by the writer.");
   decode_latency_ = m.GetHistogram("ecoute_pipeline_stage_seconds", kStageHelp, {{"stage", "decode"}});
   analyze_latency_ = m.GetHistogram("ecoute_pipeline_stage_seconds", kStageHelp, {{"stage", "analyze"}});
+  classify_latency_ = m.GetHistogram("ecoute_pipeline_stage_seconds", kStageHelp, {{"stage", "classify"}});
   match_latency_ = m.GetHistogram("ecoute_pipeline_stage_seconds", kStageHelp, {{"stage", "match"}});
   store_latency_ = m.GetHistogram("ecoute_pipeline_stage_seconds", kStageHelp, {{"stage", "store"}});
   const char* records_help = "Records that went through a pipeline stage.";
   decode_records_ = m.GetCounter("ecoute_pipeline_stage_records_total", records_help, {{"stage", "decode"}});
   analyze_records_ = m.GetCounter("ecoute_pipeline_stage_records_total", records_help, {{"stage", "analyze"}});
+  classify_records_ = m.GetCounter("ecoute_pipeline_stage_records_total", records_help, {{"stage", "classify"}});
   match_records_ = m.GetCounter("ecoute_pipeline_stage_records_total", records_help, {{"stage", "match"}});
   store_records_ = m.GetCounter("ecoute_pipeline_stage_records_total", records_help, {{"stage", "store"}});
   const char* depth_help = "Batches waiting in a pipeline queue.";
@@ -122,15 +124,22 @@ void Pipeline::WorkerLoop() {
     int64_t t2 = clock_.MonotonicNanos(), c2 = base::ThreadCpuNanos();
     totals_.decode_cpu.fetch_add(static_cast<uint64_t>(c1 - c0));
     totals_.analyze_cpu.fetch_add(static_cast<uint64_t>(c2 - c1));
-    if (options_.enrich && !done->mentions.empty()) {
-      options_.enrich(done->mentions);
-      int64_t t3 = clock_.MonotonicNanos(), c3 = base::ThreadCpuNanos();
-      totals_.match_cpu.fetch_add(static_cast<uint64_t>(c3 - c2));
-      totals_.match_nanos.fetch_add(static_cast<uint64_t>(t3 - t2));
-      totals_.matched.fetch_add(done->mentions.size());
-      match_latency_->Observe(static_cast<double>(t3 - t2) / 1e9);
-      match_records_->Add(done->mentions.size());
-    }
+    // One optional enrichment stage with its timing and counters.
+    auto stage = [&](const EnrichFn& fn, std::atomic<uint64_t>& cpu, std::atomic<uint64_t>& nanos,
+                     std::atomic<uint64_t>& records, base::Histogram* latency, base::Counter* counter) {
+      if (!fn || done->mentions.empty()) return;
+      const int64_t s0 = clock_.MonotonicNanos(), u0 = base::ThreadCpuNanos();
+      fn(done->mentions);
+      const int64_t s1 = clock_.MonotonicNanos(), u1 = base::ThreadCpuNanos();
+      cpu.fetch_add(static_cast<uint64_t>(u1 - u0));
+      nanos.fetch_add(static_cast<uint64_t>(s1 - s0));
+      records.fetch_add(done->mentions.size());
+      latency->Observe(static_cast<double>(s1 - s0) / 1e9);
+      counter->Add(done->mentions.size());
+    };
+    stage(options_.classify, totals_.classify_cpu, totals_.classify_nanos, totals_.classified, classify_latency_,
+          classify_records_);
+    stage(options_.enrich, totals_.match_cpu, totals_.match_nanos, totals_.matched, match_latency_, match_records_);
 
     decode_latency_->Observe(static_cast<double>(t1 - t0) / 1e9);
     analyze_latency_->Observe(static_cast<double>(t2 - t1) / 1e9);
@@ -300,6 +309,9 @@ PipelineStats Pipeline::Stats() const {
   s.stages.push_back(stage("decode", totals_.decoded, totals_.decode_nanos, totals_.decode_cpu, decode_latency_));
   s.stages.push_back(
       stage("analyze", totals_.analyzed, totals_.analyze_nanos, totals_.analyze_cpu, analyze_latency_));
+  if (options_.classify)
+    s.stages.push_back(
+        stage("classify", totals_.classified, totals_.classify_nanos, totals_.classify_cpu, classify_latency_));
   if (options_.enrich)
     s.stages.push_back(stage("match", totals_.matched, totals_.match_nanos, totals_.match_cpu, match_latency_));
   s.stages.push_back(stage("store", totals_.stored, totals_.store_nanos, totals_.store_cpu, store_latency_));

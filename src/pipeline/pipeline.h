@@ -43,7 +43,8 @@ struct PipelineOptions {
   size_t queue_batches = 16;        // capacity of each queue, in batches
   size_t commit_records = 8192;     // commit when this many records are pending...
   std::chrono::milliseconds commit_interval{20};  // ...or this long after the first
-  EnrichFn enrich;  // the "match" stage, after text analysis; may be empty
+  EnrichFn classify;  // the "classify" stage (understanding), after text analysis; may be empty
+  EnrichFn enrich;    // the "match" stage, after classify (queries may test its labels); may be empty
 };
 
 // What happened to one submitted batch.
@@ -145,19 +146,21 @@ class Pipeline {
   base::Counter* commits_;
   base::Histogram* decode_latency_;
   base::Histogram* analyze_latency_;
+  base::Histogram* classify_latency_;
   base::Histogram* match_latency_;
   base::Histogram* store_latency_;
   base::Counter* decode_records_;
   base::Counter* analyze_records_;
+  base::Counter* classify_records_;
   base::Counter* match_records_;
   base::Counter* store_records_;
 
   // This instance's own totals (the registry's are process-wide).
   struct Totals {
-    std::atomic<uint64_t> submitted{0}, decoded{0}, analyzed{0}, matched{0}, stored{0};
+    std::atomic<uint64_t> submitted{0}, decoded{0}, analyzed{0}, classified{0}, matched{0}, stored{0};
     std::atomic<uint64_t> inserted{0}, updated{0}, duplicates{0}, rejected{0}, commits{0};
-    std::atomic<uint64_t> decode_nanos{0}, analyze_nanos{0}, match_nanos{0}, store_nanos{0};
-    std::atomic<uint64_t> decode_cpu{0}, analyze_cpu{0}, match_cpu{0}, store_cpu{0};
+    std::atomic<uint64_t> decode_nanos{0}, analyze_nanos{0}, classify_nanos{0}, match_nanos{0}, store_nanos{0};
+    std::atomic<uint64_t> decode_cpu{0}, analyze_cpu{0}, classify_cpu{0}, match_cpu{0}, store_cpu{0};
   };
   Totals totals_;
 };

@@ -228,6 +228,16 @@ uint64_t ContentHash(const model::Mention& m) {
   for (const auto& s : e.severity_reasons) h.Str(s);
   h.Int(e.reach.has_value());
   h.Int(static_cast<uint64_t>(e.reach.value_or(0)));
+  // Fields added in schema 4: hashed only when set, each after its own tag,
+  // so a mention without them keeps the hash earlier builds stored.
+  if (e.sentiment_polarity) { h.Int(0x5001); h.Double(*e.sentiment_polarity); }
+  if (e.needs_reply_score) { h.Int(0x5002); h.Double(*e.needs_reply_score); }
+  if (e.category_score) { h.Int(0x5003); h.Double(*e.category_score); }
+  if (!e.corrected.empty()) {
+    h.Int(0x5004);
+    h.Int(e.corrected.size());
+    for (const auto& s : e.corrected) h.Str(s);
+  }
   return h.Finish();
 }
 
@@ -285,12 +295,16 @@ void EnrichmentJson(const model::Enrichment& e, std::string& out) {
   }
   if (e.sentiment) { Key("sentiment", out); JsonString(*e.sentiment, out); }
   if (e.sentiment_score) { Key("sentiment_score", out); JsonDouble(*e.sentiment_score, out); }
+  if (e.sentiment_polarity) { Key("sentiment_polarity", out); JsonDouble(*e.sentiment_polarity, out); }
   if (e.needs_reply) { Key("needs_reply", out); out += *e.needs_reply ? "true" : "false"; }
+  if (e.needs_reply_score) { Key("needs_reply_score", out); JsonDouble(*e.needs_reply_score, out); }
   if (e.category) { Key("category", out); JsonString(*e.category, out); }
+  if (e.category_score) { Key("category_score", out); JsonDouble(*e.category_score, out); }
   if (e.severity) { Key("severity", out); JsonInt(*e.severity, out); }
   if (e.severity_level) { Key("severity_level", out); JsonString(*e.severity_level, out); }
   if (!e.severity_reasons.empty()) { Key("severity_reasons", out); StringArray(e.severity_reasons, out); }
   if (e.reach) { Key("reach", out); JsonInt(*e.reach, out); }
+  if (!e.corrected.empty()) { Key("corrected", out); StringArray(e.corrected, out); }
   if (out.size() == 1) {
     out.clear();  // nothing set
     return;
@@ -392,48 +406,86 @@ base::Result<model::Mention> ReadMention(const Stmt& s, int first) {
     }
   }
   ++c;
-  if (!s.IsNull(c)) {
-    ECOUTE_ASSIGN_OR_RETURN(json j, ParseColumn(s, c, m.id, "enrichment"));
-    model::Enrichment& e = m.enrichment;
-    for (const auto& [k, v] : j.items()) {
-      bool ok = true;
-      if (k == "matched_queries") {
-        ok = v.is_array();
-        if (ok)
-          for (const auto& q : v) {
-            if (!q.is_number_integer()) { ok = false; break; }
-            e.matched_queries.push_back(q.get<int64_t>());
-          }
-      } else if (k == "sentiment") {
-        ok = v.is_string();
-        if (ok) e.sentiment = v.get<std::string>();
-      } else if (k == "sentiment_score") {
-        ok = v.is_number() || v.is_null();
-        if (v.is_number()) e.sentiment_score = v.get<double>();
-      } else if (k == "needs_reply") {
-        ok = v.is_boolean();
-        if (ok) e.needs_reply = v.get<bool>();
-      } else if (k == "category") {
-        ok = v.is_string();
-        if (ok) e.category = v.get<std::string>();
-      } else if (k == "severity") {
-        ok = v.is_number_integer();
-        if (ok) e.severity = v.get<int>();
-      } else if (k == "severity_level") {
-        ok = v.is_string();
-        if (ok) e.severity_level = v.get<std::string>();
-      } else if (k == "severity_reasons") {
-        ok = ReadStrings(j, "severity_reasons", e.severity_reasons);
-      } else if (k == "reach") {
-        ok = v.is_number_integer();
-        if (ok) e.reach = v.get<int64_t>();
-      }  // unknown keys: written by a newer build; ignored
-      if (!ok) return Bad(m.id, "enrichment", "unexpected type for \"" + k + "\"");
-    }
-  }
+  if (!s.IsNull(c)) ECOUTE_RETURN_IF_ERROR(ParseEnrichment(s.Text(c), m.id, m.enrichment));
   return m;
 }
 
+
+base::Status ParseEnrichment(std::string_view text, int64_t id, model::Enrichment& e) {
+  e = model::Enrichment();
+  if (text.empty()) return base::Status::Ok();
+  json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return Bad(id, "enrichment", "not a JSON object");
+  // nlohmann's typed accessors are only called after the type has been
+  // checked, so nothing below throws.
+  auto number = [](const json& v, std::optional<double>& out) {
+    if (v.is_number()) out = v.get<double>();
+    return v.is_number() || v.is_null();  // null: a non-finite value was written
+  };
+  for (const auto& [k, v] : j.items()) {
+    bool ok = true;
+    if (k == "matched_queries") {
+      ok = v.is_array();
+      if (ok)
+        for (const auto& q : v) {
+          if (!q.is_number_integer()) { ok = false; break; }
+          e.matched_queries.push_back(q.get<int64_t>());
+        }
+    } else if (k == "sentiment") {
+      ok = v.is_string();
+      if (ok) e.sentiment = v.get<std::string>();
+    } else if (k == "sentiment_score") {
+      ok = number(v, e.sentiment_score);
+    } else if (k == "sentiment_polarity") {
+      ok = number(v, e.sentiment_polarity);
+    } else if (k == "needs_reply") {
+      ok = v.is_boolean();
+      if (ok) e.needs_reply = v.get<bool>();
+    } else if (k == "needs_reply_score") {
+      ok = number(v, e.needs_reply_score);
+    } else if (k == "category") {
+      ok = v.is_string();
+      if (ok) e.category = v.get<std::string>();
+    } else if (k == "category_score") {
+      ok = number(v, e.category_score);
+    } else if (k == "severity") {
+      ok = v.is_number_integer();
+      if (ok) e.severity = v.get<int>();
+    } else if (k == "severity_level") {
+      ok = v.is_string();
+      if (ok) e.severity_level = v.get<std::string>();
+    } else if (k == "severity_reasons") {
+      ok = ReadStrings(j, "severity_reasons", e.severity_reasons);
+    } else if (k == "reach") {
+      ok = v.is_number_integer();
+      if (ok) e.reach = v.get<int64_t>();
+    } else if (k == "corrected") {
+      ok = ReadStrings(j, "corrected", e.corrected);
+    }  // unknown keys: written by a newer build; ignored
+    if (!ok) return Bad(id, "enrichment", "unexpected type for \"" + k + "\"");
+  }
+  return base::Status::Ok();
+}
+
+Labels LabelsOf(const model::Enrichment& e) {
+  Labels l;
+  l.sentiment = e.sentiment.value_or("");
+  l.category = e.category.value_or("");
+  l.severity_level = e.severity_level.value_or("");
+  l.needs_reply = e.needs_reply ? (*e.needs_reply ? "true" : "false") : "";
+  return l;
+}
+
+void ApplyCorrections(const model::Enrichment& from, model::Enrichment& to) {
+  if (from.corrected.empty()) return;
+  for (const std::string& f : from.corrected) {
+    if (f == "sentiment") to.sentiment = from.sentiment;
+    else if (f == "needs_reply") to.needs_reply = from.needs_reply;
+    else if (f == "category") to.category = from.category;
+    else if (f == "severity_level") to.severity_level = from.severity_level;
+  }
+  to.corrected = from.corrected;
+}
 
 base::Status MatchedQueriesOf(std::string_view enrichment, int64_t id, std::vector<int64_t>& out) {
   out.clear();

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "base/status.h"
@@ -54,6 +55,25 @@ void BindMentionColumns(Stmt& s, int first, const model::Mention& m, uint64_t ha
 // Reads a row selected with kMentionColumns starting at column `first`.
 // Corruption naming the id and the column when a stored value is invalid.
 base::Result<model::Mention> ReadMention(const Stmt& s, int first = 0);
+
+// Parses a stored enrichment column (`text`, "" when NULL) into `e`
+// (replaced). Unknown keys are ignored (a newer build's); Corruption naming
+// `id` when the JSON or a known key's type is invalid.
+base::Status ParseEnrichment(std::string_view text, int64_t id, model::Enrichment& e);
+
+// The labels the label rollups count a mention under: each "" when the
+// mention has no such label; needs_reply "true" | "false" | "".
+struct Labels {
+  std::string sentiment, category, severity_level, needs_reply;
+  auto Tie() const { return std::tie(sentiment, category, severity_level, needs_reply); }
+  bool operator<(const Labels& o) const { return Tie() < o.Tie(); }
+  bool operator==(const Labels& o) const { return Tie() == o.Tie(); }
+};
+Labels LabelsOf(const model::Enrichment& e);
+
+// Copies the fields `from.corrected` names (a user's corrections) and the
+// list itself onto `to`; nothing when `from` has none.
+void ApplyCorrections(const model::Enrichment& from, model::Enrichment& to);
 
 // The ids under "matched_queries" in a stored enrichment column (as read,
 // in stored order; empty when the column is empty or has none) into `out`.

@@ -156,10 +156,71 @@ INSERT INTO mentions_fts(mentions_fts, rank) VALUES ('hashsize', 16777216);
 INSERT INTO mentions_fts(mentions_fts) VALUES ('rebuild');
 )sql";
 
+// Version 4: the understanding labels. Hourly rollups by label (all four
+// with channel and language; per query with sentiment, category and
+// severity level), filled from the enrichment already stored, and users'
+// label corrections. A mention without a label counts under '' for it;
+// needs_reply is 'true', 'false' or ''. Hours are floored towards minus
+// infinity, as base::FloorHour does (SQLite's % truncates).
+constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE rollup_label_hour (
+  bucket_ms      INTEGER NOT NULL,
+  channel        TEXT NOT NULL,
+  lang           TEXT NOT NULL,
+  sentiment      TEXT NOT NULL,
+  category       TEXT NOT NULL,
+  severity_level TEXT NOT NULL,
+  needs_reply    TEXT NOT NULL,
+  count          INTEGER NOT NULL,
+  PRIMARY KEY (bucket_ms, channel, lang, sentiment, category, severity_level, needs_reply)
+) WITHOUT ROWID;
+
+CREATE TABLE rollup_query_label_hour (
+  query_id       INTEGER NOT NULL,
+  bucket_ms      INTEGER NOT NULL,
+  sentiment      TEXT NOT NULL,
+  category       TEXT NOT NULL,
+  severity_level TEXT NOT NULL,
+  count          INTEGER NOT NULL,
+  PRIMARY KEY (query_id, bucket_ms, sentiment, category, severity_level)
+) WITHOUT ROWID;
+
+CREATE TABLE label_corrections (
+  id         INTEGER PRIMARY KEY,
+  mention_id INTEGER NOT NULL,
+  channel    TEXT NOT NULL,
+  native_id  TEXT NOT NULL,
+  field      TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  previous   TEXT,
+  user       TEXT NOT NULL,
+  at_ms      INTEGER NOT NULL
+);
+CREATE INDEX label_corrections_mention ON label_corrections(mention_id, id);
+
+INSERT INTO rollup_label_hour(bucket_ms, channel, lang, sentiment, category, severity_level, needs_reply, count)
+SELECT created_at - ((created_at % 3600000) + 3600000) % 3600000, channel, language,
+       coalesce(json_extract(enrichment, '$.sentiment'), ''),
+       coalesce(json_extract(enrichment, '$.category'), ''),
+       coalesce(json_extract(enrichment, '$.severity_level'), ''),
+       CASE json_type(enrichment, '$.needs_reply') WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE '' END,
+       count(*)
+  FROM mentions GROUP BY 1, 2, 3, 4, 5, 6, 7;
+
+INSERT INTO rollup_query_label_hour(query_id, bucket_ms, sentiment, category, severity_level, count)
+SELECT q.query_id, m.created_at - ((m.created_at % 3600000) + 3600000) % 3600000,
+       coalesce(json_extract(m.enrichment, '$.sentiment'), ''),
+       coalesce(json_extract(m.enrichment, '$.category'), ''),
+       coalesce(json_extract(m.enrichment, '$.severity_level'), ''),
+       count(*)
+  FROM mention_queries q JOIN mentions m ON m.id = q.mention_id GROUP BY 1, 2, 3, 4, 5;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: mentions, fts, rollups, rejects", kSchemaV1},
     {2, "queries, per-query index and rollups", kSchemaV2},
     {3, "full-text index with the ecoute tokenizer", kSchemaV3},
+    {4, "label rollups and label corrections", kSchemaV4},
 };
 
 struct Header {

@@ -335,6 +335,10 @@ struct WriterStatements {
   Stmt query_index_remove;  // same
   Stmt query_rollup;        // ?1 bucket, ?2 query, ?3 channel, ?4 lang, ?5 delta
   Stmt query_rollup_prune;  // ?1..?4
+  Stmt label_rollup;        // ?1 bucket, ?2 channel, ?3 lang, ?4 sentiment, ?5 category, ?6 severity, ?7 needs_reply, ?8 delta
+  Stmt label_rollup_prune;  // ?1..?7
+  Stmt query_label_rollup;  // ?1 query, ?2 bucket, ?3 sentiment, ?4 category, ?5 severity, ?6 delta
+  Stmt query_label_rollup_prune;  // ?1..?5
   Stmt block;       // ?1 block, ?2 min, ?3 max
   Stmt reject;
   Stmt counter;     // ?1 name, ?2 delta
@@ -459,12 +463,34 @@ class SqliteStore final : public Store {
   base::Status SetQueryBackfill(int64_t id, bool pending, std::optional<int64_t> up_to_id) override;
   base::Result<int64_t> ReplaceQueryMatches(int64_t query_id, int64_t first_id, int64_t last_id,
                                             std::span<const int64_t> ids) override;
+  base::Result<model::Mention> CorrectLabels(int64_t mention_id, const LabelCorrection& c) override;
+  base::Result<std::vector<LabeledMention>> LabelCorrections(int64_t after_id, int limit) const override;
 
  private:
   // Rollup deltas of one Write, keyed by (hour bucket, channel, language).
   using RollupKey = std::tuple<int64_t, model::Channel, std::string>;
   // Per-query rollup deltas, keyed by (hour bucket, query id, channel, language).
   using QueryRollupKey = std::tuple<int64_t, int64_t, model::Channel, std::string>;
+  // Label rollup deltas, keyed by (hour bucket, channel, language, labels).
+  using LabelRollupKey = std::tuple<int64_t, model::Channel, std::string, internal::Labels>;
+  // Per-query label rollup deltas, keyed by (query id, hour bucket, labels
+  // with needs_reply left "": that table does not keep it).
+  using QueryLabelRollupKey = std::tuple<int64_t, int64_t, internal::Labels>;
+  // Moves one mention's label counts: -1 under its old labels (and queries)
+  // or +1 under its new ones.
+  void CountLabels(base::Timestamp created_at, model::Channel channel, const std::string& lang,
+                   const internal::Labels& labels, std::span<const int64_t> queries, int delta) {
+    const int64_t bucket = base::FloorHour(created_at);
+    label_rollups_[LabelRollupKey(bucket, channel, lang, labels)] += delta;
+    if (queries.empty()) return;
+    internal::Labels per_query = labels;
+    per_query.needs_reply.clear();
+    for (int64_t q : queries) query_label_rollups_[QueryLabelRollupKey(q, bucket, per_query)] += delta;
+  }
+  // Applies label_rollups_ / query_label_rollups_.
+  base::Status FlushLabelRollups();
+  base::Status FlushQueryLabelRollups();
+
   // A change of the per-query index: +1 adds the row, -1 removes it.
   struct QueryIndexOp {
     int64_t query_id;
@@ -530,6 +556,9 @@ class SqliteStore final : public Store {
   internal::RowBuffers row_buf_;
   std::string old_title_, old_text_, old_lang_, old_thread_, old_author_key_, old_enrichment_;
   std::map<QueryRollupKey, int64_t> query_rollups_;
+  std::map<LabelRollupKey, int64_t> label_rollups_;
+  std::map<QueryLabelRollupKey, int64_t> query_label_rollups_;
+  model::Enrichment old_enrichment_parsed_;
   std::vector<QueryIndexOp> query_index_ops_;
   std::vector<int64_t> query_ids_;  // one mention's matched queries, sorted, unique
   // Ids of the defined queries (GUARDED_BY(write_mu_)). Writes index only
@@ -684,6 +713,27 @@ base::Status SqliteStore::PrepareWriter() {
                               "DELETE FROM rollup_query_hour WHERE bucket_ms = ?1 AND query_id = ?2 AND channel = ?3 "
                               "AND lang = ?4 AND count <= 0",
                               "prune query rollup"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.label_rollup,
+                              "INSERT INTO rollup_label_hour(bucket_ms, channel, lang, sentiment, category, "
+                              "severity_level, needs_reply, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                              "ON CONFLICT(bucket_ms, channel, lang, sentiment, category, severity_level, needs_reply) "
+                              "DO UPDATE SET count = count + excluded.count",
+                              "update label rollup"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.label_rollup_prune,
+                              "DELETE FROM rollup_label_hour WHERE bucket_ms = ?1 AND channel = ?2 AND lang = ?3 "
+                              "AND sentiment = ?4 AND category = ?5 AND severity_level = ?6 AND needs_reply = ?7 "
+                              "AND count <= 0",
+                              "prune label rollup"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.query_label_rollup,
+                              "INSERT INTO rollup_query_label_hour(query_id, bucket_ms, sentiment, category, "
+                              "severity_level, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                              "ON CONFLICT(query_id, bucket_ms, sentiment, category, severity_level) "
+                              "DO UPDATE SET count = count + excluded.count",
+                              "update query label rollup"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.query_label_rollup_prune,
+                              "DELETE FROM rollup_query_label_hour WHERE query_id = ?1 AND bucket_ms = ?2 "
+                              "AND sentiment = ?3 AND category = ?4 AND severity_level = ?5 AND count <= 0",
+                              "prune query label rollup"));
   ECOUTE_RETURN_IF_ERROR(prep(ws_.block,
                               "INSERT INTO id_blocks(block, min_created_at, max_created_at) VALUES (?1, ?2, ?3) "
                               "ON CONFLICT(block) DO UPDATE SET "
@@ -737,6 +787,8 @@ base::Status SqliteStore::WriteAll(std::span<model::Mention> mentions, std::span
   fts_old_.clear();
   query_rollups_.clear();
   query_index_ops_.clear();
+  label_rollups_.clear();
+  query_label_rollups_.clear();
   summary_threads_ = 0;
   if (outcomes != nullptr) outcomes->reserve(mentions.size());
   for (size_t i = 0; i < mentions.size(); ++i) {
@@ -806,19 +858,31 @@ base::Status SqliteStore::WriteOne(size_t index, model::Mention& m, WriteOutcome
     if (*row) {
       found = true;
       id = q.Int(0);
+      // A user's corrections (stored in the enrichment) beat the model's
+      // labels of any later version. The hash is the caller's version's,
+      // so an unchanged record stays a duplicate.
+      old_enrichment_.assign(q.Text(8));
+      const bool corrected = old_enrichment_.find("\"corrected\"") != std::string::npos;
       if (static_cast<uint64_t>(q.Int(1)) == hash) {
         m.id = id;
         if (m.thread_id.empty()) m.thread_id = q.Text(4);
+        if (corrected) {
+          base::Status parsed = internal::ParseEnrichment(old_enrichment_, id, old_enrichment_parsed_);
+          if (!parsed.ok()) return parsed.WithPrefix(where());
+          internal::ApplyCorrections(old_enrichment_parsed_, m.enrichment);
+        }
         outcome = WriteOutcome::kDuplicate;
         return base::Status::Ok();
       }
+      base::Status parsed = internal::ParseEnrichment(old_enrichment_, id, old_enrichment_parsed_);
+      if (!parsed.ok()) return parsed.WithPrefix(where());
+      internal::ApplyCorrections(old_enrichment_parsed_, m.enrichment);
       old_created = q.Int(2);
       old_lang_.assign(q.Text(3));
       old_thread_.assign(q.Text(4));
       old_title_.assign(q.Text(5));
       old_text_.assign(q.Text(6));
       old_author_key_.assign(q.Text(7));
-      old_enrichment_.assign(q.Text(8));
     }
   }
 
@@ -866,8 +930,7 @@ base::Status SqliteStore::WriteOne(size_t index, model::Mention& m, WriteOutcome
     if (!s.ok()) return s.WithPrefix(where());
     rollups_[RollupKey(base::FloorHour(old_created), m.channel, old_lang_)] -= 1;
     // The per-query entries of the stored version go; the new ones come below.
-    base::Status parsed = internal::MatchedQueriesOf(old_enrichment_, id, query_ids_);
-    if (!parsed.ok()) return parsed.WithPrefix(where());
+    query_ids_ = old_enrichment_parsed_.matched_queries;
     std::sort(query_ids_.begin(), query_ids_.end());
     query_ids_.erase(std::unique(query_ids_.begin(), query_ids_.end()), query_ids_.end());
     KeepKnownQueries(query_ids_);
@@ -875,6 +938,7 @@ base::Status SqliteStore::WriteOne(size_t index, model::Mention& m, WriteOutcome
       query_index_ops_.push_back(QueryIndexOp{q, old_created, id, -1});
       query_rollups_[QueryRollupKey(base::FloorHour(old_created), q, m.channel, old_lang_)] -= 1;
     }
+    CountLabels(old_created, m.channel, old_lang_, internal::LabelsOf(old_enrichment_parsed_), query_ids_, -1);
     outcome = WriteOutcome::kUpdated;
     if (thread_changed) {
       ECOUTE_ASSIGN_OR_RETURN(bool old_left, HasThread(old_thread_, channel, where));
@@ -890,6 +954,7 @@ base::Status SqliteStore::WriteOne(size_t index, model::Mention& m, WriteOutcome
       query_rollups_[QueryRollupKey(base::FloorHour(m.created_at), q, m.channel, m.language)] += 1;
     }
   }
+  CountLabels(m.created_at, m.channel, m.language, internal::LabelsOf(m.enrichment), m.enrichment.matched_queries, +1);
   auto [it, fresh] = blocks_.try_emplace(BlockOf(id), m.created_at, m.created_at);
   if (!fresh) {
     it->second.first = std::min(it->second.first, m.created_at);
@@ -961,6 +1026,48 @@ base::Status SqliteStore::FlushQueryIndex() {
       ECOUTE_RETURN_IF_ERROR(st->Run());
     }
   }
+  return FlushQueryLabelRollups();
+}
+
+base::Status SqliteStore::FlushLabelRollups() {
+  for (const auto& [key, delta] : label_rollups_) {
+    if (delta == 0) continue;
+    const auto& [bucket, channel, lang, labels] = key;
+    for (Stmt* st : {&ws_.label_rollup, &ws_.label_rollup_prune}) {
+      if (st == &ws_.label_rollup_prune && delta > 0) break;
+      ResetOnExit reset(*st);
+      st->BindInt(1, bucket);
+      st->BindText(2, model::ChannelName(channel));
+      st->BindText(3, lang);
+      st->BindText(4, labels.sentiment);
+      st->BindText(5, labels.category);
+      st->BindText(6, labels.severity_level);
+      st->BindText(7, labels.needs_reply);
+      if (st == &ws_.label_rollup) st->BindInt(8, delta);
+      ECOUTE_RETURN_IF_ERROR(st->Run());
+    }
+  }
+  label_rollups_.clear();
+  return base::Status::Ok();
+}
+
+base::Status SqliteStore::FlushQueryLabelRollups() {
+  for (const auto& [key, delta] : query_label_rollups_) {
+    if (delta == 0) continue;
+    const auto& [query, bucket, labels] = key;
+    for (Stmt* st : {&ws_.query_label_rollup, &ws_.query_label_rollup_prune}) {
+      if (st == &ws_.query_label_rollup_prune && delta > 0) break;
+      ResetOnExit reset(*st);
+      st->BindInt(1, query);
+      st->BindInt(2, bucket);
+      st->BindText(3, labels.sentiment);
+      st->BindText(4, labels.category);
+      st->BindText(5, labels.severity_level);
+      if (st == &ws_.query_label_rollup) st->BindInt(6, delta);
+      ECOUTE_RETURN_IF_ERROR(st->Run());
+    }
+  }
+  query_label_rollups_.clear();
   return base::Status::Ok();
 }
 
@@ -1004,6 +1111,7 @@ base::Status SqliteStore::FlushAggregates(std::span<const model::Rejection> reje
       ECOUTE_RETURN_IF_ERROR(st->Run());
     }
   }
+  ECOUTE_RETURN_IF_ERROR(FlushLabelRollups());
   for (const auto& [block, range] : blocks_) {
     ResetOnExit reset(ws_.block);
     ws_.block.BindInt(1, block);
@@ -1388,14 +1496,35 @@ base::Result<std::vector<VolumePoint>> SqliteStore::Volume(const VolumeQuery& q)
                                          std::string(IntervalName(q.interval)) + " buckets requested");
   if (q.query_ids.size() > static_cast<size_t>(kMaxQueryIds))
     return base::Status::InvalidArgument("volume: query_ids: more than " + std::to_string(kMaxQueryIds) + " ids");
-  // Per-query counts come from their own rollups.
+  // Per-query counts come from their own rollups, label counts from the
+  // label rollups (per query: sentiment, category and severity only).
   const bool per_query = q.group_by == GroupBy::kQuery || !q.query_ids.empty();
-  std::string_view group_col = q.group_by == GroupBy::kChannel   ? "channel"
-                               : q.group_by == GroupBy::kLanguage ? "lang"
-                               : q.group_by == GroupBy::kQuery    ? "query_id"
-                                                                  : "''";
-  std::string sql = "SELECT bucket_ms, " + std::string(group_col) + ", sum(count) FROM " +
-                    (per_query ? "rollup_query_hour" : "rollup_hour") + " WHERE bucket_ms >= ? AND bucket_ms < ?";
+  const bool by_label = q.group_by == GroupBy::kSentiment || q.group_by == GroupBy::kCategory ||
+                        q.group_by == GroupBy::kSeverity || q.group_by == GroupBy::kNeedsReply ||
+                        !q.sentiments.empty() || !q.categories.empty() || !q.severity_levels.empty() ||
+                        q.needs_reply.has_value();
+  if (by_label && per_query) {
+    if (q.group_by == GroupBy::kNeedsReply || q.needs_reply)
+      return base::Status::InvalidArgument(
+          "volume: needs_reply is not counted per query; drop query_id (and group_by=query) or needs_reply");
+    if (q.group_by == GroupBy::kChannel || q.group_by == GroupBy::kLanguage || !q.channels.empty() ||
+        !q.languages.empty())
+      return base::Status::InvalidArgument(
+          "volume: per query, labels are not counted by channel or language; drop channel/lang or the label "
+          "conditions");
+  }
+  std::string_view group_col = q.group_by == GroupBy::kChannel      ? "channel"
+                               : q.group_by == GroupBy::kLanguage    ? "lang"
+                               : q.group_by == GroupBy::kQuery       ? "query_id"
+                               : q.group_by == GroupBy::kSentiment   ? "sentiment"
+                               : q.group_by == GroupBy::kCategory    ? "category"
+                               : q.group_by == GroupBy::kSeverity    ? "severity_level"
+                               : q.group_by == GroupBy::kNeedsReply  ? "needs_reply"
+                                                                     : "''";
+  std::string_view table = by_label ? (per_query ? "rollup_query_label_hour" : "rollup_label_hour")
+                                    : (per_query ? "rollup_query_hour" : "rollup_hour");
+  std::string sql = "SELECT bucket_ms, " + std::string(group_col) + ", sum(count) FROM " + std::string(table) +
+                    " WHERE bucket_ms >= ? AND bucket_ms < ?";
   std::vector<BindValue> binds{from, q.to};
   auto in_list = [&](std::string_view column, size_t n) {
     sql += " AND ";
@@ -1415,6 +1544,20 @@ base::Result<std::vector<VolumePoint>> SqliteStore::Volume(const VolumeQuery& q)
   if (!q.query_ids.empty()) {
     in_list("query_id", q.query_ids.size());
     for (int64_t id : q.query_ids) binds.emplace_back(id);
+  }
+  for (const auto& [column, values] : {std::pair<std::string_view, const std::vector<std::string>*>{"sentiment", &q.sentiments},
+                                       {"category", &q.categories},
+                                       {"severity_level", &q.severity_levels}}) {
+    if (values->empty()) continue;
+    if (values->size() > static_cast<size_t>(kMaxQueryIds))
+      return base::Status::InvalidArgument("volume: " + std::string(column) + ": more than " +
+                                           std::to_string(kMaxQueryIds) + " values");
+    in_list(column, values->size());
+    for (const auto& v : *values) binds.emplace_back(std::string_view(v));
+  }
+  if (q.needs_reply) {
+    sql += " AND needs_reply = ?";
+    binds.emplace_back(std::string_view(*q.needs_reply ? "true" : "false"));
   }
   sql += " GROUP BY 1, 2";
 
@@ -1696,7 +1839,8 @@ base::Status SqliteStore::DeleteQuery(int64_t id) {
       ECOUTE_RETURN_IF_ERROR(untag.Run());
     }
     for (const char* sql : {"DELETE FROM mention_queries WHERE query_id = ?",
-                            "DELETE FROM rollup_query_hour WHERE query_id = ?"}) {
+                            "DELETE FROM rollup_query_hour WHERE query_id = ?",
+                            "DELETE FROM rollup_query_label_hour WHERE query_id = ?"}) {
       ECOUTE_ASSIGN_OR_RETURN(Stmt st, Stmt::Prepare(db, sql, "delete query rows"));
       st.BindInt(1, id);
       ECOUTE_RETURN_IF_ERROR(st.Run());
@@ -1716,6 +1860,7 @@ base::Result<int64_t> SqliteStore::ReplaceQueryMatches(int64_t query_id, int64_t
     changed = 0;
     query_index_ops_.clear();
     query_rollups_.clear();
+    query_label_rollups_.clear();
     {
       ECOUTE_ASSIGN_OR_RETURN(Stmt find, Stmt::Prepare(db, "SELECT 1 FROM queries WHERE id = ?", "find query"));
       find.BindInt(1, query_id);
@@ -1769,7 +1914,8 @@ base::Result<int64_t> SqliteStore::ReplaceQueryMatches(int64_t query_id, int64_t
                                         std::string(load.Text(1)) + "\"");
       const std::string lang(load.Text(2));
       const std::string old_json(load.Text(3));
-      ECOUTE_RETURN_IF_ERROR(internal::MatchedQueriesOf(old_json, id, matched));
+      ECOUTE_RETURN_IF_ERROR(internal::ParseEnrichment(old_json, id, old_enrichment_parsed_));
+      matched = old_enrichment_parsed_.matched_queries;
       std::erase(matched, query_id);
       if (gain) matched.push_back(query_id);
       std::sort(matched.begin(), matched.end());
@@ -1783,6 +1929,9 @@ base::Result<int64_t> SqliteStore::ReplaceQueryMatches(int64_t query_id, int64_t
       }
       query_index_ops_.push_back(QueryIndexOp{query_id, gain ? created : indexed_at, id, gain ? +1 : -1});
       query_rollups_[QueryRollupKey(base::FloorHour(created), query_id, *channel, lang)] += gain ? 1 : -1;
+      internal::Labels labels = internal::LabelsOf(old_enrichment_parsed_);
+      labels.needs_reply.clear();
+      query_label_rollups_[QueryLabelRollupKey(query_id, base::FloorHour(created), labels)] += gain ? 1 : -1;
       ++changed;
       return base::Status::Ok();
     };
@@ -1802,6 +1951,174 @@ base::Result<int64_t> SqliteStore::ReplaceQueryMatches(int64_t query_id, int64_t
   });
   if (!s.ok()) return s.WithPrefix("replace query matches");
   return changed;
+}
+
+// ---- label corrections -----------------------------------------------------------
+
+base::Result<model::Mention> SqliteStore::CorrectLabels(int64_t mention_id, const LabelCorrection& c) {
+  if (c.sentiment && !IsSentimentLabel(*c.sentiment))
+    return base::Status::InvalidArgument("sentiment: \"" + c.sentiment->substr(0, 64) +
+                                         "\": expected negative, neutral or positive");
+  if (c.category && !IsCategoryName(*c.category))
+    return base::Status::InvalidArgument("category: \"" + c.category->substr(0, 64) +
+                                         "\": expected 1 to 64 of a-z, 0-9 and _");
+  if (c.severity_level && !IsSeverityLevel(*c.severity_level))
+    return base::Status::InvalidArgument("severity_level: \"" + c.severity_level->substr(0, 64) +
+                                         "\": expected none, low, medium, high or critical");
+  if (!c.sentiment && !c.needs_reply && !c.category && !c.severity_level)
+    return base::Status::InvalidArgument("labels: no label to correct");
+  std::lock_guard lock(write_mu_);
+  sqlite3* db = writer_.get();
+  const base::Timestamp at = c.at != 0 ? c.at : clock_->Now();
+  model::Mention m;
+  base::Status s = InWriteTransaction([&]() -> base::Status {
+    label_rollups_.clear();
+    query_label_rollups_.clear();
+    {
+      ECOUTE_ASSIGN_OR_RETURN(
+          Stmt load, Stmt::Prepare(db, "SELECT " + std::string(internal::kMentionColumns) + " FROM mentions WHERE id = ?",
+                                   "load mention"));
+      load.BindInt(1, mention_id);
+      ECOUTE_ASSIGN_OR_RETURN(bool row, load.Step());
+      if (!row) return base::Status::NotFound("mention " + std::to_string(mention_id) + ": no such mention");
+      ECOUTE_ASSIGN_OR_RETURN(m, internal::ReadMention(load));
+    }
+    model::Enrichment& e = m.enrichment;
+    const internal::Labels before = internal::LabelsOf(e);
+    ECOUTE_ASSIGN_OR_RETURN(
+        Stmt record, Stmt::Prepare(db,
+                                   "INSERT INTO label_corrections(mention_id, channel, native_id, field, value, "
+                                   "previous, user, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                   "record label correction"));
+    bool changed = false;
+    // One field: records it unless a user already set this very value.
+    auto apply = [&](std::string_view field, const std::optional<std::string>& previous,
+                     const std::string& value) -> base::Status {
+      const bool was_corrected = std::find(e.corrected.begin(), e.corrected.end(), field) != e.corrected.end();
+      if (was_corrected && previous == value) return base::Status::Ok();
+      ResetOnExit reset(record);
+      record.BindInt(1, mention_id);
+      record.BindText(2, model::ChannelName(m.channel));
+      record.BindText(3, m.native_id);
+      record.BindText(4, field);
+      record.BindText(5, value);
+      if (previous) record.BindText(6, *previous);
+      else record.BindNull(6);
+      record.BindText(7, c.user);
+      record.BindInt(8, at);
+      ECOUTE_RETURN_IF_ERROR(record.Run());
+      if (!was_corrected) e.corrected.emplace_back(field);
+      changed = true;
+      return base::Status::Ok();
+    };
+    auto bool_text = [](std::optional<bool> b) -> std::optional<std::string> {
+      if (!b) return std::nullopt;
+      return std::string(*b ? "true" : "false");
+    };
+    if (c.sentiment) {
+      ECOUTE_RETURN_IF_ERROR(apply("sentiment", e.sentiment, *c.sentiment));
+      e.sentiment = *c.sentiment;
+    }
+    if (c.needs_reply) {
+      ECOUTE_RETURN_IF_ERROR(apply("needs_reply", bool_text(e.needs_reply), *bool_text(c.needs_reply)));
+      e.needs_reply = *c.needs_reply;
+    }
+    if (c.category) {
+      ECOUTE_RETURN_IF_ERROR(apply("category", e.category, *c.category));
+      e.category = *c.category;
+    }
+    if (c.severity_level) {
+      ECOUTE_RETURN_IF_ERROR(apply("severity_level", e.severity_level, *c.severity_level));
+      e.severity_level = *c.severity_level;
+    }
+    if (!changed) return base::Status::Ok();
+    std::sort(e.corrected.begin(), e.corrected.end());
+    e.corrected.erase(std::unique(e.corrected.begin(), e.corrected.end()), e.corrected.end());
+    std::string json;
+    internal::EnrichmentJson(e, json);
+    {
+      ECOUTE_ASSIGN_OR_RETURN(Stmt up, Stmt::Prepare(db, "UPDATE mentions SET enrichment = ?2 WHERE id = ?1",
+                                                     "store corrected enrichment"));
+      up.BindInt(1, mention_id);
+      up.BindTextOrNull(2, json);
+      ECOUTE_RETURN_IF_ERROR(up.Run());
+    }
+    const internal::Labels after = internal::LabelsOf(e);
+    if (after == before) return base::Status::Ok();
+    std::vector<int64_t> queries = e.matched_queries;  // stored sorted, unique, defined
+    KeepKnownQueries(queries);
+    CountLabels(m.created_at, m.channel, m.language, before, queries, -1);
+    CountLabels(m.created_at, m.channel, m.language, after, queries, +1);
+    ECOUTE_RETURN_IF_ERROR(FlushLabelRollups());
+    return FlushQueryLabelRollups();
+  });
+  if (!s.ok()) return s.code() == base::StatusCode::kNotFound ? s : s.WithPrefix("correct labels");
+  return m;
+}
+
+base::Result<std::vector<LabeledMention>> SqliteStore::LabelCorrections(int64_t after_id, int limit) const {
+  limit = std::clamp(limit, 1, kMaxLimit);
+  auto conn = readers_->Acquire();
+  ECOUTE_ASSIGN_OR_RETURN(auto txn, ReadTxn::Begin(*conn));
+  std::vector<std::pair<int64_t, int64_t>> page;  // (mention id, latest correction id)
+  {
+    ECOUTE_ASSIGN_OR_RETURN(Stmt * st, conn->Prepare("SELECT mention_id, max(id) AS last FROM label_corrections "
+                                                     "GROUP BY mention_id HAVING last > ?1 ORDER BY last LIMIT ?2",
+                                                     "list label corrections"));
+    ResetOnExit reset(*st);
+    st->BindInt(1, after_id);
+    st->BindInt(2, limit);
+    for (;;) {
+      ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      page.emplace_back(st->Int(0), st->Int(1));
+    }
+  }
+  ECOUTE_ASSIGN_OR_RETURN(Stmt * fields, conn->Prepare("SELECT field, value, user, at_ms FROM label_corrections "
+                                                       "WHERE mention_id = ?1 AND id <= ?2 ORDER BY id",
+                                                       "read label corrections"));
+  ECOUTE_ASSIGN_OR_RETURN(Stmt * mention, conn->Prepare("SELECT channel, native_id, language, title, text "
+                                                        "FROM mentions WHERE id = ?1",
+                                                        "read corrected mention"));
+  std::vector<LabeledMention> out;
+  out.reserve(page.size());
+  for (const auto& [mention_id, last] : page) {
+    LabeledMention l;
+    l.correction_id = last;
+    l.mention_id = mention_id;
+    {
+      ResetOnExit reset(*mention);
+      mention->BindInt(1, mention_id);
+      ECOUTE_ASSIGN_OR_RETURN(bool row, mention->Step());
+      if (!row) continue;  // not stored (cannot happen: mentions are never deleted)
+      auto channel = model::ParseChannel(mention->Text(0));
+      if (!channel)
+        return base::Status::Corruption("mention " + std::to_string(mention_id) +
+                                        ": column channel: unknown channel \"" + std::string(mention->Text(0)) + "\"");
+      l.channel = *channel;
+      l.native_id = mention->Text(1);
+      l.language = mention->Text(2);
+      l.title = mention->Text(3);
+      l.text = mention->Text(4);
+    }
+    ResetOnExit reset(*fields);
+    fields->BindInt(1, mention_id);
+    fields->BindInt(2, last);
+    for (;;) {
+      ECOUTE_ASSIGN_OR_RETURN(bool row, fields->Step());
+      if (!row) break;
+      const std::string_view field = fields->Text(0);
+      std::string value(fields->Text(1));
+      if (field == "sentiment") l.sentiment = value;
+      else if (field == "needs_reply") l.needs_reply = value == "true";
+      else if (field == "category") l.category = value;
+      else if (field == "severity_level") l.severity_level = value;
+      l.user = fields->Text(2);
+      l.at = fields->Int(3);
+    }
+    out.push_back(std::move(l));
+  }
+  return out;
 }
 
 }  // namespace

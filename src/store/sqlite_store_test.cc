@@ -288,7 +288,7 @@ TEST(SqliteStore, InvalidMentionFailsTheWholeWrite) {
   f.text = "alpha";
   EXPECT_TRUE(SearchOk(*store, f).items.empty());
   EXPECT_TRUE(store->Rejects(10, 0)->empty());
-  auto v = store->Volume(VolumeQuery{kT0 - kDay, kT0 + kDay, Interval::kDay, GroupBy::kNone, {}, {}, {}});
+  auto v = store->Volume(VolumeQuery{kT0 - kDay, kT0 + kDay, Interval::kDay, GroupBy::kNone, {}, {}, {}, {}, {}, {}, {}});
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->empty());
 
@@ -330,7 +330,7 @@ TEST(SqliteStore, SqlFailureMidWriteRollsBackEverything) {
   EXPECT_TRUE(SearchOk(*store, f).items.empty());
   f.text = "apple pie";
   EXPECT_EQ(SearchOk(*store, f).items.size(), 1u);
-  auto v = store->Volume(VolumeQuery{kT0 - kDay, kT0 + kDay, Interval::kHour, GroupBy::kNone, {}, {}, {}});
+  auto v = store->Volume(VolumeQuery{kT0 - kDay, kT0 + kDay, Interval::kHour, GroupBy::kNone, {}, {}, {}, {}, {}, {}, {}});
   ASSERT_TRUE(v.ok());
   ASSERT_EQ(v->size(), 1u);
   EXPECT_EQ((*v)[0].count, 1);
@@ -946,7 +946,7 @@ TEST(SqliteStore, VolumeByHourDayWeekAndGroups) {
   const base::Timestamp from = *base::ParseTimestamp("2023-11-06T00:00:00Z");
   const base::Timestamp to = *base::ParseTimestamp("2023-11-20T00:00:00Z");
   auto vol = [&](Interval i, GroupBy g, std::vector<Channel> ch = {}, std::vector<std::string> langs = {}) {
-    auto r = store->Volume(VolumeQuery{from, to, i, g, ch, langs, {}});
+    auto r = store->Volume(VolumeQuery{from, to, i, g, ch, langs, {}, {}, {}, {}, {}});
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     std::vector<std::tuple<std::string, std::string, int64_t>> out;
     for (const auto& p : *r) out.emplace_back(base::FormatTimestamp(p.bucket), p.group, p.count);
@@ -985,20 +985,20 @@ TEST(SqliteStore, VolumeByHourDayWeekAndGroups) {
 
   // Range bounds: from is floored to the hour, to is exclusive.
   auto r = store->Volume(VolumeQuery{monday + 2 * kHour + 30 * 60'000, monday + 3 * kHour, Interval::kHour,
-                                     GroupBy::kNone, {}, {}, {}});
+                                     GroupBy::kNone, {}, {}, {}, {}, {}, {}, {}});
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->size(), 1u);
   EXPECT_EQ((*r)[0].count, 3);
   r = store->Volume(VolumeQuery{monday, *base::ParseTimestamp("2023-11-13T03:00:00Z"), Interval::kHour,
-                                 GroupBy::kNone, {}, {}, {}});
+                                 GroupBy::kNone, {}, {}, {}, {}, {}, {}, {}});
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->size(), 1u);  // only the 01:00 bucket: 03:00 starts at `to`
 
   // Bad ranges.
-  auto bad = store->Volume(VolumeQuery{to, from, Interval::kDay, GroupBy::kNone, {}, {}, {}});
+  auto bad = store->Volume(VolumeQuery{to, from, Interval::kDay, GroupBy::kNone, {}, {}, {}, {}, {}, {}, {}});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), base::StatusCode::kInvalidArgument);
-  bad = store->Volume(VolumeQuery{0, kT0, Interval::kHour, GroupBy::kNone, {}, {}, {}});
+  bad = store->Volume(VolumeQuery{0, kT0, Interval::kHour, GroupBy::kNone, {}, {}, {}, {}, {}, {}, {}});
   EXPECT_EQ(bad.status().code(), base::StatusCode::kInvalidArgument);
 }
 
@@ -1019,7 +1019,7 @@ TEST(SqliteStore, VolumeMatchesMentionsAfterManyWrites) {
   }
   std::map<std::pair<base::Timestamp, std::string>, int64_t> want;
   for (const auto& [k, m] : latest) want[{base::FloorDay(m.created_at), m.language}] += 1;
-  auto r = store->Volume(VolumeQuery{kT0 - kDay, kT0 + 5 * kDay, Interval::kDay, GroupBy::kLanguage, {}, {}, {}});
+  auto r = store->Volume(VolumeQuery{kT0 - kDay, kT0 + 5 * kDay, Interval::kDay, GroupBy::kLanguage, {}, {}, {}, {}, {}, {}, {}});
   ASSERT_TRUE(r.ok());
   std::map<std::pair<base::Timestamp, std::string>, int64_t> got;
   for (const auto& p : *r) got[{p.bucket, p.group}] = p.count;
@@ -1101,7 +1101,7 @@ TEST(SqliteStore, ReadersRunDuringWrites) {
         auto c = store->Counts();
         if (!c.ok() || c->mentions < last_count) ++errors;
         else last_count = c->mentions;
-        if (!store->Volume(VolumeQuery{kT0 - kDay, kT0 + 30 * kDay, Interval::kDay, GroupBy::kChannel, {}, {}, {}}).ok())
+        if (!store->Volume(VolumeQuery{kT0 - kDay, kT0 + 30 * kDay, Interval::kDay, GroupBy::kChannel, {}, {}, {}, {}, {}, {}, {}}).ok())
           ++errors;
         if (p.ok() && !p->items.empty()) {
           auto g = store->Get(p->items[0].id);

@@ -125,10 +125,41 @@ std::string_view IntervalName(Interval i) {
 
 base::Result<GroupBy> ParseGroupBy(std::string_view s) {
   if (s.empty() || EqualsIgnoreAsciiCase(s, "none")) return GroupBy::kNone;
-  if (EqualsIgnoreAsciiCase(s, "channel")) return GroupBy::kChannel;
-  if (EqualsIgnoreAsciiCase(s, "lang") || EqualsIgnoreAsciiCase(s, "language")) return GroupBy::kLanguage;
-  if (EqualsIgnoreAsciiCase(s, "query")) return GroupBy::kQuery;
-  return base::Status::InvalidArgument("group_by \"" + Shown(s) + "\": expected none, channel, lang or query");
+  if (EqualsIgnoreAsciiCase(s, "language")) return GroupBy::kLanguage;
+  if (EqualsIgnoreAsciiCase(s, "severity_level")) return GroupBy::kSeverity;
+  for (GroupBy g : {GroupBy::kChannel, GroupBy::kLanguage, GroupBy::kQuery, GroupBy::kSentiment, GroupBy::kCategory,
+                    GroupBy::kSeverity, GroupBy::kNeedsReply})
+    if (EqualsIgnoreAsciiCase(s, GroupByName(g))) return g;
+  return base::Status::InvalidArgument("group_by \"" + Shown(s) +
+                                       "\": expected none, channel, lang, query, sentiment, category, severity or "
+                                       "needs_reply");
+}
+
+std::string_view GroupByName(GroupBy g) {
+  switch (g) {
+    case GroupBy::kChannel: return "channel";
+    case GroupBy::kLanguage: return "lang";
+    case GroupBy::kQuery: return "query";
+    case GroupBy::kSentiment: return "sentiment";
+    case GroupBy::kCategory: return "category";
+    case GroupBy::kSeverity: return "severity";
+    case GroupBy::kNeedsReply: return "needs_reply";
+    case GroupBy::kNone: break;
+  }
+  return "none";
+}
+
+bool IsSentimentLabel(std::string_view s) { return s == "negative" || s == "neutral" || s == "positive"; }
+
+bool IsSeverityLevel(std::string_view s) {
+  return s == "none" || s == "low" || s == "medium" || s == "high" || s == "critical";
+}
+
+bool IsCategoryName(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
 }
 
 std::string_view QueryKindName(QueryKind k) {

@@ -107,9 +107,24 @@ enum class Interval : uint8_t { kHour, kDay, kWeek };
 base::Result<Interval> ParseInterval(std::string_view s);  // "hour" | "day" | "week"
 std::string_view IntervalName(Interval i);
 
-enum class GroupBy : uint8_t { kNone, kChannel, kLanguage, kQuery };
-// "" | "none" | "channel" | "lang" | "query"
+enum class GroupBy : uint8_t {
+  kNone, kChannel, kLanguage, kQuery,
+  // By the understanding labels (label rollups): sentiment, category,
+  // severity_level, needs_reply ("true" | "false"). Mentions without the
+  // label are the group "".
+  kSentiment, kCategory, kSeverity, kNeedsReply,
+};
+// "" | "none" | "channel" | "lang" | "query" | "sentiment" | "category" |
+// "severity" (or "severity_level") | "needs_reply", case-insensitive.
 base::Result<GroupBy> ParseGroupBy(std::string_view s);
+// "none", "channel", "lang", "query", "sentiment", "category", "severity", "needs_reply".
+std::string_view GroupByName(GroupBy g);
+
+// Label values a user may set (CorrectLabels). The store does not know the
+// category taxonomy: any [a-z0-9_]{1,64} is a category to it.
+bool IsSentimentLabel(std::string_view s);      // negative | neutral | positive
+bool IsSeverityLevel(std::string_view s);       // none | low | medium | high | critical
+bool IsCategoryName(std::string_view s);        // [a-z0-9_]{1,64}
 
 struct VolumeQuery {
   base::Timestamp from = 0;  // inclusive, floored to the hour
@@ -123,11 +138,23 @@ struct VolumeQuery {
   // counts twice. Empty = all mentions (kQuery grouping then covers every
   // query).
   std::vector<int64_t> query_ids;
+
+  // Label conditions (any of each list; "" = mentions without the label;
+  // empty = no condition). They, and the label groupings, read the label
+  // rollups: without query ids (nor kQuery) the one by channel × language
+  // × all four labels; with them the per-query one, which keeps sentiment,
+  // category and severity_level only, so needs_reply (condition or
+  // grouping), channels, languages and the channel/lang groupings are then
+  // InvalidArgument. Never a scan of the mentions.
+  std::vector<std::string> sentiments;
+  std::vector<std::string> categories;
+  std::vector<std::string> severity_levels;
+  std::optional<bool> needs_reply;
 };
 
 struct VolumePoint {
   base::Timestamp bucket = 0;  // start of the interval (UTC)
-  std::string group;           // channel or language name, query id in decimal; empty for kNone
+  std::string group;           // channel, language or label value, query id in decimal; empty for kNone
   int64_t count = 0;
 };
 
@@ -135,6 +162,35 @@ struct StoredReject {
   int64_t id = 0;
   base::Timestamp received_at = 0;
   model::Rejection rejection;
+};
+
+// A user's correction of a mention's labels (CorrectLabels). Unset fields
+// are left as they are.
+struct LabelCorrection {
+  std::optional<std::string> sentiment;       // negative | neutral | positive
+  std::optional<bool> needs_reply;
+  std::optional<std::string> category;        // [a-z0-9_]{1,64} ("none": no reply needed)
+  std::optional<std::string> severity_level;  // none | low | medium | high | critical
+  std::string user;                           // who corrected; may be empty
+  base::Timestamp at = 0;                     // when; 0 = the store's clock
+};
+
+// A mention with the labels users gave it, for training (LabelCorrections).
+struct LabeledMention {
+  int64_t correction_id = 0;  // id of its latest correction: pass it as `after_id` to continue
+  int64_t mention_id = 0;
+  model::Channel channel = model::Channel::kOther;
+  std::string native_id;
+  std::string language;
+  std::string title;
+  std::string text;
+  // The latest corrected value of each field; unset when never corrected.
+  std::optional<std::string> sentiment;
+  std::optional<bool> needs_reply;
+  std::optional<std::string> category;
+  std::optional<std::string> severity_level;
+  std::string user;            // of the latest correction
+  base::Timestamp at = 0;      // of the latest correction
 };
 
 struct StoreCounts {
@@ -159,6 +215,12 @@ class Store {
   // filter) and per-query hourly rollups (an update moves them).
   // matched_queries is first made ascending, without repeats and without
   // ids of queries that are not defined (in the caller's mention too).
+  // Maintains the label rollups (by sentiment, category, severity_level,
+  // needs_reply; an update moves them). When the stored version has
+  // user-corrected labels (enrichment.corrected), they are copied over the
+  // caller's enrichment (in the caller's mention too) before the row is
+  // written: a user's correction beats the model. The content hash is the
+  // caller's version's, so replaying the record is still a duplicate.
   // `outcomes` receives one entry per mention. Writer thread only.
   virtual base::Result<WriteSummary> Write(std::span<model::Mention> mentions,
                                            std::span<const model::Rejection> rejects,
@@ -209,6 +271,25 @@ class Store {
   // changed (gained or lost the query). Writer thread.
   virtual base::Result<int64_t> ReplaceQueryMatches(int64_t query_id, int64_t first_id, int64_t last_id,
                                                     std::span<const int64_t> ids) = 0;
+
+  // Records a user's correction of mention `mention_id`'s labels and
+  // returns the mention as now stored. In one transaction: one
+  // label_corrections row per field that changes (a field given with the
+  // value it already has counts when the model, not a user, had set it: a
+  // human confirmation), the mention's enrichment gets the values and the
+  // field names in `corrected`, and the label rollups move. Later Writes of
+  // the same (channel, native_id) keep the corrected fields (a user's
+  // correction beats the model). InvalidArgument naming the field first
+  // ("sentiment: ...") for a bad value, or when no field is set; NotFound
+  // for an unknown id. Writer thread (serialised with Write).
+  virtual base::Result<model::Mention> CorrectLabels(int64_t mention_id, const LabelCorrection& c) = 0;
+
+  // The corrected mentions, one entry per mention with its current
+  // corrected labels (the latest value per field), ordered by their latest
+  // correction, starting after correction id `after_id` (0 = from the
+  // start); at most `limit` (1..1000). A mention corrected again later is
+  // listed again, further on.
+  virtual base::Result<std::vector<LabeledMention>> LabelCorrections(int64_t after_id, int limit) const = 0;
 };
 
 }  // namespace ecoute::store

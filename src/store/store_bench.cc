@@ -337,7 +337,7 @@ void SearchPhase(const Args& a, ecoute::store::Store& store, int64_t n, const st
   std::vector<double> vol_ms, count_ms;
   for (int q = 0; q < 20; ++q) {
     auto t = Clock::now();
-    auto v = store.Volume({kT0, kT0 + n * kStep, ecoute::store::Interval::kHour, ecoute::store::GroupBy::kChannel, {}, {}, {}});
+    auto v = store.Volume({kT0, kT0 + n * kStep, ecoute::store::Interval::kHour, ecoute::store::GroupBy::kChannel, {}, {}, {}, {}, {}, {}, {}});
     vol_ms.push_back(Seconds(t, Clock::now()) * 1000);
     if (!v.ok()) Die("volume", v.status());
     t = Clock::now();
@@ -374,7 +374,7 @@ void SearchPhase(const Args& a, ecoute::store::Store& store, int64_t n, const st
   std::vector<double> qvol_ms;
   for (int q = 0; q < 20; ++q) {
     auto t = Clock::now();
-    auto v = store.Volume({kT0, kT0 + n * kStep, ecoute::store::Interval::kDay, ecoute::store::GroupBy::kQuery, {}, {}, {}});
+    auto v = store.Volume({kT0, kT0 + n * kStep, ecoute::store::Interval::kDay, ecoute::store::GroupBy::kQuery, {}, {}, {}, {}, {}, {}, {}});
     qvol_ms.push_back(Seconds(t, Clock::now()) * 1000);
     if (!v.ok()) Die("volume by query", v.status());
   }

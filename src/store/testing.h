@@ -1,6 +1,8 @@
 // For tests only: a Store base for fakes that implement the mention methods
-// and have no use for monitored queries. The query methods answer Internal
-// "<name> does not support ...", so a test that reaches them fails loudly.
+// and have no use for monitored queries or label corrections. The query
+// methods answer Internal "<name> does not support ...", so a test that
+// reaches them fails loudly (CorrectLabels too); LabelCorrections answers an
+// empty list.
 #pragma once
 
 #include <string>
@@ -24,6 +26,12 @@ class StoreWithoutQueries : public Store {
   }
   base::Result<int64_t> ReplaceQueryMatches(int64_t, int64_t, int64_t, std::span<const int64_t>) override {
     return Unsupported("ReplaceQueryMatches");
+  }
+  base::Result<model::Mention> CorrectLabels(int64_t, const LabelCorrection&) override {
+    return Unsupported("CorrectLabels");
+  }
+  base::Result<std::vector<LabeledMention>> LabelCorrections(int64_t, int) const override {
+    return std::vector<LabeledMention>{};
   }
 
  private:

@@ -67,6 +67,21 @@ TEST(Classifier, NegationFlipsPolarity) {
   EXPECT_LT(Label("never again, worst service ever", "en").sentiment_polarity, 0);
 }
 
+// Irony markers (🙃 🙄, "merci pour rien", "bravo" over a complaint): the
+// thanks do not make it positive. Irony without such markers is a known
+// limit (docs/understanding.md).
+TEST(Classifier, IronyMarkersOverAComplaint) {
+  for (const auto& [text, lang] : std::vector<std::pair<std::string, std::string>>{
+           {"Merci pour rien 🙃 encore un colis perdu, bravo", "fr"},
+           {"Bravo pour le « suivi » de mon dossier, trois semaines sans nouvelles 👏🙄", "fr"},
+           {"Great, another delay. Thanks a lot 🙄", "en"},
+       }) {
+    Result r = Label(text, lang);
+    EXPECT_EQ(r.sentiment, "negative") << text;
+    EXPECT_TRUE(r.needs_reply) << text;
+  }
+}
+
 TEST(Classifier, ChatterNeedsNoReply) {
   for (const auto& [text, lang] : std::vector<std::pair<std::string, std::string>>{
            {"Telemax recrute 200 conseillers en CDI à Lille, postulez sur notre site", "fr"},

@@ -146,6 +146,7 @@ std::string Licence(const std::string& origin) {
   if (origin == "french-tv-reviews") return "none stated (Dong & de Melo 2018)";
   if (origin == "twcs/spotifycares-inbound") return "CC BY-NC-SA 4.0 (non-commercial)";
   if (origin == "correction") return "your labels (store corrections)";
+  if (origin.rfind("free-fr-tweets", 0) == 0) return "MIT (repository); tweets under X's terms; labels by ecoute's first-pass models";
   if (origin == "taxonomy") return "your taxonomy examples (ecoute.yaml)";
   return "see ../shared/data/README.md";
 }
@@ -290,16 +291,14 @@ base::Result<TrainSummary> TrainAll(const TrainOptions& o) {
   }
 
   TrainSummary summary;
-  for (Task& t : tasks) {
+  std::map<std::string, std::shared_ptr<const LinearModel>> trained;  // by file
+  auto train_one = [&](const Task& t) -> base::Status {
     const auto s0 = std::chrono::steady_clock::now();
     auto m = TrainTask(t.rows, t.lo, t.task, t.lang, o.seed, o.quick);
     if (!m.ok()) return m.status();
     const std::string path = (fs::path(o.models_dir) / t.file).string();
-    const std::string tmp = path + ".tmp";
-    if (auto st = (*m)->Save(tmp); !st.ok()) return st;
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) return base::Status::IoError(path + ": " + ec.message());
+    if (auto st = (*m)->Save(path); !st.ok()) return st;
+    trained[t.file] = *m;
     ModelReport rep;
     rep.file = t.file;
     rep.task = t.task;
@@ -309,7 +308,67 @@ base::Result<TrainSummary> TrainAll(const TrainOptions& o) {
     rep.bytes = fs::file_size(path);
     log(t.file + ": " + std::to_string(rep.examples) + " rows, " + Fixed(rep.seconds) + " s, " +
         std::to_string(rep.bytes / 1024) + " KiB");
-    summary.models.push_back(std::move(rep));
+    auto same = std::find_if(summary.models.begin(), summary.models.end(),
+                             [&](const ModelReport& r) { return r.file == t.file; });
+    if (same != summary.models.end()) {
+      rep.seconds += same->seconds;
+      *same = std::move(rep);
+    } else {
+      summary.models.push_back(std::move(rep));
+    }
+    return base::Status::Ok();
+  };
+  for (const Task& t : tasks) ECOUTE_RETURN_IF_ERROR(train_one(t));
+
+  // ---- Weak supervision from real French customer tweets (free-fr-tweets,
+  // unlabelled): the first-pass models label them, only confident labels
+  // are kept (calibrated probability >= kWeakConfidence; a category only
+  // on tweets confidently needing a reply), and the French sentiment, the
+  // needs-a-reply and the category models are trained again with them.
+  {
+    auto free_fr = LoadFreeFr(o.shared_data);
+    if (!free_fr.ok()) return free_fr.status();
+    if (o.quick && free_fr->size() > 300) free_fr->resize(300);
+    constexpr float kWeakConfidence = 0.9f;
+    auto task_of = [&](const std::string& file) -> Task& {
+      return *std::find_if(tasks.begin(), tasks.end(), [&](const Task& t) { return t.file == file; });
+    };
+    Task& sent = task_of("sentiment-fr.ecm");
+    Task& nr = task_of("needs_reply.ecm");
+    Task& cat = task_of("category.ecm");
+    std::vector<float> p;
+    size_t added[3] = {0, 0, 0};
+    for (LabeledText& t : *free_fr) {
+      t.origin = "free-fr-tweets (weak labels)";
+      t.weight = 1;
+      const Prepared& f = fz.Get(t);
+      trained["sentiment-fr.ecm"]->Predict(f.tokens, f.dense.data(), classify::kDenseSize, &p);
+      size_t best = std::max_element(p.begin(), p.end()) - p.begin();
+      if (p[best] >= kWeakConfidence) {
+        sent.rows.push_back(row(t, false, trained["sentiment-fr.ecm"]->labels()[best]));
+        ++added[0];
+      }
+      const LinearModel& nm = *trained["needs_reply.ecm"];
+      nm.Predict(f.care_tokens, f.dense.data(), classify::kDenseSize, &p);
+      const float yes = p[nm.LabelIndex("true")];
+      if (yes < 1 - kWeakConfidence) {
+        nr.rows.push_back(row(t, true, "false"));
+        ++added[1];
+      } else if (yes >= kWeakConfidence) {
+        nr.rows.push_back(row(t, true, "true"));
+        ++added[1];
+        const LinearModel& cm = *trained["category.ecm"];
+        cm.Predict(f.care_tokens, f.dense.data(), classify::kDenseSize, &p);
+        best = std::max_element(p.begin(), p.end()) - p.begin();
+        if (p[best] >= kWeakConfidence) {
+          cat.rows.push_back(row(t, true, cm.labels()[best]));
+          ++added[2];
+        }
+      }
+    }
+    log("weak labels from " + std::to_string(free_fr->size()) + " free-fr tweets: " + std::to_string(added[0]) +
+        " sentiment, " + std::to_string(added[1]) + " needs-a-reply, " + std::to_string(added[2]) + " category");
+    for (const Task* t : {&sent, &nr, &cat}) ECOUTE_RETURN_IF_ERROR(train_one(*t));
   }
 
   // ---- Scores on data the models never trained on, through the product path.

@@ -5,7 +5,10 @@
 // public sets in ../shared/data (xlmt-sentiment train, the airline tweets
 // minus a held-out fifth, French TV reviews, Spotify care tweets), the
 // labels users corrected in the store and the taxonomy's examples (both in
-// `extra`, weighted up). Outputs under `models_dir`: sentiment-{fr,en,xx},
+// `extra`, weighted up); then weak labels on the unlabelled French care
+// tweets of free-fr-tweets (the first models' confident predictions) for a
+// second round of the French sentiment, needs-a-reply and category models.
+// Outputs under `models_dir`: sentiment-{fr,en,xx},
 // needs_reply, category, severity (.ecm) and one <name>.md card each with
 // the data, its licence, the scores on data the model never trained on
 // (xlmt val, airline held-out fifth, customer-care test, the French/English

@@ -54,7 +54,7 @@ done
 echo "http: server peak RSS $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$SERVER/status)"
 kill -TERM $SERVER; wait $SERVER || true; SERVER=""
 
-for micro in text/text_bench store/store_bench demo/demo_bench match/match_bench classify/classifier_bench; do
+for micro in text/text_bench store/store_bench demo/demo_bench match/match_bench classify/classifier_bench alert/detector_bench; do
   if [ -x "$BUILD/src/$micro" ]; then
     echo "== ${micro#*/}"
     "$BUILD/src/$micro" 2>&1 | tail -n 25

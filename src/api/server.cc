@@ -737,6 +737,17 @@ class Server::Impl {
       return ErrorReply(400, "invalid_argument",
                         "nothing to correct: give at least one of sentiment, needs_reply, category, severity_level",
                         "body");
+    // Keep the two stages coherent: no reply needed means no category, and
+    // a category means a reply is needed.
+    if (c.needs_reply && !*c.needs_reply && !c.category) c.category = "none";
+    if (c.category && *c.category != "none" && !c.needs_reply) c.needs_reply = true;
+    if (c.category && *c.category == "none" && !c.needs_reply) c.needs_reply = false;
+    if (c.needs_reply && c.category && *c.needs_reply == (*c.category == "none")) {
+      return ErrorReply(400, "invalid_argument",
+                        *c.needs_reply ? "needs_reply true needs a category other than none"
+                                       : "needs_reply false goes with category none",
+                        "category");
+    }
     c.at = clock_.Now();
     base::Result<model::Mention> m = store_.CorrectLabels(*id, c);
     if (!m.ok()) {

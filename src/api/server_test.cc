@@ -934,6 +934,21 @@ TEST_F(LabelsTest, PatchLabelsCorrectsAndReturnsTheMention) {
   EXPECT_FALSE(store_.last_correction->sentiment.has_value());
 }
 
+// The two stages stay coherent: no reply needed <=> category none.
+TEST_F(LabelsTest, PatchLabelsKeepsNeedsReplyAndCategoryCoherent) {
+  const int64_t id = IdOf("2");
+  auto res = Patch(id, R"({"needs_reply": false})");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(store_.last_correction->category, "none");
+  res = Patch(id, R"({"category": "delivery"})");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(store_.last_correction->needs_reply, true);
+  ExpectPatchError(id, R"({"needs_reply": true, "category": "none"})", 400, "category");
+  ExpectPatchError(id, R"({"needs_reply": false, "category": "billing"})", 400, "category");
+}
+
 TEST_F(LabelsTest, PatchLabelsErrorsNameTheField) {
   const int64_t id = IdOf("1");
   ExpectPatchError(id, R"({"sentiment": "angry"})", 400, "sentiment");

@@ -18,15 +18,16 @@ namespace fs = std::filesystem;
 
 const std::string kModels = std::string(ECOUTE_SOURCE_DIR) + "/models";
 
-const Classifier& Shipped() {
+// The shipped models, loaded once; null (and a test failure) when they do
+// not load.
+const Classifier* Shipped() {
   static std::shared_ptr<const Classifier> c = [] {
     ClassifierOptions o;
     o.models_dir = kModels;
     auto r = Classifier::Load(o);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : nullptr;
   }();
-  return *c;
+  return c.get();
 }
 
 Result Label(const std::string& text, const std::string& lang, int flags = 0, int64_t followers = -1) {
@@ -35,7 +36,11 @@ Result Label(const std::string& text, const std::string& lang, int flags = 0, in
   m.language = lang;
   if (followers >= 0) m.author.followers = followers;
   Result r;
-  Shipped().Classify(m, flags, &r);
+  if (const Classifier* c = Shipped()) {
+    c->Classify(m, flags, &r);
+  } else {
+    ADD_FAILURE() << "the shipped models in " << kModels << " do not load";
+  }
   return r;
 }
 

@@ -142,10 +142,11 @@ int RunTrain(const GlobalFlags& global, const TrainFlags& flags) {
   train::TrainOptions o;
   o.shared_data = flags.data;
   o.care_dir = flags.care;
-  o.models_dir = flags.out.empty() ? ClassifierOptionsFrom(*config).models_dir : flags.out;
+  const classify::ClassifierOptions configured = ClassifierOptionsFrom(*config);
+  o.models_dir = flags.out.empty() ? configured.models_dir : flags.out;
   o.seed = flags.seed;
   o.quick = flags.quick;
-  o.extra_rules = ClassifierOptionsFrom(*config).extra_rules;
+  o.extra_rules = configured.extra_rules;
   for (const classify::CategoryDef& c : TaxonomyFrom(*config)) {
     o.categories.push_back(c.name);
     for (const std::string& ex : c.examples) {

@@ -43,6 +43,7 @@ class Classifier::Impl {
   std::shared_ptr<const LinearModel> sentiment_fr, sentiment_en, sentiment_xx;
   std::shared_ptr<const LinearModel> needs_reply, category, severity;
   int needs_reply_true = -1;
+  std::vector<int> severity_level_of;  // severity model label index -> SeverityLevel
 
   const LinearModel& SentimentFor(std::string_view lang) const {
     if (lang == "fr") return *sentiment_fr;
@@ -146,21 +147,14 @@ void Classifier::Classify(const model::Mention& m, int flags, Result* out) const
   // Severity.
   SeverityInput sev;
   sev.needs_reply = out->needs_reply;
-  sev.negative = p_neg;
   sev.reply_probability = out->needs_reply_score;
   for (const CueHit& h : s.hits) {
     if (h.kind == "reason") sev.reasons.push_back(h.name);
   }
   std::sort(sev.reasons.begin(), sev.reasons.end());
   sev.reasons.erase(std::unique(sev.reasons.begin(), sev.reasons.end()), sev.reasons.end());
-  if (im.severity) {
-    im.severity->Predict(care_tokens, dense, kDenseSize, &s.probs);
-    sev.level_probs.assign(kSeverityLevels.size(), 0.f);
-    for (size_t i = 0; i < im.severity->labels().size(); ++i) {
-      auto level = ParseSeverityLevel(im.severity->labels()[i]);
-      if (level) sev.level_probs[static_cast<int>(*level)] = s.probs[i];
-    }
-  }
+  im.severity->Predict(care_tokens, dense, kDenseSize, &s.probs);
+  for (size_t i = 0; i < s.probs.size(); ++i) sev.level_probs[im.severity_level_of[i]] = s.probs[i];
   const SeverityOutput so = ScoreSeverity(sev);
   out->severity = so.score;
   out->severity_level = std::string(SeverityLevelName(so.level));
@@ -185,14 +179,12 @@ void Classifier::Classify(const model::Mention& m, int flags, Result* out) const
   out->category = std::string(kNoCategory);
   out->category_score = 0;
   out->best_category.clear();
-  if (out->needs_reply || (flags & kAlwaysCategory)) {
-    im.category->Predict(care_tokens, dense, kDenseSize, &s.probs);
-    const int c = ArgMax(s.probs);
-    out->best_category = im.category->labels()[c];
-  }
+  if (!out->needs_reply && !(flags & kAlwaysCategory)) return;
+  im.category->Predict(care_tokens, dense, kDenseSize, &s.probs);
+  const int c = ArgMax(s.probs);
+  out->best_category = im.category->labels()[c];
   if (out->needs_reply) {
-    const int c = ArgMax(s.probs);
-    out->category = im.category->labels()[c];
+    out->category = out->best_category;
     out->category_score = s.probs[c];
     if (explain) {
       AddTokens(*im.category, care_tokens, c, &out->explanation.category);
@@ -258,6 +250,11 @@ base::Result<std::shared_ptr<const Classifier>> Classifier::Load(const Classifie
     auto m = LoadTask(dir, slot.file, slot.task);
     if (!m.ok()) return m.status();
     *slot.model = *m;
+  }
+  for (const std::string& label : impl->severity->labels()) {
+    auto level = ParseSeverityLevel(label);
+    if (!level) return base::Status::InvalidArgument(dir + "/severity.ecm: label \"" + label + "\" is not a severity level");
+    impl->severity_level_of.push_back(static_cast<int>(*level));
   }
   impl->needs_reply_true = impl->needs_reply->LabelIndex("true");
   if (impl->needs_reply_true < 0) {

@@ -1,37 +1,28 @@
 #include "classify/severity.h"
 
 #include <algorithm>
+#include <iterator>
 #include <string_view>
 
 namespace ecoute::classify {
 namespace {
 
-struct Weight {
-  std::string_view reason;
-  int points;
-};
-// Points each reason adds to the score.
-constexpr Weight kWeights[] = {
-    {"safety_risk", 55},  {"fraud", 50},        {"legal_threat", 30},     {"vulnerable_person", 30},
-    {"repeated_failure", 22}, {"churn_intent", 15}, {"insult_anger", 12}, {"high_reach", 15},
-};
+// Lowest score of each level's band, in SeverityLevel order.
+constexpr int kBandLow[] = {0, 15, 40, 60, 80};
+// Centre of each band, for the model's expected score.
+constexpr double kCentre[] = {0, 27, 50, 70, 90};
 
 bool Has(const std::vector<std::string>& v, std::string_view r) {
   return std::find(v.begin(), v.end(), r) != v.end();
 }
 
 SeverityLevel LevelOf(int score) {
-  if (score >= 80) return SeverityLevel::kCritical;
-  if (score >= 60) return SeverityLevel::kHigh;
-  if (score >= 40) return SeverityLevel::kMedium;
-  if (score >= 15) return SeverityLevel::kLow;
-  return SeverityLevel::kNone;
+  int level = 0;
+  while (level + 1 < static_cast<int>(std::size(kBandLow)) && score >= kBandLow[level + 1]) ++level;
+  return static_cast<SeverityLevel>(level);
 }
 
-int FloorOf(SeverityLevel l) {
-  constexpr int kFloor[] = {0, 15, 40, 60, 80};
-  return kFloor[static_cast<int>(l)];
-}
+int BandHigh(size_t level) { return level + 1 < std::size(kBandLow) ? kBandLow[level + 1] - 1 : 100; }
 
 }  // namespace
 
@@ -45,52 +36,38 @@ SeverityOutput ScoreSeverity(const SeverityInput& in) {
     // reply decision was close still counts: critical must not be missed.
     return out;
   }
-  int score = 0;
-  auto add = [&](std::string_view what, int points) {
-    score += points;
-    out.parts.emplace_back(std::string(what), points);
-  };
-  if (in.level_probs.size() == kSeverityLevels.size()) {
-    // The most probable level, placed inside its band by the expected score.
-    constexpr double kCentre[] = {0, 27, 50, 70, 90};
-    constexpr int kLow[] = {0, 15, 40, 60, 80}, kHigh[] = {14, 39, 59, 79, 100};
-    double expected = 0;
-    size_t best = 0;
-    for (size_t i = 0; i < in.level_probs.size(); ++i) {
-      expected += in.level_probs[i] * kCentre[i];
-      if (in.level_probs[i] > in.level_probs[best]) best = i;
-    }
-    add("model", std::clamp(static_cast<int>(expected + 0.5), kLow[best], kHigh[best]));
-    if (Has(r, "high_reach")) add("high_reach", 10);
-  } else {
-    add("base", in.needs_reply ? 20 : 10);
-    add("negative", static_cast<int>(in.negative * 22 + 0.5));
-    for (const Weight& w : kWeights) {
-      if (Has(r, w.reason)) add(w.reason, w.points);
-    }
+  // The most probable level, placed inside its band by the expected score.
+  const auto& p = in.level_probs;
+  double expected = 0;
+  size_t best = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    expected += p[i] * kCentre[i];
+    if (p[i] > p[best]) best = i;
   }
-  SeverityLevel floor = SeverityLevel::kNone;
+  int score = std::clamp(static_cast<int>(expected + 0.5), kBandLow[best], BandHigh(best));
+  out.parts.emplace_back("model", score);
+  if (Has(r, "high_reach")) {
+    score += 10;
+    out.parts.emplace_back("high_reach", 10);
+  }
+  const float p_critical = p[static_cast<int>(SeverityLevel::kCritical)];
+  const float p_high = p[static_cast<int>(SeverityLevel::kHigh)];
   const bool anger = Has(r, "insult_anger");
-  const bool model_critical = in.level_probs.size() == kSeverityLevels.size() &&
-                              in.level_probs[static_cast<int>(SeverityLevel::kCritical)] >= kCriticalIfProbability;
-  const bool model_high = in.level_probs.size() == kSeverityLevels.size() &&
-                          in.level_probs[static_cast<int>(SeverityLevel::kCritical)] +
-                                  in.level_probs[static_cast<int>(SeverityLevel::kHigh)] >= 0.5;
-  if (Has(r, "safety_risk") || Has(r, "fraud") || model_critical) {
-    floor = SeverityLevel::kCritical;
-  } else if (Has(r, "legal_threat") && (anger || Has(r, "vulnerable_person"))) {
+  SeverityLevel floor = SeverityLevel::kNone;
+  if (Has(r, "safety_risk") || Has(r, "fraud") || p_critical >= kCriticalIfProbability ||
+      (Has(r, "legal_threat") && (anger || Has(r, "vulnerable_person")))) {
     floor = SeverityLevel::kCritical;
   } else if (Has(r, "legal_threat") || Has(r, "vulnerable_person") || Has(r, "repeated_failure") ||
-             (Has(r, "churn_intent") && anger) || model_high) {
+             (Has(r, "churn_intent") && anger) || p_critical + p_high >= 0.5f) {
     floor = SeverityLevel::kHigh;
   }
-  if (score < FloorOf(floor)) {
-    out.parts.emplace_back(std::string("floor_") + std::string(SeverityLevelName(floor)), FloorOf(floor) - score);
-    score = FloorOf(floor);
+  const int floor_score = kBandLow[static_cast<int>(floor)];
+  if (score < floor_score) {
+    out.parts.emplace_back(std::string("floor_") + std::string(SeverityLevelName(floor)), floor_score - score);
+    score = floor_score;
   }
-  score = std::clamp(score, 0, 100);
-  out.score = score;
-  out.level = LevelOf(score);
+  out.score = std::clamp(score, 0, 100);
+  out.level = LevelOf(out.score);
   return out;
 }
 

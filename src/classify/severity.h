@@ -3,9 +3,8 @@
 // function; see docs/understanding.md.
 //
 // Score = the severity model's most probable level, placed inside its band
-// by the model's expected score (level centres 0, 27, 50, 70, 90), or
-// without a model a heuristic (base for a customer-service matter, plus
-// negativity, plus points per reason); high reach adds 10; then floors.
+// by the model's expected score (level centres 0, 27, 50, 70, 90); high
+// reach adds 10; then floors.
 //
 // Level bands on the score: none < 15 <= low < 40 <= medium < 60 <= high
 // < 80 <= critical. Floors encode the labelling guide
@@ -15,6 +14,7 @@
 // repeated failure, or churn intent with anger is at least high.
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -33,17 +33,16 @@ inline constexpr double kStrongReasonReplyProbability = 0.1;
 
 struct SeverityInput {
   bool needs_reply = false;
-  double negative = 0;  // P(negative sentiment)
   double reply_probability = 0;  // P(needs a reply)
   std::vector<std::string> reasons;  // from rules, sorted, unique
-  // P(level) in SeverityLevel order from the severity model; empty = no model.
-  std::vector<float> level_probs;
+  // P(level) in SeverityLevel order, from the severity model.
+  std::array<float, kSeverityLevels.size()> level_probs{};
 };
 
 struct SeverityOutput {
   int score = 0;
   SeverityLevel level = SeverityLevel::kNone;
-  // How the score was made, for explanations: ("base", 25), ("legal_threat", 30), ...
+  // How the score was made, for explanations: ("model", 52), ("high_reach", 10), ("floor_high", 8)
   std::vector<std::pair<std::string, int>> parts;
 };
 

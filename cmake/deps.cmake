@@ -27,3 +27,5 @@ set_target_properties(fasttext PROPERTIES
   INTERFACE_LINK_LIBRARIES "${FASTTEXT_LIBRARY}"
   INTERFACE_INCLUDE_DIRECTORIES "${FASTTEXT_INCLUDE_DIR}")
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)  # SMTP of the alert notifier
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)  # time zones (base/time_zone.h)

@@ -12,10 +12,10 @@ PACKAGES=(
   libcld2-dev libutf8proc-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
-  libcurl4-openssl-dev libsodium-dev
+  libcurl4-openssl-dev libsodium-dev libicu-dev
   libvectorscan-dev libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  curl
+  curl python3
 )
 PACKAGES+=("$@")
 

@@ -1,72 +1,29 @@
 #include "alert/notifier.h"
+#include "alert/notifier_testing.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 namespace ecoute::alert {
 namespace {
 
+using test_util::FreePort;
+using test_util::Received;
+using test_util::Receiver;
+using test_util::Seen;
+using test_util::Recorder;
+using test_util::WaitFor;
+
 using namespace std::chrono_literals;
 
-struct Received {
-  std::string body, event, timestamp, signature, content_type;
-};
-
-// A local receiver on 127.0.0.1; `status_for(n)` answers the n-th request (1-based).
-class Receiver {
- public:
-  explicit Receiver(std::function<int(int)> status_for) : status_for_(std::move(status_for)) {
-    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mu_);
-      received_.push_back(Received{req.body, req.get_header_value("X-Ecoute-Event"),
-                                   req.get_header_value("X-Ecoute-Timestamp"),
-                                   req.get_header_value("X-Ecoute-Signature"),
-                                   req.get_header_value("Content-Type")});
-      res.status = status_for_(static_cast<int>(received_.size()));
-      res.set_content("ok", "text/plain");
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(1ms);
-  }
-  ~Receiver() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
-  std::vector<Received> received() {
-    std::lock_guard lock(mu_);
-    return received_;
-  }
-
- private:
-  std::function<int(int)> status_for_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::mutex mu_;
-  std::vector<Received> received_;
-};
-
-// Waits (real time, up to 3 s) for `pred`.
-bool WaitFor(const std::function<bool()>& pred) {
-  for (int i = 0; i < 3000; ++i) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(1ms);
-  }
-  return pred();
-}
 
 AlertEvent Event(std::string id) {
   AlertEvent e;
@@ -83,16 +40,17 @@ AlertEvent Event(std::string id) {
 WebhookOptions Fast(std::string url) {
   WebhookOptions o;
   o.url = std::move(url);
-  o.initial_backoff_ms = 1;
-  o.max_backoff_ms = 4;
-  o.max_attempts = 3;
-  o.timeout_ms = 1000;
-  o.clock_poll_ms = 2;
+  o.delivery.initial_backoff_ms = 1;
+  o.delivery.max_backoff_ms = 4;
+  o.delivery.max_attempts = 3;
+  o.delivery.timeout_ms = 1000;
+  o.delivery.clock_poll_ms = 2;
   return o;
 }
 
-std::unique_ptr<WebhookNotifier> Make(WebhookOptions o, const base::Clock* clock = &base::SystemClock()) {
-  auto r = WebhookNotifier::Create(std::move(o), clock);
+std::unique_ptr<Notifier> Make(WebhookOptions o, const base::Clock* clock = &base::SystemClock(),
+                               std::string name = "hook") {
+  auto r = MakeWebhookNotifier(std::move(name), std::move(o), clock);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   return std::move(r).value();
 }
@@ -115,7 +73,7 @@ TEST(SignatureTest, KnownVector) {
 }
 
 TEST(BackoffTest, ExponentialCappedDeterministicJitter) {
-  WebhookOptions o;
+  DeliveryOptions o;
   o.initial_backoff_ms = 1000;
   o.max_backoff_ms = 300'000;
   for (int r = 1; r <= 12; ++r) {
@@ -131,12 +89,25 @@ TEST(BackoffTest, ExponentialCappedDeterministicJitter) {
 TEST(WebhookNotifierTest, RejectsBadOptions) {
   WebhookOptions o;
   o.url = "ftp://x/y";
-  EXPECT_FALSE(WebhookNotifier::Create(o).ok());
+  auto r = MakeWebhookNotifier("h", o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "webhook.url: scheme must be http or https: ftp://x/y");
   o.url = "localhost:80/x";
-  EXPECT_FALSE(WebhookNotifier::Create(o).ok());
+  EXPECT_FALSE(MakeWebhookNotifier("h", o).ok());
+  o.url = "http:///x";
+  EXPECT_FALSE(MakeWebhookNotifier("h", o).ok());
   o.url = "http://127.0.0.1:1/x";
-  o.max_attempts = 0;
-  EXPECT_FALSE(WebhookNotifier::Create(o).ok());
+  EXPECT_TRUE(MakeWebhookNotifier("h", o).ok());
+  EXPECT_FALSE(MakeWebhookNotifier("", o).ok());
+  EXPECT_FALSE(MakeWebhookNotifier("h", o, nullptr).ok());
+  o.delivery.max_attempts = 0;
+  r = MakeWebhookNotifier("h", o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), "webhook.delivery.max_attempts: must be >= 1");
+  o.delivery.max_attempts = 1;
+  o.delivery.timeout_ms = 0;
+  EXPECT_FALSE(MakeWebhookNotifier("h", o).ok());
 }
 
 TEST(WebhookNotifierTest, DeliversSignedJson) {
@@ -195,14 +166,14 @@ TEST(WebhookNotifierTest, RetriesWithBackoffOnFakeClock) {
   Receiver rx([](int n) { return n <= 2 ? 500 : 200; });
   base::FakeClock clock(1'700'000'000'000);
   WebhookOptions o = Fast(rx.url());
-  o.initial_backoff_ms = 1000;
-  o.max_backoff_ms = 300'000;
-  o.max_attempts = 6;
+  o.delivery.initial_backoff_ms = 1000;
+  o.delivery.max_backoff_ms = 300'000;
+  o.delivery.max_attempts = 6;
   auto n = Make(o, &clock);
   n->Start();
   ASSERT_TRUE(n->Enqueue(Event("ev-r")));
   ASSERT_TRUE(WaitFor([&] { return n->Log().size() == 1; }));
-  const int64_t b1 = BackoffMs(o, "ev-r", 1), b2 = BackoffMs(o, "ev-r", 2);
+  const int64_t b1 = BackoffMs(o.delivery, "ev-r", 1), b2 = BackoffMs(o.delivery, "ev-r", 2);
   clock.Advance(b1 - 1);  // not yet due
   std::this_thread::sleep_for(20ms);
   EXPECT_EQ(n->Log().size(), 1u);
@@ -259,19 +230,6 @@ TEST(WebhookNotifierTest, TooManyRequestsIsRetried) {
   EXPECT_EQ(n->Log().size(), 2u);
 }
 
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  socklen_t len = sizeof addr;
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 TEST(WebhookNotifierTest, UnreachableIsRetriedThenDeadLetter) {
   auto n = Make(Fast("http://127.0.0.1:" + std::to_string(FreePort()) + "/hook"));
   n->Start();
@@ -289,7 +247,7 @@ TEST(WebhookNotifierTest, UnreachableIsRetriedThenDeadLetter) {
 
 TEST(WebhookNotifierTest, FullQueueDeadLettersAtOnce) {
   WebhookOptions o = Fast("http://127.0.0.1:1/hook");
-  o.queue_capacity = 2;
+  o.delivery.queue_capacity = 2;
   auto n = Make(o);  // not started: nothing leaves the queue
   EXPECT_TRUE(n->Enqueue(Event("a")));
   EXPECT_TRUE(n->Enqueue(Event("b")));
@@ -312,7 +270,7 @@ TEST(WebhookNotifierTest, FullQueueDeadLettersAtOnce) {
 TEST(WebhookNotifierTest, LogIsABoundedRing) {
   Receiver rx([](int) { return 200; });
   WebhookOptions o = Fast(rx.url());
-  o.log_capacity = 3;
+  o.delivery.log_capacity = 3;
   auto n = Make(o);
   n->Start();
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(n->Enqueue(Event("e" + std::to_string(i))));
@@ -322,6 +280,181 @@ TEST(WebhookNotifierTest, LogIsABoundedRing) {
   EXPECT_EQ(log[0].event_id, "e2");
   EXPECT_EQ(log[2].event_id, "e4");
   EXPECT_EQ(n->Stats().attempts, 5u);
+}
+
+TEST(WebhookNotifierTest, CarriesAlertIdLevelAndUrl) {
+  AlertEvent e = Event("ev-l");
+  e.alert_id = 42;
+  e.level = "critical";
+  e.url = "https://ecoute.example/api/v1/alerts/42";
+  auto j = nlohmann::json::parse(WebhookBody(e, WebhookFormat::kJson));
+  EXPECT_EQ(j["alert_id"], 42);
+  EXPECT_EQ(j["level"], "critical");
+  EXPECT_EQ(j["url"], "https://ecoute.example/api/v1/alerts/42");
+  EXPECT_EQ(j["created_at"], "2023-11-14T22:13:20Z");
+  j = nlohmann::json::parse(WebhookBody(e, WebhookFormat::kSlack));
+  EXPECT_EQ(j["text"], "[critical] *Spike on acme*\n5x the usual volume in 15 min\nhttps://ecoute.example/api/v1/alerts/42");
+  EXPECT_EQ(j["ecoute"]["alert_id"], 42);
+  // Unset: no prefix, no link line.
+  j = nlohmann::json::parse(WebhookBody(Event("ev-m"), WebhookFormat::kSlack));
+  EXPECT_EQ(j["text"], "*Spike on acme*\n5x the usual volume in 15 min");
+  EXPECT_EQ(j["ecoute"]["alert_id"], 0);
+  EXPECT_EQ(j["ecoute"]["url"], "");
+}
+
+TEST(WebhookNotifierTest, ReusesOneKeepAliveConnection) {
+  Receiver rx([](int) { return 200; });
+  auto n = Make(Fast(rx.url()));
+  n->Start();
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(n->Enqueue(Event("ka" + std::to_string(i))));
+    ASSERT_TRUE(WaitFor([&] { return n->Stats().delivered == static_cast<uint64_t>(i + 1); }));
+  }
+  auto got = rx.received();
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_NE(got[0].remote_port, 0);
+  EXPECT_EQ(got[1].remote_port, got[0].remote_port);
+  EXPECT_EQ(got[2].remote_port, got[0].remote_port);
+}
+
+TEST(WebhookNotifierTest, ReconnectsWhenTheServerClosedAnIdleConnection) {
+  Receiver rx([](int) { return 200; }, /*keep_alive_s=*/1);
+  auto n = Make(Fast(rx.url()));
+  n->Start();
+  ASSERT_TRUE(n->Enqueue(Event("before")));
+  ASSERT_TRUE(WaitFor([&] { return n->Stats().delivered == 1; }));
+  std::this_thread::sleep_for(1200ms);  // the server drops the idle connection after 1 s
+  ASSERT_TRUE(n->Enqueue(Event("after")));
+  ASSERT_TRUE(WaitFor([&] { return n->Stats().delivered == 2; }));
+  auto log = n->Log();
+  ASSERT_EQ(log.size(), 2u);  // no failed attempt on the stale connection
+  EXPECT_TRUE(log[1].error.empty()) << log[1].error;
+  auto got = rx.received();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_NE(got[1].remote_port, got[0].remote_port);
+}
+
+TEST(WebhookNotifierTest, MetricsAreLabelledByNotifier) {
+  Receiver rx([](int n) { return n == 1 ? 500 : 200; });
+  auto n = Make(Fast(rx.url()), &base::SystemClock(), "hook-metrics");
+  EXPECT_EQ(n->name(), "hook-metrics");
+  EXPECT_EQ(n->type(), "webhook");
+  // The registry is process-wide (and keeps counting under --gtest_repeat).
+  auto value = [](const std::string& series) -> int64_t {
+    const std::string text = base::Metrics().RenderPrometheus();
+    const size_t at = text.find("\n" + series + " ");
+    return at == std::string::npos ? -1 : std::stoll(text.substr(at + series.size() + 2));
+  };
+  const std::string delivered = R"(ecoute_alert_notifier_delivered_total{notifier="hook-metrics",type="webhook"})";
+  const std::string failed = R"(ecoute_alert_notifier_failed_attempts_total{notifier="hook-metrics",type="webhook"})";
+  const int64_t delivered0 = value(delivered), failed0 = value(failed);
+  ASSERT_GE(delivered0, 0) << base::Metrics().RenderPrometheus();
+  n->Start();
+  ASSERT_TRUE(n->Enqueue(Event("ev-metrics")));
+  ASSERT_TRUE(WaitFor([&] { return n->Stats().delivered == 1; }));
+  EXPECT_EQ(value(delivered) - delivered0, 1);
+  EXPECT_EQ(value(failed) - failed0, 1);
+}
+
+TEST(WebhookNotifierTest, ObserverSeesEveryAttemptWithoutTheLock) {
+  Receiver rx([](int n) { return n == 1 ? 503 : n == 2 ? 200 : 400; });
+  Recorder rec;
+  auto n = Make(Fast(rx.url()), &base::SystemClock(), "obs");
+  std::atomic<int> calls{0};
+  AttemptObserver record = rec.Observer();
+  n->SetObserver([&, record](const DeliveryAttempt& a, std::string_view state) {
+    (void)n->Stats();  // would deadlock if called with the notifier's lock held
+    (void)n->Log();
+    record(a, state);
+    ++calls;
+  });
+  n->Start();
+  AlertEvent e = Event("ev-o1");
+  e.alert_id = 7;
+  ASSERT_TRUE(n->Enqueue(e));
+  ASSERT_TRUE(WaitFor([&] { return calls == 2; }));
+  ASSERT_TRUE(n->Enqueue(Event("ev-o2")));
+  ASSERT_TRUE(WaitFor([&] { return calls == 3; }));
+  auto seen = rec.seen();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].notifier, "obs");
+  EXPECT_EQ(seen[0].event_id, "ev-o1");
+  EXPECT_EQ(seen[0].alert_id, 7);
+  EXPECT_EQ(seen[0].state, "retry");
+  EXPECT_EQ(seen[0].attempt, 1);
+  EXPECT_EQ(seen[0].status, 503);
+  EXPECT_EQ(seen[1].state, "delivered");
+  EXPECT_EQ(seen[1].attempt, 2);
+  EXPECT_EQ(seen[1].status, 200);
+  EXPECT_EQ(seen[2].event_id, "ev-o2");
+  EXPECT_EQ(seen[2].state, "dead");
+  EXPECT_EQ(seen[2].status, 400);
+  EXPECT_EQ(seen[2].error, "http 400");
+}
+
+TEST(WebhookNotifierTest, ObserverSeesQueueFullAndStopped) {
+  Recorder rec;
+  WebhookOptions o = Fast("http://127.0.0.1:1/hook");
+  o.delivery.queue_capacity = 1;
+  o.delivery.observer = rec.Observer();  // set through the options
+  auto n = Make(o, &base::SystemClock(), "obs-dead");
+  EXPECT_TRUE(n->Enqueue(Event("a")));
+  EXPECT_FALSE(n->Enqueue(Event("b")));
+  n->Stop();
+  EXPECT_FALSE(n->Enqueue(Event("c")));
+  auto seen = rec.seen();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].event_id, "b");
+  EXPECT_EQ(seen[0].error, "queue full");
+  EXPECT_EQ(seen[1].event_id, "a");
+  EXPECT_EQ(seen[1].error, "stopped");
+  EXPECT_EQ(seen[2].event_id, "c");
+  EXPECT_EQ(seen[2].error, "stopped");
+  for (const Seen& s : seen) {
+    EXPECT_EQ(s.state, "dead");
+    EXPECT_EQ(s.attempt, 0);
+    EXPECT_EQ(s.status, 0);
+  }
+  EXPECT_TRUE(n->Log().empty());
+}
+
+// A transport scripted by the test: throws on the first call, then fails
+// permanently.
+class ScriptedTransport : public Transport {
+ public:
+  std::string_view type() const override { return "fake"; }
+  Outcome Send(const AlertEvent&, int64_t) override {
+    if (++calls_ == 1) throw std::runtime_error("boom");
+    return Outcome{554, "fake 554", false};
+  }
+
+ private:
+  int calls_ = 0;
+};
+
+TEST(NotifierTest, ExceptionIsRetryableAndNonRetryableDeadLettersAtOnce) {
+  DeliveryOptions o;
+  o.initial_backoff_ms = 1;
+  o.max_backoff_ms = 1;
+  o.clock_poll_ms = 1;
+  auto r = Notifier::Create("fake", o, std::make_unique<ScriptedTransport>());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto n = std::move(r).value();
+  EXPECT_EQ(n->type(), "fake");
+  n->Start();
+  ASSERT_TRUE(n->Enqueue(Event("ev-x")));
+  ASSERT_TRUE(WaitFor([&] { return n->DeadLetters().size() == 1; }));
+  auto log = n->Log();
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].error, "exception: boom");
+  EXPECT_EQ(log[1].status, 554);
+  EXPECT_EQ(n->DeadLetters()[0].reason, "fake 554");
+  EXPECT_EQ(n->DeadLetters()[0].attempts, 2);
+  EXPECT_FALSE(Notifier::Create("fake", o, nullptr).ok());
+  o.queue_capacity = 0;
+  auto bad = Notifier::Create("fake", o, std::make_unique<ScriptedTransport>());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "fake.delivery.queue_capacity: must be > 0");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Keeps docs/api/openapi.yaml true: the routes, their query parameters and
-// the Mention schema must match what the server and MentionToJson do.
+// the Mention and alert schemas must match what the server and the JSON
+// functions (MentionToJson, AlertToJson, RuleToJson, ...) write.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -7,6 +8,9 @@
 #include <set>
 #include <string>
 
+#include "alert/rules.h"
+#include "alert/service.h"
+#include "api/alert_json.h"
 #include "api/server.h"
 #include "model/mention_json.h"
 
@@ -57,6 +61,22 @@ class OpenApiTest : public ::testing::Test {
     if (!s || !s["properties"]) return out;
     for (const auto& kv : s["properties"]) out.insert(kv.first.as<std::string>());
     return out;
+  }
+
+  // The properties of schema `name` are exactly the keys of `j`, and its
+  // required ones are among them.
+  void ExpectSchemaIs(const std::string& name, const nlohmann::json& j) const {
+    SCOPED_TRACE(name);
+    YAML::Node schema = Resolve("#/components/schemas/" + name);
+    ASSERT_TRUE(schema) << "no components/schemas/" << name;
+    std::set<std::string> props = PropertyNames(schema);
+    for (const auto& [key, value] : j.items())
+      EXPECT_TRUE(props.count(key)) << "'" << key << "' is written, not in the schema";
+    for (const auto& p : props) EXPECT_TRUE(j.contains(p)) << "schema property '" << p << "' is never written";
+    if (schema["required"]) {
+      for (const auto& req : schema["required"])
+        EXPECT_TRUE(j.contains(req.as<std::string>())) << "required '" << req.as<std::string>() << "' not written";
+    }
   }
 
   YAML::Node doc_;
@@ -112,7 +132,8 @@ TEST_F(OpenApiTest, QueryAndPathParametersMatchTheRouteTable) {
       in_template.insert(r.path.substr(open + 1, r.path.find('}', open) - open - 1));
     }
     EXPECT_EQ(path_params, in_template);
-    EXPECT_TRUE(op["responses"]["200"] || op["responses"]["201"]) << "no 200 or 201 response";
+    EXPECT_TRUE(op["responses"]["200"] || op["responses"]["201"] || op["responses"]["204"])
+        << "no 200, 201 or 204 response";
   }
 }
 
@@ -199,6 +220,34 @@ TEST_F(OpenApiTest, MentionSchemaMatchesMentionToJson) {
   for (const auto& req : schema["required"]) {
     EXPECT_TRUE(b.contains(req.as<std::string>())) << "required '" << req.as<std::string>() << "' can be absent";
   }
+}
+
+TEST_F(OpenApiTest, AlertSchemasMatchTheirJson) {
+  store::AlertRecord a;
+  a.id = 3;
+  a.rule = "r";
+  a.kind = "mention";
+  a.details_json = R"({"queries":["brand"]})";
+  a.sample_ids = {1, 2};
+  a.opened_at = a.last_trigger_at = a.acknowledged_at = a.resolved_at = 1;
+  ExpectSchemaIs("Alert", alert::AlertToJson(a));
+  ExpectSchemaIs("AlertHistoryEntry", AlertHistoryJson(store::AlertHistoryEntry{1, 3, 1, "opened", "engine", ""}));
+  store::DeliveryRecord d;
+  d.code = 500;
+  d.error = "http 500";
+  ExpectSchemaIs("Delivery", DeliveryJson(d));
+
+  // Every field of a rule with the optional ones set (min_severity,
+  // quiet_hours).
+  auto rule = alert::RuleFromJson({{"name", "r"},
+                                   {"kind", "severity"},
+                                   {"min_severity", "high"},
+                                   {"quiet_hours", {{"start", "22:00"}, {"end", "07:00"}}}});
+  ASSERT_TRUE(rule.ok()) << rule.status().ToString();
+  ExpectSchemaIs("AlertRule", alert::RuleToJson(*rule));
+  std::set<std::string> quiet = PropertyNames(Resolve("#/components/schemas/QuietHours"));
+  for (const auto& [key, value] : alert::RuleToJson(*rule)["quiet_hours"].items())
+    EXPECT_TRUE(quiet.count(key)) << "quiet_hours." << key << " not in the QuietHours schema";
 }
 
 }  // namespace

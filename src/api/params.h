@@ -57,6 +57,10 @@ class QueryParams {
   // `name`. Duplicates removed, order kept.
   std::vector<int64_t> Ids(const std::string& name);
 
+  // The comma-separated items of every occurrence of `name`, spaces
+  // trimmed, empty items dropped, in order (repeats kept).
+  std::vector<std::string> ListValues(const std::string& name);
+
   // "true"/"1" or "false"/"0"; `def` when absent.
   bool Bool(const std::string& name, bool def);
 
@@ -66,8 +70,6 @@ class QueryParams {
   const std::optional<ParamError>& error() const { return error_; }
 
  private:
-  std::vector<std::string> ListValues(const std::string& name);
-
   const std::multimap<std::string, std::string>& params_;
   std::optional<ParamError> error_;
 };

@@ -17,8 +17,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/alerts_api.h"
 #include "api/params.h"
 #include "api/query_json.h"
+#include "api/reply.h"
 #include "api/volume.h"
 #include "ingest/input.h"
 #include "model/mention_json.h"
@@ -29,128 +31,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kDefaultLimit = 50;
-constexpr int64_t kMaxLimit = 1000;
 constexpr size_t kMaxQueryBytes = 1024;
 constexpr int64_t kDefaultVolumeDays = 7;
-constexpr const char* kJsonType = "application/json; charset=utf-8";
 constexpr const char* kPrometheusType = "text/plain; version=0.0.4; charset=utf-8";
 constexpr const char* kUnmatchedRoute = "unmatched";
-
-// What a handler answers.
-struct Reply {
-  int status = 200;
-  std::string body;
-  const char* content_type = kJsonType;
-  std::string allow;  // Allow header, for 405
-};
-
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-Reply ErrorReply(int status, std::string_view code, std::string_view message, std::string_view field = {}) {
-  json e = {{"code", code}, {"message", message}};
-  if (!field.empty()) e["field"] = field;
-  Reply r;
-  r.status = status;
-  r.body = Dump(json{{"error", std::move(e)}});
-  return r;
-}
-
-int HttpStatusFor(base::StatusCode code) {
-  switch (code) {
-    case base::StatusCode::kOk: return 200;
-    case base::StatusCode::kInvalidArgument: return 400;
-    case base::StatusCode::kNotFound: return 404;
-    case base::StatusCode::kAlreadyExists:
-    case base::StatusCode::kFailedPrecondition: return 409;
-    case base::StatusCode::kUnavailable:
-    case base::StatusCode::kCancelled: return 503;
-    case base::StatusCode::kIoError:
-    case base::StatusCode::kCorruption:
-    case base::StatusCode::kInternal: return 500;
-  }
-  return 500;
-}
-
-Reply StatusReply(const base::Status& s, std::string_view field = {}) {
-  return ErrorReply(HttpStatusFor(s.code()), base::StatusCodeName(s.code()), s.message(), field);
-}
-
-Reply ParamReply(const ParamError& e) { return ErrorReply(400, "invalid_argument", e.message, e.field); }
-
-Reply JsonReply(const json& j, int status = 200) {
-  Reply r;
-  r.status = status;
-  r.body = Dump(j);
-  return r;
-}
-
-// A status whose message starts "field: ..." (the queries module's
-// convention) as an error naming that field, with the column of a query
-// error ("query: col 17: ...") when there is one.
-Reply FieldStatusReply(const base::Status& s) {
-  const std::string& m = s.message();
-  size_t colon = m.find(": ");
-  std::string field = colon == std::string::npos ? std::string() : m.substr(0, colon);
-  if (field.find_first_of(" \"") != std::string::npos) field.clear();
-  Reply r = StatusReply(s, field);
-  if (field == "query") {
-    std::string_view rest = std::string_view(m).substr(colon + 2);
-    if (rest.rfind("col ", 0) == 0) {
-      if (std::optional<int64_t> col = ParseInt64(rest.substr(4, rest.find(':') - 4))) {
-        json j = json::parse(r.body);
-        j["error"]["column"] = *col;
-        r.body = Dump(j);
-      }
-    }
-  }
-  return r;
-}
-
-void AppendInt(std::string& out, int64_t v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
-}
-
-std::string ToLowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// Checks the Content-Type of a POSTed body: JSON or JSON lines, UTF-8.
-std::optional<std::string> CheckJsonContentType(const httplib::Request& req) {
-  if (!req.has_header("Content-Type")) {
-    return "missing Content-Type; send application/json or application/x-ndjson";
-  }
-  std::string value = req.get_header_value("Content-Type");
-  std::string_view v = value;
-  size_t semi = v.find(';');
-  std::string type = ToLowerAscii(Trim(v.substr(0, semi)));
-  if (type != "application/json" && type != "application/x-ndjson" && type != "application/jsonl") {
-    return "unsupported Content-Type " + QuoteValue(value) + "; send application/json or application/x-ndjson";
-  }
-  while (semi != std::string_view::npos) {
-    v.remove_prefix(semi + 1);
-    semi = v.find(';');
-    std::string param = ToLowerAscii(Trim(v.substr(0, semi)));
-    if (param.rfind("charset=", 0) == 0) {
-      std::string cs = param.substr(8);
-      cs.erase(std::remove(cs.begin(), cs.end(), '"'), cs.end());
-      if (cs != "utf-8" && cs != "utf8") return "unsupported charset " + QuoteValue(cs) + "; bodies must be UTF-8";
-    }
-  }
-  return std::nullopt;
-}
 
 // "{id}" segments become "([^/]+)" for cpp-httplib's regex routing.
 std::string PathRegex(const std::string& path) {
@@ -175,9 +59,12 @@ std::string PathRegex(const std::string& path) {
 class Server::Impl {
  public:
   using HandlerFn = Reply (Impl::*)(const httplib::Request&, const RouteInfo&);
+  // One route: handled by `fn` (a method of Impl), or, when fn is null, by
+  // `alerts` (a method of AlertsApi).
   struct RouteDef {
     RouteInfo info;
-    HandlerFn fn;
+    HandlerFn fn = nullptr;
+    AlertsApi::Handler alerts = nullptr;
   };
 
   static const std::vector<RouteDef>& Defs() {
@@ -203,6 +90,23 @@ class Server::Impl {
          &Impl::Volume},
         {{"GET", "/api/v1/stats/summary", {}}, &Impl::Summary},
         {{"GET", "/api/v1/rejects", {"limit", "before"}}, &Impl::Rejects},
+        {{"GET", "/api/v1/alert-rules", {}}, nullptr, &AlertsApi::ListRules},
+        {{"POST", "/api/v1/alert-rules", {}}, nullptr, &AlertsApi::CreateRule},
+        {{"GET", "/api/v1/alert-rules/{name}", {}}, nullptr, &AlertsApi::GetRule},
+        {{"PUT", "/api/v1/alert-rules/{name}", {}}, nullptr, &AlertsApi::ReplaceRule},
+        {{"DELETE", "/api/v1/alert-rules/{name}", {}}, nullptr, &AlertsApi::DeleteRule},
+        {{"GET", "/api/v1/alerts", {"status", "rule", "kind", "since", "until", "before_id", "limit"}},
+         nullptr,
+         &AlertsApi::ListAlerts},
+        // Before /alerts/{id}, which would match "stream" too.
+        {{"GET", "/api/v1/alerts/stream", {}}, nullptr, &AlertsApi::Stream},
+        {{"GET", "/api/v1/alerts/{id}", {}}, nullptr, &AlertsApi::GetAlert},
+        {{"POST", "/api/v1/alerts/{id}/ack", {}}, nullptr, &AlertsApi::Acknowledge},
+        {{"POST", "/api/v1/alerts/{id}/resolve", {}}, nullptr, &AlertsApi::Resolve},
+        {{"GET", "/api/v1/alert-deliveries", {"alert_id", "notifier", "state", "before_id", "limit"}},
+         nullptr,
+         &AlertsApi::ListDeliveries},
+        {{"GET", "/api/v1/notifiers", {}}, nullptr, &AlertsApi::ListNotifiers},
         {{"GET", "/healthz", {}}, &Impl::Health},
         {{"GET", "/metrics", {}}, &Impl::MetricsPage},
     };
@@ -220,10 +124,11 @@ class Server::Impl {
 
   Impl(ServerOptions options, store::Store& store, IngestFn ingest,
        std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics, const base::Clock& clock,
-       queries::QueryService* queries)
+       queries::QueryService* queries, alert::AlertService* alerts)
       : options_(std::move(options)),
         store_(store),
         queries_(queries),
+        alerts_api_(alerts, store, std::chrono::milliseconds(options_.stream_keep_alive_ms), stopping_),
         ingest_(std::move(ingest)),
         json_decoder_(std::move(json_decoder)),
         metrics_(metrics),
@@ -278,6 +183,7 @@ class Server::Impl {
   void Stop() {
     std::lock_guard lock(mu_);
     if (!thread_.joinable()) return;
+    stopping_.store(true);  // ends open alert streams
     http_.stop();
     thread_.join();
   }
@@ -361,7 +267,12 @@ class Server::Impl {
     const int64_t start = clock_.MonotonicNanos();
     Reply r;
     try {
-      r = route == kNoRoute ? Unmatched(req) : (this->*Defs()[route].fn)(req, Defs()[route].info);
+      if (route == kNoRoute) {
+        r = Unmatched(req);
+      } else {
+        const RouteDef& d = Defs()[route];
+        r = d.fn != nullptr ? (this->*d.fn)(req, d.info) : (alerts_api_.*d.alerts)(req, d.info);
+      }
     } catch (const std::exception& e) {
       spdlog::error("api: {} {}: {}", req.method, req.path, e.what());
       r = ErrorReply(500, "internal", std::string("internal error: ") + e.what());
@@ -369,9 +280,13 @@ class Server::Impl {
       r = ErrorReply(500, "internal", "internal error");
     }
     res.status = r.status;
-    res.body = std::move(r.body);
-    res.set_header("Content-Type", r.content_type);
-    if (!r.allow.empty()) res.set_header("Allow", r.allow);
+    for (auto& [name, value] : r.headers) res.set_header(name.c_str(), value);
+    if (r.stream) {
+      res.set_chunked_content_provider(r.content_type, std::move(r.stream));
+    } else if (r.status != 204) {
+      res.body = std::move(r.body);
+      res.set_header("Content-Type", r.content_type);
+    }
     Record(route, req, r.status, start);
   }
 
@@ -404,7 +319,7 @@ class Server::Impl {
     if (allow.empty()) return ErrorReply(404, "not_found", "no route for " + QuoteValue(req.path));
     Reply r = ErrorReply(405, "method_not_allowed",
                          "method " + req.method + " not allowed on " + req.path + "; allowed: " + allow);
-    r.allow = allow;
+    r.headers.emplace_back("Allow", allow);
     return r;
   }
 
@@ -560,16 +475,6 @@ class Server::Impl {
 
   Reply QueriesUnavailable() const {
     return ErrorReply(503, "unavailable", "monitored queries are not available in this process");
-  }
-
-  std::optional<int64_t> PathId(const httplib::Request& req, Reply& error) const {
-    const std::string raw = req.matches.size() > 1 ? req.matches[1].str() : std::string();
-    std::optional<int64_t> id = ParseInt64(raw);
-    if (!id || *id <= 0) {
-      error = ErrorReply(400, "invalid_argument", "id must be a positive integer, got " + QuoteValue(raw), "id");
-      return std::nullopt;
-    }
-    return id;
   }
 
   // GET /api/v1/queries
@@ -1014,6 +919,8 @@ class Server::Impl {
   const ServerOptions options_;
   store::Store& store_;
   queries::QueryService* const queries_;  // may be null
+  std::atomic<bool> stopping_{false};     // set by Stop(): open streams end
+  AlertsApi alerts_api_;
   const IngestFn ingest_;
   const std::shared_ptr<const ingest::Decoder> json_decoder_;
   base::MetricsRegistry& metrics_;
@@ -1038,9 +945,9 @@ class Server::Impl {
 
 Server::Server(ServerOptions options, store::Store& store, IngestFn ingest,
                std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics,
-               const base::Clock& clock, queries::QueryService* queries)
+               const base::Clock& clock, queries::QueryService* queries, alert::AlertService* alerts)
     : impl_(std::make_unique<Impl>(std::move(options), store, std::move(ingest), std::move(json_decoder), metrics,
-                                   clock, queries)) {}
+                                   clock, queries, alerts)) {}
 
 Server::~Server() = default;
 

@@ -1,12 +1,14 @@
 // The HTTP JSON API (docs/api/openapi.yaml): ingestion by POST, search
 // (full text and the query language), monitored queries (CRUD and lint),
 // label corrections and explanations, the category taxonomy, volume
-// series, rejects, health and Prometheus metrics.
+// series, rejects, alerts (rules, alerts, ack/resolve, deliveries,
+// notifiers and a server-sent event stream), health and Prometheus metrics.
 //
 // The server depends on the rest of ecoute only through narrow seams: the
 // Store (read, plus Store::CorrectLabels for PATCH .../labels), a function
 // that ingests a batch and returns once it is committed, the decoder used
-// for JSON bodies and an optional explanation hook. cpp-httplib does the
+// for JSON bodies, an optional explanation hook and the optional query and
+// alert services. cpp-httplib does the
 // HTTP; it is hidden behind this header.
 #pragma once
 
@@ -24,6 +26,10 @@
 #include "pipeline/pipeline.h"
 #include "queries/service.h"
 #include "store/store.h"
+
+namespace ecoute::alert {
+class AlertService;
+}  // namespace ecoute::alert
 
 namespace ecoute::api {
 
@@ -44,7 +50,9 @@ using ExplainFn = std::function<base::Result<std::string>(const model::Mention&)
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                   // 0 = pick a free port (see Server::port())
-  int threads = 8;                   // request worker threads
+  // Request worker threads. Each open GET /api/v1/alerts/stream holds one
+  // for as long as it is open: allow for the dashboards that stream.
+  int threads = 8;
   size_t max_body_bytes = 64 << 20;  // larger request bodies get 413 (at most 4 GiB - 1)
   int keep_alive_seconds = 5;        // idle keep-alive connections close after this; Stop() may wait as long
   // The category taxonomy: listed by GET /api/v1/categories; PATCH
@@ -54,6 +62,10 @@ struct ServerOptions {
   // GET /api/v1/mentions/{id}/explain; unset: that route answers 503
   // ("understanding models not loaded").
   ExplainFn explain;
+  // An idle alert stream gets a ": keep-alive" comment this often, so that
+  // proxies keep it open; a client that left is noticed at the next write
+  // (its worker thread is held until then).
+  int64_t stream_keep_alive_ms = 15'000;
 };
 
 // Ingests a batch of raw records and returns when they are committed
@@ -81,12 +93,16 @@ class Server {
   //   ecoute_stored_mentions, ecoute_stored_rejects, ecoute_stored_threads,
   //   ecoute_store_bytes (refreshed on each /metrics scrape)
   // `queries` (may be null: the /queries routes then answer 503, and
-  // mention searches by query are refused) must outlive the server. The
+  // mention searches by query are refused) must outlive the server.
+  // `alerts` (may be null: the alert routes then answer 503 "alerts are
+  // disabled") must outlive the server; its hub feeds the streams, which
+  // end when the hub closes (AlertService::Stop) or the server stops. The
   // only write to `store` is CorrectLabels (PATCH .../labels), from request
   // threads: the store serialises it with the pipeline's writer.
   Server(ServerOptions options, store::Store& store, IngestFn ingest,
          std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics = base::Metrics(),
-         const base::Clock& clock = base::SystemClock(), queries::QueryService* queries = nullptr);
+         const base::Clock& clock = base::SystemClock(), queries::QueryService* queries = nullptr,
+         alert::AlertService* alerts = nullptr);
   ~Server();  // Stop()
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -104,8 +120,8 @@ class Server {
   // The bound port (the chosen one when options.port was 0); 0 before Start().
   int port() const;
 
-  // Stops accepting connections and waits for in-flight requests to finish.
-  // Idempotent; thread-safe.
+  // Stops accepting connections and waits for in-flight requests to finish;
+  // open alert streams end within about 250 ms. Idempotent; thread-safe.
   void Stop();
 
  private:

@@ -125,6 +125,22 @@ int Main(int argc, char** argv) {
   trn->add_flag("--quick", train.quick, "Small, fast models (for tests)");
   trn->add_flag("!--no-corrections", train.corrections, "Ignore the labels corrected in the store");
 
+  AlertsReplayFlags replay;
+  CLI::App* alr = app.add_subcommand("alerts", "Alert tools.");
+  alr->require_subcommand(1);
+  CLI::App* rep = alr->add_subcommand(
+      "replay", "Backtest: run the alert rules over a recorded stream in event time (each message at its own\n"
+                "created_at, through the live stages and the live alert engine) and print the alerts that would\n"
+                "have fired, with their timestamps.");
+  rep->add_option("files", replay.files, "Recorded messages (any import format)")->required()->check(CLI::ExistingFile);
+  rep->add_option("--rules", replay.rules,
+                  "A YAML file in ecoute.yaml's shape whose alerts.rules (and queries) replace the configured ones")
+      ->check(CLI::ExistingFile);
+  rep->add_option("--format", replay.format, "Input format (default auto)");
+  rep->add_option("--map", replay.mapping, "CSV mapping (a name from mappings: or a YAML file)");
+  rep->add_flag("--json", replay.json, "One JSON object per alert (as GET /api/v1/alerts)");
+  rep->add_flag("--all", replay.all_changes, "Also print updates and resolutions, not only openings");
+
   app.add_subcommand("version", "Print the version.");
 
   try {
@@ -145,6 +161,7 @@ int Main(int argc, char** argv) {
   if (*enr) return RunEnrich(global, enrich);
   if (*evl) return RunEval(global, eval);
   if (*trn) return RunTrain(global, train);
+  if (*rep) return RunAlertsReplay(global, replay);
   std::printf("ecoute 0.1.0\n");
   return 0;
 }

@@ -109,6 +109,19 @@ int RunTrain(const GlobalFlags& global, const TrainFlags& flags);
 // (empty when the store does not exist yet).
 base::Result<std::vector<train::LabeledText>> LoadCorrections(const config::Config& config);
 
+struct AlertsReplayFlags {
+  std::vector<std::string> files;
+  std::string rules;  // --rules: ecoute.yaml-shaped file whose alerts.rules (and queries) are used
+  std::string format = "auto";
+  std::string mapping;
+  bool json = false;
+  bool all_changes = false;  // --all: updates and resolutions too
+};
+// Backtest of the alert rules over recorded messages in event time: prints
+// the alerts that would have opened (time, level, rule, id, title, whether
+// notified), then a summary on stderr.
+int RunAlertsReplay(const GlobalFlags& global, const AlertsReplayFlags& flags);
+
 // Prints "ecoute: <message>" on stderr and returns 1.
 int Fail(const base::Status& status);
 

@@ -94,14 +94,10 @@ int RunImport(const GlobalFlags& global, const ImportFlags& flags) {
   auto config = LoadConfig(global);
   if (!config.ok()) return Fail(config.status());
   SetUpLogging(config->log_level);
-  auto format = ingest::ParseFormat(flags.format);
-  if (!format.ok()) return Fail(format.status().WithPrefix("--format"));
+  ingest::Format format;
   std::optional<ingest::CsvMapping> mapping;
-  if (!flags.mapping.empty()) {
-    auto m = ResolveMapping(*config, flags.mapping);
-    if (!m.ok()) return Fail(m.status().WithPrefix("--map"));
-    mapping = std::move(*m);
-  }
+  if (base::Status s = ResolveInputFlags(*config, flags.format, flags.mapping, &format, &mapping); !s.ok())
+    return Fail(s);
   auto store = OpenStore(*config);
   if (!store.ok()) return Fail(store.status());
   auto ingestion = Ingestion::Open(*config, **store);
@@ -117,7 +113,7 @@ int RunImport(const GlobalFlags& global, const ImportFlags& flags) {
   double total_seconds = 0;
   for (const std::string& file : flags.files) {
     if (signal.requested()) break;
-    ingest::InputSpec spec{file, *format, mapping};
+    ingest::InputSpec spec{file, format, mapping};
     auto input = ingest::OpenInput(spec);
     if (!input.ok()) {
       exit_code = Fail(input.status());

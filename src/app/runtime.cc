@@ -221,6 +221,21 @@ std::vector<fs::path> MappingDirs() {
 }
 }  // namespace
 
+base::Status ResolveInputFlags(const config::Config& config, const std::string& format_flag,
+                               const std::string& mapping_flag, ingest::Format* format,
+                               std::optional<ingest::CsvMapping>* mapping) {
+  base::Result<ingest::Format> f = ingest::ParseFormat(format_flag.empty() ? "auto" : format_flag);
+  if (!f.ok()) return f.status().WithPrefix("--format");
+  *format = *f;
+  mapping->reset();
+  if (!mapping_flag.empty()) {
+    base::Result<ingest::CsvMapping> m = ResolveMapping(config, mapping_flag);
+    if (!m.ok()) return m.status().WithPrefix("--map");
+    *mapping = std::move(*m);
+  }
+  return base::Status::Ok();
+}
+
 base::Result<ingest::CsvMapping> ResolveMapping(const config::Config& config, const std::string& name_or_path) {
   if (auto it = config.mappings.find(name_or_path); it != config.mappings.end())
     return ingest::LoadCsvMapping(it->second);

@@ -7,10 +7,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "alert/rules.h"
+#include "alert/service.h"
 #include "base/status.h"
 #include "classify/classifier.h"
 #include "config/config.h"
@@ -55,6 +58,13 @@ base::Result<std::unique_ptr<queries::QueryService>> OpenQueries(const config::C
 // tree), thresholds, the taxonomy's extra categories as cue rules.
 classify::ClassifierOptions ClassifierOptionsFrom(const config::Config& config);
 
+// The configuration's alert rules, checked by the alert module; errors name
+// "file:line:col: alerts.rules[i].key: ...".
+base::Result<std::vector<alert::Rule>> AlertRulesFrom(const config::Config& config);
+// The alert service options: rules, notifiers (secrets and passwords read
+// from the environment variables named), time zone, maximum age.
+base::Result<alert::ServiceOptions> AlertOptionsFrom(const config::Config& config);
+
 // The taxonomy: the default categories, then the configuration's.
 std::vector<classify::CategoryDef> TaxonomyFrom(const config::Config& config);
 
@@ -89,6 +99,12 @@ class Ingestion {
 // Resolves --map: a name from the config's mappings, a file path, or a
 // mapping shipped in examples/mappings/<name>.yaml. Errors list the names known.
 base::Result<ingest::CsvMapping> ResolveMapping(const config::Config& config, const std::string& name_or_path);
+
+// Resolves --format and --map (either may be empty: auto, none); errors
+// are prefixed with the flag.
+base::Status ResolveInputFlags(const config::Config& config, const std::string& format_flag,
+                               const std::string& mapping_flag, ingest::Format* format,
+                               std::optional<ingest::CsvMapping>* mapping);
 
 // Catches SIGINT and SIGTERM (and SIGHUP) on a dedicated thread. Construct
 // it before any other thread starts (it blocks the signals for the threads

@@ -7,6 +7,22 @@
 #include "demo/generator.h"
 
 namespace ecoute::app {
+namespace {
+
+// Alert rules installed with the demo (through the API's path, so they can
+// be edited or deleted like any API rule).
+const char* const kDemoAlertRules[] = {
+    R"({"name": "critical-messages", "kind": "severity", "min_severity": "critical", "group_minutes": 0,
+        "description": "Every critical message (legal threat, safety, fraud...), at once"})",
+    R"({"name": "negative-needs-reply", "kind": "mention", "sentiments": ["negative"], "needs_reply": true,
+        "group_minutes": 30, "description": "Negative messages that need a reply, grouped per brand for 30 minutes"})",
+    R"({"name": "volume-spikes", "kind": "volume_spike", "description": "Unusual volume per monitored query"})",
+    R"({"name": "negative-share", "kind": "negative_share", "description": "Unusual share of negative messages per query"})",
+    R"({"name": "influencers", "kind": "high_reach", "description": "Authors with 50,000 followers or more"})",
+    R"({"name": "snowballs", "kind": "snowball", "description": "Conversations growing fast"})",
+};
+
+}  // namespace
 
 int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
   ShutdownSignal signal;  // first: blocks SIGINT/SIGTERM for every thread created below
@@ -38,6 +54,23 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
     spdlog::info("demo: installed {} monitored queries (GET /api/v1/queries)", demo::DemoQueries().size());
   }
 
+  // Alerts: rules evaluated on every commit, notifications, history.
+  std::unique_ptr<alert::AlertService> alerts;
+  if (config->alerts.enabled) {
+    auto ao = AlertOptionsFrom(*config);
+    if (!ao.ok()) return Fail(ao.status());
+    auto svc = alert::AlertService::Create(
+        std::move(*ao), **store,
+        [&queries] {
+          std::map<int64_t, std::string> names;
+          for (const queries::QueryInfo& q : queries.List()) names[q.def.id] = q.def.name;
+          return names;
+        },
+        base::SystemClock());
+    if (!svc.ok()) return Fail(svc.status());
+    alerts = std::move(*svc);
+  }
+
   api::ServerOptions so;
   so.host = config->server.host;
   so.port = config->server.port;
@@ -61,7 +94,7 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
   }
   api::Server server(
       so, **store, [&pipe](ingest::RawBatch batch) { return pipe.SubmitAndWait(std::move(batch)); },
-      ingest::MakeJsonDecoder(), base::Metrics(), base::SystemClock(), &queries);
+      ingest::MakeJsonDecoder(), base::Metrics(), base::SystemClock(), &queries, alerts.get());
   // SIGHUP re-reads ecoute.yaml's queries: changes apply without a restart
   // (a bad file is reported and changes nothing).
   signal.OnReload([&global, &queries] {
@@ -79,15 +112,33 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
     auto loaded = demo.LoadBacklog();
     if (!loaded.ok()) spdlog::error("demo backlog: {}", loaded.status().ToString());
     else if (*loaded > 0) spdlog::info("demo: loaded {} messages of history", Thousands(*loaded));
+  }
+  // Started after the demo history is stored, so that the spike baselines
+  // learn from it; the API answers the alert routes meanwhile.
+  if (alerts) {
+    if (flags.demo && alerts->Rules().empty()) {
+      for (const char* text : kDemoAlertRules) {
+        auto created = alerts->CreateRule(nlohmann::json::parse(text));
+        if (!created.ok()) return Fail(created.status().WithPrefix("demo alert rule"));
+      }
+      spdlog::info("demo: installed {} alert rules (GET /api/v1/alert-rules)", std::size(kDemoAlertRules));
+    }
+    base::Status alerts_started = alerts->Start();
+    if (!alerts_started.ok()) return Fail(alerts_started.WithPrefix("alerts"));
+    pipe.AddCommitListener([a = alerts.get()](const std::vector<model::Mention>& ms) { a->OnCommit(ms); });
+    spdlog::info("alerts: {} rules, {} notifiers", alerts->Rules().size(), alerts->NotifierNames().size());
+  }
+  if (flags.demo) {
     demo.StartLive();
     spdlog::info("demo: streaming about {} live messages a minute; try\n"
                  "  curl -s 'http://{}:{}/api/v1/mentions?q=livraison&limit=3'\n"
                  "  curl -s 'http://{}:{}/api/v1/stats/volume?interval=hour&group_by=channel'\n"
                  "  curl -s 'http://{}:{}/api/v1/queries'\n"
+                 "  curl -s 'http://{}:{}/api/v1/alerts?limit=5'\n"
                  "  curl -s -G 'http://{}:{}/api/v1/mentions' --data-urlencode 'query=colis NEAR/3 perdu' "
                  "-d highlight=true",
                  config->demo.live_per_minute, so.host, server.port(), so.host, server.port(), so.host, server.port(),
-                 so.host, server.port());
+                 so.host, server.port(), so.host, server.port());
   }
 
   signal.Wait();
@@ -96,6 +147,7 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
   demo.Stop();
   server.Stop();
   pipe.Drain();
+  if (alerts) alerts->Stop();  // after the last commit was evaluated
   pipeline::PipelineStats s = pipe.Stats();
   ingestion->reset();
   spdlog::info("stopped: {} stored, {} updated, {} duplicates, {} rejected this run", Thousands(s.inserted),

@@ -2,7 +2,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "base/time_zone.h"
+
+#include <cctype>
 #include <filesystem>
+#include <initializer_list>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -72,6 +76,15 @@ Status ReadString(const Ctx& ctx, const YAML::Node& parent, const std::string& p
   return Status::Ok();
 }
 
+Status ReadBool(const Ctx& ctx, const YAML::Node& parent, const std::string& parent_path, const std::string& key,
+                bool& out) {
+  YAML::Node n = parent[key];
+  if (!n) return Status::Ok();
+  if (!n.IsScalar() || !YAML::convert<bool>::decode(n, out))
+    return ctx.Error(n, parent_path + "." + key, "expected true or false");
+  return Status::Ok();
+}
+
 bool IsLabelName(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
   for (char ch : s) {
@@ -85,10 +98,7 @@ Status ParseUnderstanding(const Ctx& ctx, const YAML::Node& u, UnderstandingConf
   ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, u, p,
                                    {"enabled", "models", "unknown_below", "needs_reply_threshold",
                                     "high_reach_followers", "categories", "rules"}));
-  if (YAML::Node e = u["enabled"]) {
-    if (!e.IsScalar() || !YAML::convert<bool>::decode(e, out.enabled))
-      return ctx.Error(e, p + ".enabled", "expected true or false");
-  }
+  ECOUTE_RETURN_IF_ERROR(ReadBool(ctx, u, p, "enabled", out.enabled));
   ECOUTE_RETURN_IF_ERROR(ReadString(ctx, u, p, "models", out.models));
   ECOUTE_RETURN_IF_ERROR(Read(ctx, u, p, "unknown_below", out.unknown_below, 0.0, 1.0));
   ECOUTE_RETURN_IF_ERROR(Read(ctx, u, p, "needs_reply_threshold", out.needs_reply_threshold, 0.0, 1.0));
@@ -158,9 +168,295 @@ Status ParseUnderstanding(const Ctx& ctx, const YAML::Node& u, UnderstandingConf
   return Status::Ok();
 }
 
+// Names of notifiers and alert rules: [A-Za-z0-9_.-]{1,64}.
+bool IsEntityName(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char ch : s) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '.' && ch != '-') return false;
+  }
+  return true;
+}
+
+bool IsEnvName(const std::string& s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char ch : s) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_') return false;
+  }
+  return true;
+}
+
+// One '@' with text on both sides: enough to catch a value put in the wrong key.
+bool IsPlausibleAddress(const std::string& s) {
+  size_t at = s.find('@');
+  return at != std::string::npos && at > 0 && at + 1 < s.size() && s.find('@', at + 1) == std::string::npos;
+}
+
+// "scheme://host[:port][/...]" with one of `schemes`; a port, when given, is 1..65535.
+bool IsUrl(std::string_view v, std::initializer_list<std::string_view> schemes) {
+  bool scheme_ok = false;
+  for (std::string_view scheme : schemes) {
+    if (v.substr(0, scheme.size()) == scheme) {
+      v.remove_prefix(scheme.size());
+      scheme_ok = true;
+      break;
+    }
+  }
+  if (!scheme_ok) return false;
+  std::string_view authority = v.substr(0, v.find_first_of("/?#"));
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  if (authority.empty()) return false;
+  size_t host_end = authority.front() == '[' ? authority.find(']') : authority.find(':');
+  if (host_end == std::string_view::npos) host_end = authority.size();
+  else if (authority.front() == '[') ++host_end;
+  std::string_view host = authority.substr(0, host_end), rest = authority.substr(host_end);
+  if (host.empty() || host == "[]" || host.find_first_of(" \t") != std::string_view::npos) return false;
+  if (host.front() == '[' && host.back() != ']') return false;
+  if (rest.empty()) return true;
+  if (rest.front() != ':' || rest.size() < 2 || rest.size() > 6) return false;
+  int port = 0;
+  for (char ch : rest.substr(1)) {
+    if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
+    port = port * 10 + (ch - '0');
+  }
+  return port >= 1 && port <= 65535;
+}
+
+Status ReadAddress(const Ctx& ctx, const YAML::Node& n, const std::string& path, std::string& out) {
+  if (!n.IsScalar() || !IsPlausibleAddress(n.Scalar()))
+    return ctx.Error(n, path, "expected an e-mail address (name@domain)");
+  out = n.Scalar();
+  return Status::Ok();
+}
+
+Status ParseNotifier(const Ctx& ctx, const YAML::Node& n, const std::string& path, NotifierConfig& nc) {
+  static const std::set<std::string> kWebhook = {"url", "secret", "secret_env", "format"};
+  static const std::set<std::string> kEmail = {"smtp_url", "username", "password_env", "starttls", "from", "to"};
+  std::set<std::string> allowed = {"name", "type", "max_attempts", "timeout_ms"};
+  allowed.insert(kWebhook.begin(), kWebhook.end());
+  allowed.insert(kEmail.begin(), kEmail.end());
+  ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, n, path, allowed));
+  nc.line = n.Mark().line + 1;
+  nc.column = n.Mark().column + 1;
+  if (!n["name"]) return ctx.Error(n, path, "missing key: name");
+  if (!n["type"]) return ctx.Error(n, path, "missing key: type");
+  ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, "name", nc.name));
+  if (!IsEntityName(nc.name))
+    return ctx.Error(n["name"], path + ".name", "\"" + nc.name + "\" must be 1 to 64 of A-Z, a-z, 0-9, _, ., -");
+  ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, "type", nc.type, {"webhook", "email"}));
+  const bool webhook = nc.type == "webhook";
+  for (const auto& kv : n) {
+    std::string key = kv.first.as<std::string>();
+    if ((webhook && kEmail.count(key)) || (!webhook && kWebhook.count(key)))
+      return ctx.Error(kv.first, path + "." + key, "is not a key of " + nc.type + " notifiers");
+  }
+  auto env_name = [&](const std::string& key, std::string& out) -> Status {
+    ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, key, out));
+    if (n[key] && !IsEnvName(out))
+      return ctx.Error(n[key], path + "." + key, "\"" + out + "\" is not an environment variable name");
+    return Status::Ok();
+  };
+  if (webhook) {
+    if (!n["url"]) return ctx.Error(n, path, "missing key: url (webhook notifiers)");
+    ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, "url", nc.url));
+    if (!IsUrl(nc.url, {"http://", "https://"}))
+      return ctx.Error(n["url"], path + ".url", "\"" + nc.url + "\" is not an http:// or https:// URL");
+    if (n["secret"] && n["secret_env"])
+      return ctx.Error(n["secret_env"], path + ".secret_env", "give secret or secret_env, not both");
+    ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, "secret", nc.secret));
+    ECOUTE_RETURN_IF_ERROR(env_name("secret_env", nc.secret_env));
+    ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, "format", nc.format, {"json", "slack"}));
+  } else {
+    if (!n["smtp_url"]) return ctx.Error(n, path, "missing key: smtp_url (email notifiers)");
+    if (!n["from"]) return ctx.Error(n, path, "missing key: from (email notifiers)");
+    if (!n["to"]) return ctx.Error(n, path, "missing key: to (email notifiers)");
+    ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, "smtp_url", nc.smtp_url));
+    if (!IsUrl(nc.smtp_url, {"smtp://", "smtps://"}))
+      return ctx.Error(n["smtp_url"], path + ".smtp_url",
+                       "\"" + nc.smtp_url + "\" is not smtp://host:port or smtps://host:port");
+    ECOUTE_RETURN_IF_ERROR(ReadString(ctx, n, path, "username", nc.username));
+    ECOUTE_RETURN_IF_ERROR(env_name("password_env", nc.password_env));
+    ECOUTE_RETURN_IF_ERROR(ReadBool(ctx, n, path, "starttls", nc.starttls));
+    if (nc.starttls && nc.smtp_url.rfind("smtps://", 0) == 0)
+      return ctx.Error(n["starttls"], path + ".starttls", "is for smtp:// (smtps:// is TLS from the start)");
+    ECOUTE_RETURN_IF_ERROR(ReadAddress(ctx, n["from"], path + ".from", nc.from));
+    const YAML::Node to = n["to"];
+    if (!to.IsSequence() || to.size() == 0)
+      return ctx.Error(to, path + ".to", "expected a list of one or more e-mail addresses");
+    for (size_t k = 0; k < to.size(); ++k) {
+      ECOUTE_RETURN_IF_ERROR(ReadAddress(ctx, to[k], path + ".to[" + std::to_string(k) + "]", nc.to.emplace_back()));
+    }
+  }
+  ECOUTE_RETURN_IF_ERROR(Read(ctx, n, path, "max_attempts", nc.max_attempts, 1, 100));
+  ECOUTE_RETURN_IF_ERROR(Read<int64_t>(ctx, n, path, "timeout_ms", nc.timeout_ms, 100, 600'000));
+  return Status::Ok();
+}
+
+// A plain scalar that is a JSON number (-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?).
+bool IsJsonNumber(std::string_view s) {
+  size_t i = 0;
+  auto digits = [&] {
+    size_t start = i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    return i > start;
+  };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i < s.size() && s[i] == '0') ++i;
+  else if (!digits()) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
+void AppendJsonString(std::string_view s, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xf];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+// Appends `node` to `out` as compact JSON, typing plain scalars (AlertRuleConfig).
+// The value of the top-level key `string_key`, if given, is written as a string.
+Status AppendJson(const Ctx& ctx, const YAML::Node& node, const std::string& path, int depth, std::string& out,
+                  const char* string_key = nullptr) {
+  if (depth > 32) return ctx.Error(node, path, "nested too deep");
+  switch (node.Type()) {
+    case YAML::NodeType::Null:
+      out += "null";
+      return Status::Ok();
+    case YAML::NodeType::Scalar: {
+      const std::string& v = node.Scalar();
+      if (node.Tag() != "?") {  // quoted, block or explicitly tagged: a string
+        AppendJsonString(v, out);
+      } else if (v == "true" || v == "True" || v == "TRUE") {
+        out += "true";
+      } else if (v == "false" || v == "False" || v == "FALSE") {
+        out += "false";
+      } else if (v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL") {
+        out += "null";
+      } else if (IsJsonNumber(v)) {
+        out += v;
+      } else {
+        AppendJsonString(v, out);
+      }
+      return Status::Ok();
+    }
+    case YAML::NodeType::Sequence:
+      out += '[';
+      for (size_t i = 0; i < node.size(); ++i) {
+        if (i > 0) out += ',';
+        ECOUTE_RETURN_IF_ERROR(AppendJson(ctx, node[i], path + "[" + std::to_string(i) + "]", depth + 1, out));
+      }
+      out += ']';
+      return Status::Ok();
+    case YAML::NodeType::Map: {
+      out += '{';
+      std::set<std::string> keys;
+      for (const auto& kv : node) {
+        if (!kv.first.IsScalar()) return ctx.Error(kv.first, path, "keys must be plain names");
+        const std::string key = kv.first.Scalar();
+        if (!keys.insert(key).second) return ctx.Error(kv.first, path + "." + key, "is given twice");
+        if (keys.size() > 1) out += ',';
+        AppendJsonString(key, out);
+        out += ':';
+        if (string_key != nullptr && key == string_key && kv.second.IsScalar())
+          AppendJsonString(kv.second.Scalar(), out);
+        else
+          ECOUTE_RETURN_IF_ERROR(AppendJson(ctx, kv.second, path + "." + key, depth + 1, out));
+      }
+      out += '}';
+      return Status::Ok();
+    }
+    case YAML::NodeType::Undefined:
+      break;
+  }
+  return ctx.Error(node, path, "expected a value");
+}
+
+Status ParseRule(const Ctx& ctx, const YAML::Node& n, const std::string& path, AlertRuleConfig& rc) {
+  if (!n.IsMap()) return ctx.Error(n, path, "expected a mapping (name, kind, ...: docs/configuration.md)");
+  rc.line = n.Mark().line + 1;
+  rc.column = n.Mark().column + 1;
+  const YAML::Node name = n["name"];
+  if (!name) return ctx.Error(n, path, "missing key: name");
+  if (!name.IsScalar() || !IsEntityName(name.Scalar()))
+    return ctx.Error(name, path + ".name",
+                     "\"" + (name.IsScalar() ? name.Scalar() : std::string("...")) +
+                         "\" must be 1 to 64 of A-Z, a-z, 0-9, _, ., -");
+  rc.name = name.Scalar();
+  ECOUTE_RETURN_IF_ERROR(AppendJson(ctx, n, path, 0, rc.json, "name"));  // a name, even when it looks like a number
+  for (const auto& kv : n) {
+    YAML::Mark mark = kv.second.Mark().line >= 0 ? kv.second.Mark() : kv.first.Mark();
+    rc.positions[kv.first.Scalar()] = {mark.line + 1, mark.column + 1};
+  }
+  return Status::Ok();
+}
+
+// Parses a list of entries with a unique `name` each, by `parse(ctx, node, path, entry)`.
+template <typename T, typename ParseEntry>
+Status ParseNamedList(const Ctx& ctx, const YAML::Node& list, const std::string& path, const std::string& expected,
+                      ParseEntry parse, std::vector<T>& out) {
+  if (!list) return Status::Ok();
+  if (!list.IsSequence()) return ctx.Error(list, path, expected);
+  std::set<std::string> names;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string entry_path = path + "[" + std::to_string(i) + "]";
+    T entry;
+    ECOUTE_RETURN_IF_ERROR(parse(ctx, list[i], entry_path, entry));
+    if (!names.insert(entry.name).second)
+      return ctx.Error(list[i]["name"], entry_path + ".name", "\"" + entry.name + "\" is defined twice");
+    out.push_back(std::move(entry));
+  }
+  return Status::Ok();
+}
+
+Status ParseAlerts(const Ctx& ctx, const YAML::Node& a, AlertsConfig& out) {
+  const std::string p = "alerts";
+  ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, a, p, {"enabled", "time_zone", "max_age_minutes", "notifiers", "rules"}));
+  ECOUTE_RETURN_IF_ERROR(ReadBool(ctx, a, p, "enabled", out.enabled));
+  ECOUTE_RETURN_IF_ERROR(ReadString(ctx, a, p, "time_zone", out.time_zone));
+  if (YAML::Node tz = a["time_zone"]) {
+    base::Result<base::TimeZone> zone = base::TimeZone::Load(out.time_zone);
+    if (!zone.ok()) return ctx.Error(tz, p + ".time_zone", zone.status().message());
+  }
+  ECOUTE_RETURN_IF_ERROR(Read(ctx, a, p, "max_age_minutes", out.max_age_minutes, 1, 10080));
+  ECOUTE_RETURN_IF_ERROR(ParseNamedList(ctx, a["notifiers"], p + ".notifiers",
+                                        "expected a list of {name, type, ...} entries", ParseNotifier, out.notifiers));
+  ECOUTE_RETURN_IF_ERROR(
+      ParseNamedList(ctx, a["rules"], p + ".rules", "expected a list of rules", ParseRule, out.rules));
+  return Status::Ok();
+}
+
 Status ParseRoot(const Ctx& ctx, const YAML::Node& root, Config& c) {
   if (root.IsNull()) return Status::Ok();  // an empty file: all defaults
-  ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, root, "", {"store", "server", "pipeline", "demo", "mappings", "queries", "understanding", "log"}));
+  ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, root, "",
+                                   {"store", "server", "pipeline", "demo", "mappings", "queries", "understanding",
+                                    "alerts", "log"}));
   if (YAML::Node s = root["store"]) {
     ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, s, "store", {"path", "synchronous", "read_connections", "cache_mb"}));
     ECOUTE_RETURN_IF_ERROR(ReadString(ctx, s, "store", "path", c.store.path));
@@ -216,10 +512,7 @@ Status ParseRoot(const Ctx& ctx, const YAML::Node& root, Config& c) {
       ECOUTE_RETURN_IF_ERROR(ReadString(ctx, q, path, "kind", qc.kind, {"brand", "competitor", "topic"}));
       ECOUTE_RETURN_IF_ERROR(ReadString(ctx, q, path, "query", qc.query));
       ECOUTE_RETURN_IF_ERROR(ReadString(ctx, q, path, "description", qc.description));
-      if (YAML::Node e = q["enabled"]) {
-        if (!e.IsScalar() || !YAML::convert<bool>::decode(e, qc.enabled))
-          return ctx.Error(e, path + ".enabled", "expected true or false");
-      }
+      ECOUTE_RETURN_IF_ERROR(ReadBool(ctx, q, path, "enabled", qc.enabled));
       if (!names.insert(qc.name).second)
         return ctx.Error(q["name"], path + ".name", "\"" + qc.name + "\" is defined twice");
       YAML::Mark mark = q["query"].Mark();
@@ -230,6 +523,9 @@ Status ParseRoot(const Ctx& ctx, const YAML::Node& root, Config& c) {
   }
   if (YAML::Node u = root["understanding"]) {
     ECOUTE_RETURN_IF_ERROR(ParseUnderstanding(ctx, u, c.understanding));
+  }
+  if (YAML::Node a = root["alerts"]) {
+    ECOUTE_RETURN_IF_ERROR(ParseAlerts(ctx, a, c.alerts));
   }
   if (YAML::Node l = root["log"]) {
     ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, l, "log", {"level"}));

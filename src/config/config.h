@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -25,7 +26,7 @@ struct StoreConfig {
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;
-  int threads = 8;
+  int threads = 16;  // each open SSE stream holds one
   int64_t max_body_mb = 64;
 };
 
@@ -85,6 +86,51 @@ struct UnderstandingConfig {
   std::vector<CueRuleConfig> rules;
 };
 
+// A notifier (`alerts.notifiers`): where alerts are sent. Secrets named by
+// `*_env` are read from the environment by the app, not here.
+struct NotifierConfig {
+  std::string name;  // required, [A-Za-z0-9_.-]{1,64}, unique
+  std::string type;  // required: webhook | email
+  // webhook
+  std::string url;              // required: http:// or https://
+  std::string secret;           // HMAC key; or:
+  std::string secret_env;       // the environment variable holding it (not both)
+  std::string format = "json";  // json | slack
+  // email
+  std::string smtp_url;      // required: smtp://host[:port] | smtps://host[:port]
+  std::string username;
+  std::string password_env;  // the environment variable holding the SMTP password
+  bool starttls = false;     // smtp:// only
+  std::string from;              // required: an address (one '@', text on both sides)
+  std::vector<std::string> to;   // required: at least one address
+  // both
+  int max_attempts = 6;       // 1..100
+  int64_t timeout_ms = 5000;  // 100..600000
+  int line = 0, column = 0;   // place of the entry
+};
+
+// An alert rule (`alerts.rules`), kept as a JSON object so that the alert
+// module checks it with the same code as the API's rules. Keys and values
+// are as written; plain YAML scalars are typed (true/false -> bool, JSON
+// numbers -> numbers, ~/null/empty -> null, anything else -> string),
+// quoted and block scalars stay strings; sequences are arrays and mappings
+// objects. Only `name` is checked here ([A-Za-z0-9_.-]{1,64}, unique; it is
+// always a JSON string).
+struct AlertRuleConfig {
+  std::string name;
+  std::string json;          // the rule as compact JSON object text, keys in file order
+  int line = 0, column = 0;  // place of the rule's mapping
+  std::map<std::string, std::pair<int, int>> positions;  // top-level key -> (line, column) of its value
+};
+
+struct AlertsConfig {
+  bool enabled = true;
+  std::string time_zone = "Europe/Paris";  // IANA name, checked with base::TimeZone::Load
+  int max_age_minutes = 60;  // 1..10080: older messages on arrival (history imports) trigger nothing
+  std::vector<NotifierConfig> notifiers;
+  std::vector<AlertRuleConfig> rules;
+};
+
 struct Config {
   std::string source_path;  // the file it came from; empty for defaults
   StoreConfig store;
@@ -94,6 +140,7 @@ struct Config {
   std::map<std::string, std::string> mappings;  // CSV mapping name -> YAML file path
   std::vector<QueryConfig> queries;
   UnderstandingConfig understanding;
+  AlertsConfig alerts;
   std::string log_level = "info";  // trace | debug | info | warn | error
 };
 

@@ -24,6 +24,7 @@ namespace {
 using model::Channel;
 using model::Mention;
 using test_util::DefineQueries;
+using test_util::OpenAt;
 using test_util::RawExec;
 using test_util::RawInt;
 using test_util::RawRows;
@@ -53,19 +54,6 @@ Mention M(std::string native_id, std::string text, base::Timestamp created_at, L
   m.enrichment.severity_level = l.severity;
   m.enrichment.needs_reply = l.needs_reply;
   return m;
-}
-
-std::unique_ptr<Store> OpenAt(const std::string& path, const base::Clock* clock = nullptr) {
-  SqliteOptions o;
-  o.path = path;
-  o.synchronous = "off";
-  o.read_connections = 2;
-  o.cache_mb = 8;
-  o.clock = clock;
-  auto s = OpenSqliteStore(o);
-  EXPECT_TRUE(s.ok()) << s.status().ToString();
-  if (!s.ok()) std::abort();
-  return std::move(s).value();
 }
 
 std::string B(std::optional<bool> b) { return b ? (*b ? "true" : "false") : ""; }
@@ -518,32 +506,16 @@ TEST(LabelStore, MigratesAVersion3FileAndFillsTheLabelRollups) {
     WriteOk(*store, batch);
   }
   const std::string v3 = dir.File("v3.db");
-  std::string steps;
-  for (const auto& m : internal::Migrations()) {
-    if (m.version > 3) break;
-    steps += std::string(m.sql) + "\n";
-    steps += "INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", 'step', 1);";
-  }
-  RawExec(v3, "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL;");
-  RawExec(v3, "ATTACH '" + source + "' AS src; BEGIN; " + steps +
-                  "INSERT INTO mentions SELECT * FROM src.mentions;"
-                  "INSERT INTO rollup_hour SELECT * FROM src.rollup_hour;"
-                  "INSERT INTO id_blocks SELECT * FROM src.id_blocks;"
-                  "DELETE FROM counters; INSERT INTO counters SELECT * FROM src.counters;"
-                  "INSERT INTO queries SELECT * FROM src.queries;"
-                  "INSERT INTO mention_queries SELECT * FROM src.mention_queries;"
-                  "INSERT INTO rollup_query_hour SELECT * FROM src.rollup_query_hour;"
-                  "INSERT INTO mentions_fts(mentions_fts) VALUES ('rebuild');"
-                  "COMMIT; DETACH src;"
-                  "PRAGMA application_id = " +
-                  std::to_string(internal::kApplicationId) + "; PRAGMA user_version = 3;");
+  test_util::BuildOldFile(v3, 3, source,
+                          {"mentions", "rollup_hour", "id_blocks", "counters", "queries", "mention_queries",
+                           "rollup_query_hour"});
   ASSERT_EQ(RawInt(v3, "SELECT count(*) FROM sqlite_schema WHERE name = 'rollup_label_hour'"), 0);
 
   base::FakeClock clock(kT0 + 2 * kDay);
   {
     auto store = OpenAt(v3, &clock);
     EXPECT_EQ(RawInt(v3, "PRAGMA user_version"), internal::CurrentSchemaVersion());
-    EXPECT_EQ(internal::CurrentSchemaVersion(), 4);
+    EXPECT_EQ(RawInt(v3, "SELECT count(*) FROM schema_migrations WHERE version = 4"), 1);
     EXPECT_EQ(RawInt(v3, "SELECT applied_at FROM schema_migrations WHERE version = 4"), kT0 + 2 * kDay);
     // Filled from the stored enrichment, like Write would have.
     EXPECT_EQ(StoredLabelRows(v3), StoredLabelRows(source));

@@ -216,11 +216,80 @@ SELECT q.query_id, m.created_at - ((m.created_at % 3600000) + 3600000) % 3600000
   FROM mention_queries q JOIN mentions m ON m.id = q.mention_id GROUP BY 1, 2, 3, 4, 5;
 )sql";
 
+// Version 5: alerts (written by the alert module), their history, the
+// notification delivery log (state 'dead' = the dead-letter list) and the
+// alert rules defined through the API. Alert ids are the alert engine's
+// (INTEGER PRIMARY KEY without AUTOINCREMENT); the other ids are the
+// store's and never reused. Timestamps are ms UTC, 0 = unset; sample_ids
+// is a JSON array of mention ids; details_json and sample_ids are NULL
+// when empty. No foreign keys: a deleted rule keeps its alerts.
+constexpr std::string_view kSchemaV5 = R"sql(
+CREATE TABLE alerts (
+  id               INTEGER PRIMARY KEY,
+  rule             TEXT NOT NULL,
+  kind             TEXT NOT NULL,
+  group_key        TEXT NOT NULL,
+  level            TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  title            TEXT NOT NULL,
+  text             TEXT NOT NULL,
+  details_json     TEXT,
+  sample_ids       TEXT,
+  trigger_count    INTEGER NOT NULL,
+  notified_count   INTEGER NOT NULL,
+  suppressed_count INTEGER NOT NULL,
+  opened_at        INTEGER NOT NULL,
+  last_trigger_at  INTEGER NOT NULL,
+  acknowledged_at  INTEGER NOT NULL,
+  acknowledged_by  TEXT NOT NULL,
+  resolved_at      INTEGER NOT NULL,
+  resolved_by      TEXT NOT NULL,
+  note             TEXT NOT NULL
+);
+CREATE INDEX alerts_status ON alerts(status, id);
+CREATE INDEX alerts_rule ON alerts(rule, id);
+CREATE INDEX alerts_opened ON alerts(opened_at);
+
+CREATE TABLE alert_history (
+  id       INTEGER PRIMARY KEY AUTOINCREMENT,
+  alert_id INTEGER NOT NULL,
+  at       INTEGER NOT NULL,
+  type     TEXT NOT NULL,
+  actor    TEXT NOT NULL,
+  detail   TEXT NOT NULL
+);
+CREATE INDEX alert_history_alert ON alert_history(alert_id, id);
+
+CREATE TABLE alert_deliveries (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  alert_id   INTEGER NOT NULL,
+  event_id   TEXT NOT NULL,
+  notifier   TEXT NOT NULL,
+  attempt    INTEGER NOT NULL,
+  state      TEXT NOT NULL,
+  code       INTEGER NOT NULL,
+  error      TEXT NOT NULL,
+  latency_ms INTEGER NOT NULL,
+  at         INTEGER NOT NULL
+);
+CREATE INDEX alert_deliveries_state ON alert_deliveries(state, id);
+CREATE INDEX alert_deliveries_alert ON alert_deliveries(alert_id, id);
+
+CREATE TABLE alert_rules (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  name            TEXT NOT NULL UNIQUE,
+  definition_json TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: mentions, fts, rollups, rejects", kSchemaV1},
     {2, "queries, per-query index and rollups", kSchemaV2},
     {3, "full-text index with the ecoute tokenizer", kSchemaV3},
     {4, "label rollups and label corrections", kSchemaV4},
+    {5, "alerts, alert history, delivery log and alert rules", kSchemaV5},
 };
 
 struct Header {

@@ -27,6 +27,7 @@ using model::Channel;
 using model::Mention;
 using test_util::DefineQueries;
 using test_util::Ids;
+using test_util::OpenAt;
 using test_util::RawExec;
 using test_util::RawInt;
 using test_util::RawRows;
@@ -49,19 +50,6 @@ Mention M(std::string native_id, std::string text, base::Timestamp created_at, s
   m.author.handle = "user_" + m.native_id;
   m.enrichment.matched_queries = std::move(queries);
   return m;
-}
-
-std::unique_ptr<Store> OpenAt(const std::string& path, const base::Clock* clock = nullptr) {
-  SqliteOptions o;
-  o.path = path;
-  o.synchronous = "off";
-  o.read_connections = 3;
-  o.cache_mb = 8;
-  o.clock = clock;
-  auto s = OpenSqliteStore(o);
-  EXPECT_TRUE(s.ok()) << s.status().ToString();
-  if (!s.ok()) std::abort();
-  return std::move(s).value();
 }
 
 QueryDef Def(std::string name, std::string text = "panne") {

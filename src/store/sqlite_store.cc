@@ -24,6 +24,7 @@
 #include "match/parser.h"
 #include "store/mention_codec.h"
 #include "store/migrations.h"
+#include "store/sqlite_alerts.h"
 #include "store/sqlite_util.h"
 
 namespace ecoute::store {
@@ -43,7 +44,6 @@ constexpr int kBlockShift = 12;
 constexpr int kMaxSearchWords = 32;
 constexpr int kMaxLimit = 1000;
 constexpr int kMaxVolumeBuckets = 100'000;
-constexpr size_t kStatementCacheSize = 64;
 
 int64_t BlockOf(int64_t id) { return id >> kBlockShift; }
 
@@ -92,20 +92,15 @@ base::Result<std::string> SynchronousPragma(std::string_view s) {
 
 struct ReadConn {
   Db db;
-  std::unordered_map<std::string, Stmt> cache;
+  internal::StatementCache cache;  // declared after db: destroyed first
 
   // A statement prepared once per connection and reused. The pointer stays
   // valid until the connection is released (eviction happens in Trim only).
-  base::Result<Stmt*> Prepare(const std::string& sql, std::string_view step) {
-    auto it = cache.find(sql);
-    if (it != cache.end()) return &it->second;
-    ECOUTE_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(db.get(), sql, step, /*persistent=*/true));
-    return &cache.emplace(sql, std::move(s)).first->second;
-  }
+  base::Result<Stmt*> Prepare(const std::string& sql, std::string_view step) { return cache.Get(db.get(), sql, step); }
   // Bounds the cache; only while no statement of this connection is in use.
-  void Trim() {
-    if (cache.size() >= kStatementCacheSize) cache.clear();
-  }
+  void Trim() { cache.Trim(); }
+  // For the functions of sqlite_alerts.h.
+  internal::CachedDb Cached() { return internal::CachedDb{db.get(), &cache}; }
 };
 
 // A fixed set of read-only connections; Acquire() blocks until one is free.
@@ -442,6 +437,7 @@ class SqliteStore final : public Store {
     checkpointer_.reset();
     if (writer_) sqlite3_wal_hook(writer_.get(), nullptr, nullptr);
     ws_ = WriterStatements();
+    alert_stmts_.Clear();
     writer_.reset();
   }
 
@@ -465,6 +461,17 @@ class SqliteStore final : public Store {
                                             std::span<const int64_t> ids) override;
   base::Result<model::Mention> CorrectLabels(int64_t mention_id, const LabelCorrection& c) override;
   base::Result<std::vector<LabeledMention>> LabelCorrections(int64_t after_id, int limit) const override;
+  // Alerts: the SQL is in sqlite_alerts.cc; these take the locks.
+  base::Status SaveAlert(const AlertRecord& alert, std::span<const AlertHistoryEntry> history) override;
+  base::Result<std::vector<AlertRecord>> Alerts(const AlertFilter& filter) const override;
+  base::Result<std::optional<AlertRecord>> GetAlert(int64_t id) const override;
+  base::Result<int64_t> MaxAlertId() const override;
+  base::Result<std::vector<AlertHistoryEntry>> AlertHistory(int64_t alert_id) const override;
+  base::Status AddDeliveries(std::span<const DeliveryRecord> deliveries) override;
+  base::Result<std::vector<DeliveryRecord>> Deliveries(const DeliveryFilter& filter) const override;
+  base::Result<std::vector<AlertRuleRecord>> AlertRules() const override;
+  base::Result<AlertRuleRecord> SaveAlertRule(AlertRuleRecord rule) override;
+  base::Status DeleteAlertRule(int64_t id) override;
 
  private:
   // Rollup deltas of one Write, keyed by (hour bucket, channel, language).
@@ -536,6 +543,8 @@ class SqliteStore final : public Store {
   std::mutex write_mu_;  // Write() is documented single-writer; this makes misuse safe
   Db writer_;
   WriterStatements ws_;
+  internal::StatementCache alert_stmts_;  // on writer_, GUARDED_BY(write_mu_)
+  internal::CachedDb AlertWriter() { return internal::CachedDb{writer_.get(), &alert_stmts_}; }
   // Per-Write scratch, kept to reuse allocations.
   std::map<RollupKey, int64_t> rollups_;
   std::map<int64_t, std::pair<int64_t, int64_t>> blocks_;
@@ -2119,6 +2128,67 @@ base::Result<std::vector<LabeledMention>> SqliteStore::LabelCorrections(int64_t 
     out.push_back(std::move(l));
   }
   return out;
+}
+
+// ---- alerts ---------------------------------------------------------------------------
+
+base::Status SqliteStore::SaveAlert(const AlertRecord& alert, std::span<const AlertHistoryEntry> history) {
+  ECOUTE_RETURN_IF_ERROR(internal::CheckAlert(alert).WithPrefix("save alert"));
+  std::lock_guard lock(write_mu_);
+  return InWriteTransaction([&] { return internal::PutAlert(AlertWriter(), alert, history); })
+      .WithPrefix("save alert " + std::to_string(alert.id));
+}
+
+base::Result<std::vector<AlertRecord>> SqliteStore::Alerts(const AlertFilter& filter) const {
+  auto conn = readers_->Acquire();
+  return internal::ListAlerts(conn->Cached(), filter);
+}
+
+base::Result<std::optional<AlertRecord>> SqliteStore::GetAlert(int64_t id) const {
+  auto conn = readers_->Acquire();
+  return internal::FindAlert(conn->Cached(), id);
+}
+
+base::Result<int64_t> SqliteStore::MaxAlertId() const {
+  auto conn = readers_->Acquire();
+  return internal::MaxAlertIdIn(conn->Cached());
+}
+
+base::Result<std::vector<AlertHistoryEntry>> SqliteStore::AlertHistory(int64_t alert_id) const {
+  auto conn = readers_->Acquire();
+  return internal::ListAlertHistory(conn->Cached(), alert_id);
+}
+
+base::Status SqliteStore::AddDeliveries(std::span<const DeliveryRecord> deliveries) {
+  if (deliveries.empty()) return base::Status::Ok();
+  std::lock_guard lock(write_mu_);
+  return InWriteTransaction([&] { return internal::PutDeliveries(AlertWriter(), deliveries); })
+      .WithPrefix("add deliveries");
+}
+
+base::Result<std::vector<DeliveryRecord>> SqliteStore::Deliveries(const DeliveryFilter& filter) const {
+  auto conn = readers_->Acquire();
+  return internal::ListDeliveries(conn->Cached(), filter);
+}
+
+base::Result<std::vector<AlertRuleRecord>> SqliteStore::AlertRules() const {
+  auto conn = readers_->Acquire();
+  return internal::ListAlertRules(conn->Cached());
+}
+
+base::Result<AlertRuleRecord> SqliteStore::SaveAlertRule(AlertRuleRecord rule) {
+  ECOUTE_RETURN_IF_ERROR(internal::CheckAlertRule(rule));
+  std::lock_guard lock(write_mu_);
+  const base::Timestamp now = clock_->Now();
+  base::Status s = InWriteTransaction([&] { return internal::PutAlertRule(AlertWriter(), rule, now); });
+  if (!s.ok()) return s.WithPrefix("save alert rule");
+  return rule;
+}
+
+base::Status SqliteStore::DeleteAlertRule(int64_t id) {
+  std::lock_guard lock(write_mu_);
+  return InWriteTransaction([&] { return internal::RemoveAlertRule(AlertWriter(), id); })
+      .WithPrefix("delete alert rule");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// For the store's tests only: a temporary directory, raw SQL on a database
-// file outside the store (to check or corrupt what it wrote), and Write /
+// For the store's tests only: opening a store on a file, a temporary
+// directory, raw SQL on a database file outside the store (to check or
+// corrupt what it wrote), the SQL of older schema versions, and Write /
 // Search that fail the test on an error.
 #pragma once
 
@@ -9,14 +10,48 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <span>
+#include <utility>
 #include <vector>
 
+#include "base/clock.h"
 #include "store/fts_tokenizer.h"
+#include "store/migrations.h"
+#include "store/sqlite_store.h"
 #include "store/store.h"
 
 namespace ecoute::store::test_util {
+
+// Opens (or creates) the store at `path` with small settings, aborting the
+// test binary when that fails.
+inline std::unique_ptr<Store> OpenAt(const std::string& path, const base::Clock* clock = nullptr,
+                                     int read_connections = 3) {
+  SqliteOptions o;
+  o.path = path;
+  o.synchronous = "off";
+  o.read_connections = read_connections;
+  o.cache_mb = 8;
+  o.clock = clock;
+  auto s = OpenSqliteStore(o);
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  if (!s.ok()) std::abort();
+  return std::move(s).value();
+}
+
+// The SQL of migration steps 1..`version`, each with its schema_migrations
+// row: run in a transaction on an empty file, it builds the schema an older
+// build left (set application_id and user_version after it).
+inline std::string MigrationStepsUpTo(int version) {
+  std::string steps;
+  for (const auto& m : internal::Migrations()) {
+    if (m.version > version) break;
+    steps += std::string(m.sql) + "\n";
+    steps += "INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", 'step', 1);";
+  }
+  return steps;
+}
 
 inline WriteSummary WriteOk(Store& s, std::vector<model::Mention>& ms, std::vector<WriteOutcome>* outcomes = nullptr,
                             std::span<const model::Rejection> rejects = {}) {
@@ -105,6 +140,26 @@ inline std::vector<std::vector<std::string>> RawRows(const std::string& path, co
 inline int64_t RawInt(const std::string& path, const std::string& sql) {
   auto rows = RawRows(path, sql);
   return rows.empty() || rows[0].empty() || rows[0][0].empty() ? -1 : std::stoll(rows[0][0]);
+}
+
+// Builds at `path` the file a build of schema `version` left: steps
+// 1..`version`, then every row of `tables` copied from the store file
+// `source` ("counters" replaces the initial ones), the full-text index
+// rebuilt and the header set.
+inline void BuildOldFile(const std::string& path, int version, const std::string& source,
+                         const std::vector<std::string>& tables) {
+  std::string copy;
+  for (const std::string& t : tables) {
+    if (t == "counters") copy += "DELETE FROM counters;";
+    copy += "INSERT INTO " + t + " SELECT * FROM src." + t + ";";
+  }
+  RawExec(path, "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL;");
+  RawExec(path, "ATTACH '" + source + "' AS src; BEGIN; " + MigrationStepsUpTo(version) + copy +
+                    "INSERT INTO mentions_fts(mentions_fts) VALUES ('rebuild');"
+                    "COMMIT; DETACH src;"
+                    "PRAGMA application_id = " +
+                    std::to_string(internal::kApplicationId) + "; PRAGMA user_version = " + std::to_string(version) +
+                    ";");
 }
 
 }  // namespace ecoute::store::test_util

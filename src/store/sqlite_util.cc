@@ -76,6 +76,13 @@ base::Status Stmt::Run() {
   }
 }
 
+base::Result<Stmt*> StatementCache::Get(sqlite3* db, const std::string& sql, std::string_view step) {
+  auto it = stmts_.find(sql);
+  if (it != stmts_.end()) return &it->second;
+  ECOUTE_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(db, sql, step, /*persistent=*/true));
+  return &stmts_.emplace(sql, std::move(s)).first->second;
+}
+
 base::Result<int64_t> QueryInt(sqlite3* db, std::string_view sql, std::string_view step) {
   ECOUTE_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(db, sql, step));
   ECOUTE_ASSIGN_OR_RETURN(bool row, s.Step());

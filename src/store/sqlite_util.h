@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "base/status.h"
 
@@ -95,6 +96,28 @@ class ResetOnExit {
 
  private:
   Stmt& s_;
+};
+
+// Prepared statements of one connection, reused by SQL text. Used by one
+// thread at a time, with its connection; destroy it before closing that
+// connection.
+class StatementCache {
+ public:
+  static constexpr size_t kMaxStatements = 64;
+
+  // The statement for `sql` on `db` (always the same connection for one
+  // cache), prepared (persistent) on first use. The pointer stays valid
+  // until Trim() or Clear().
+  base::Result<Stmt*> Get(sqlite3* db, const std::string& sql, std::string_view step);
+  // Empties the cache when it holds kMaxStatements or more; only while none
+  // of its statements is in use.
+  void Trim() {
+    if (stmts_.size() >= kMaxStatements) stmts_.clear();
+  }
+  void Clear() { stmts_.clear(); }
+
+ private:
+  std::unordered_map<std::string, Stmt> stmts_;
 };
 
 // Runs a query returning one integer (e.g. a PRAGMA); NotFound if no row.

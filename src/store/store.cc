@@ -177,4 +177,19 @@ std::optional<QueryKind> ParseQueryKind(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view AlertStatusName(AlertStatus s) {
+  switch (s) {
+    case AlertStatus::kAcknowledged: return "acknowledged";
+    case AlertStatus::kResolved: return "resolved";
+    case AlertStatus::kOpen: break;
+  }
+  return "open";
+}
+
+std::optional<AlertStatus> ParseAlertStatus(std::string_view s) {
+  for (AlertStatus a : {AlertStatus::kOpen, AlertStatus::kAcknowledged, AlertStatus::kResolved})
+    if (EqualsIgnoreAsciiCase(s, AlertStatusName(a))) return a;
+  return std::nullopt;
+}
+
 }  // namespace ecoute::store

@@ -193,6 +193,96 @@ struct LabeledMention {
   base::Timestamp at = 0;      // of the latest correction
 };
 
+
+// ---- Alerts (written by the alert module; docs/alerts.md) ----
+
+// Lifecycle of an alert: open (firing or recently fired) -> acknowledged (a
+// person is on it) -> resolved (by a person, or automatically when its rule
+// stopped triggering for the rule's group window).
+enum class AlertStatus : uint8_t { kOpen, kAcknowledged, kResolved };
+std::string_view AlertStatusName(AlertStatus s);                   // "open" | "acknowledged" | "resolved"
+std::optional<AlertStatus> ParseAlertStatus(std::string_view s);  // inverse, case-insensitive
+
+// One alert: a rule's triggers for one group key, folded together while it
+// is open. Plain value; `id` is assigned by the caller (the alert engine
+// numbers alerts itself, starting after MaxAlertId()).
+struct AlertRecord {
+  int64_t id = 0;
+  std::string rule;        // name of the rule
+  std::string kind;        // mention | severity | high_reach | volume_spike | negative_share | snowball
+  std::string group_key;   // what triggers fold on, e.g. "query=12", "query=12/channel=twitter", "thread=twitter:991"
+  std::string level;       // info | warning | critical
+  AlertStatus status = AlertStatus::kOpen;
+  std::string title;
+  std::string text;
+  std::string details_json;          // explanation (observed, expected, p, window, top terms...), a JSON object
+  std::vector<int64_t> sample_ids;   // mention ids, at most 20, first triggers first
+  int64_t trigger_count = 0;         // triggers folded into this alert
+  int64_t notified_count = 0;        // notifications sent (queued to notifiers)
+  int64_t suppressed_count = 0;      // notifications held back (throttle, quiet hours, cooldown)
+  base::Timestamp opened_at = 0;     // event time of the first trigger
+  base::Timestamp last_trigger_at = 0;
+  base::Timestamp acknowledged_at = 0;  // 0 = not acknowledged
+  std::string acknowledged_by;
+  base::Timestamp resolved_at = 0;      // 0 = not resolved
+  std::string resolved_by;              // a user, or "auto"
+  std::string note;                     // last note given with ack/resolve
+};
+
+struct AlertFilter {
+  std::vector<AlertStatus> statuses;  // empty = any
+  std::string rule;                   // empty = any
+  std::string kind;                   // empty = any
+  base::Timestamp since = 0;          // opened_at >= since (0 = no bound)
+  base::Timestamp until = 0;          // opened_at < until (0 = no bound)
+  int64_t before_id = 0;              // id < before_id (0 = from the newest): paging
+  int limit = 50;                     // 1..1000
+};
+
+// One line of an alert's history.
+struct AlertHistoryEntry {
+  int64_t id = 0;        // assigned by the store
+  int64_t alert_id = 0;
+  base::Timestamp at = 0;
+  std::string type;      // opened | updated | notified | suppressed | acknowledged | resolved | reopened
+  std::string actor;     // user name, "engine", or a notifier name
+  std::string detail;    // free text (e.g. "throttled", "quiet hours", the note)
+};
+
+// One notification delivery attempt (the delivery log); state "dead" marks
+// the dead-letter list.
+struct DeliveryRecord {
+  int64_t id = 0;           // assigned by the store
+  int64_t alert_id = 0;
+  std::string event_id;     // the notification's id (X-Ecoute-Event)
+  std::string notifier;     // notifier name
+  int attempt = 0;          // 1-based; 0 for an event dead-lettered before any attempt
+  std::string state;        // delivered | retry | dead
+  int code = 0;             // HTTP status or SMTP reply code; 0 = none
+  std::string error;        // empty when delivered
+  int64_t latency_ms = 0;
+  base::Timestamp at = 0;
+};
+
+struct DeliveryFilter {
+  int64_t alert_id = 0;   // 0 = any
+  std::string notifier;   // empty = any
+  std::string state;      // empty = any
+  int64_t before_id = 0;  // paging, newest first
+  int limit = 100;        // 1..1000
+};
+
+// An alert rule defined through the API (rules from ecoute.yaml are not
+// stored). The definition is the alert module's JSON; the store does not
+// interpret it.
+struct AlertRuleRecord {
+  int64_t id = 0;             // assigned by the store
+  std::string name;           // unique, [A-Za-z0-9_.-]{1,64}
+  std::string definition_json;
+  base::Timestamp created_at = 0;  // set by the store
+  base::Timestamp updated_at = 0;  // set by the store
+};
+
 struct StoreCounts {
   int64_t mentions = 0;
   int64_t rejects = 0;
@@ -290,6 +380,36 @@ class Store {
   // start); at most `limit` (1..1000). A mention corrected again later is
   // listed again, further on.
   virtual base::Result<std::vector<LabeledMention>> LabelCorrections(int64_t after_id, int limit) const = 0;
+
+  // ---- Alerts. Writes are serialised with Write() (any thread may call
+  // them); reads are thread-safe. ----
+
+  // Inserts the alert when its id is new, replaces the stored one
+  // otherwise (upsert by id; id must be > 0: InvalidArgument). With
+  // `history` non-empty, those entries (alert_id set from the record) are
+  // added in the same transaction.
+  virtual base::Status SaveAlert(const AlertRecord& alert, std::span<const AlertHistoryEntry> history) = 0;
+  // Newest first (by id).
+  virtual base::Result<std::vector<AlertRecord>> Alerts(const AlertFilter& filter) const = 0;
+  virtual base::Result<std::optional<AlertRecord>> GetAlert(int64_t id) const = 0;
+  // Highest alert id stored (0 when none).
+  virtual base::Result<int64_t> MaxAlertId() const = 0;
+  // Oldest first.
+  virtual base::Result<std::vector<AlertHistoryEntry>> AlertHistory(int64_t alert_id) const = 0;
+  // Appends delivery log rows in one transaction.
+  virtual base::Status AddDeliveries(std::span<const DeliveryRecord> deliveries) = 0;
+  // Newest first.
+  virtual base::Result<std::vector<DeliveryRecord>> Deliveries(const DeliveryFilter& filter) const = 0;
+
+  // API-defined alert rules, ascending id.
+  virtual base::Result<std::vector<AlertRuleRecord>> AlertRules() const = 0;
+  // id 0 inserts (AlreadyExists when the name is taken); otherwise replaces
+  // (NotFound when absent; AlreadyExists when renamed onto another rule's
+  // name). InvalidArgument for a bad name or an empty definition. Returns
+  // the stored record (id and timestamps set).
+  virtual base::Result<AlertRuleRecord> SaveAlertRule(AlertRuleRecord rule) = 0;
+  // NotFound when absent. Alerts of the rule are kept (history).
+  virtual base::Status DeleteAlertRule(int64_t id) = 0;
 };
 
 }  // namespace ecoute::store

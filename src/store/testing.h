@@ -1,8 +1,10 @@
 // For tests only: a Store base for fakes that implement the mention methods
-// and have no use for monitored queries or label corrections. The query
-// methods answer Internal "<name> does not support ...", so a test that
-// reaches them fails loudly (CorrectLabels too); LabelCorrections answers an
-// empty list.
+// and have no use for monitored queries, label corrections or alerts. The
+// writing methods (SaveQuery, CorrectLabels, SaveAlert, AddDeliveries,
+// SaveAlertRule...) answer Internal "this test store does not support
+// <name>", so a test that reaches them fails loudly; the listings (Queries,
+// LabelCorrections, Alerts, AlertHistory, Deliveries, AlertRules) answer an
+// empty list, GetAlert nothing and MaxAlertId 0, as an empty store would.
 #pragma once
 
 #include <string>
@@ -33,6 +35,24 @@ class StoreWithoutQueries : public Store {
   base::Result<std::vector<LabeledMention>> LabelCorrections(int64_t, int) const override {
     return std::vector<LabeledMention>{};
   }
+  base::Status SaveAlert(const AlertRecord&, std::span<const AlertHistoryEntry>) override {
+    return Unsupported("SaveAlert");
+  }
+  base::Result<std::vector<AlertRecord>> Alerts(const AlertFilter&) const override {
+    return std::vector<AlertRecord>{};
+  }
+  base::Result<std::optional<AlertRecord>> GetAlert(int64_t) const override { return std::optional<AlertRecord>{}; }
+  base::Result<int64_t> MaxAlertId() const override { return int64_t{0}; }
+  base::Result<std::vector<AlertHistoryEntry>> AlertHistory(int64_t) const override {
+    return std::vector<AlertHistoryEntry>{};
+  }
+  base::Status AddDeliveries(std::span<const DeliveryRecord>) override { return Unsupported("AddDeliveries"); }
+  base::Result<std::vector<DeliveryRecord>> Deliveries(const DeliveryFilter&) const override {
+    return std::vector<DeliveryRecord>{};
+  }
+  base::Result<std::vector<AlertRuleRecord>> AlertRules() const override { return std::vector<AlertRuleRecord>{}; }
+  base::Result<AlertRuleRecord> SaveAlertRule(AlertRuleRecord) override { return Unsupported("SaveAlertRule"); }
+  base::Status DeleteAlertRule(int64_t) override { return Unsupported("DeleteAlertRule"); }
 
  private:
   static base::Status Unsupported(const char* what) {

@@ -1,0 +1,118 @@
+// The alert engine: evaluates rules on a stream of committed mentions and
+// decides which alerts open, grow, close and get notified.
+//
+// Time is given by the caller ("now", UTC ms): the live service passes its
+// clock at arrival, the backtest (`ecoute alerts replay`) each message's own
+// created_at, so both run this same code. The engine never reads a clock,
+// never blocks and does no I/O: it returns AlertChanges for the caller to
+// persist and notify. Deterministic for the same inputs.
+//
+// Thread-safety: none; one owner (the service serialises calls).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "alert/detector.h"
+#include "alert/rules.h"
+#include "base/status.h"
+#include "base/time.h"
+#include "base/time_zone.h"
+#include "model/mention.h"
+#include "store/store.h"
+
+namespace ecoute::alert {
+
+struct EngineOptions {
+  // Messages older than this at `now` (history being imported) do not
+  // trigger and are not counted in rates.
+  int64_t max_age_ms = 60 * 60'000;
+  // Local time of quiet hours; the baseline's hour-of-week uses its offset
+  // at the start of each series.
+  base::TimeZone time_zone = base::TimeZone::Utc();
+  int max_samples = 20;             // sample mention ids kept per alert
+  size_t max_cascades = 200'000;    // conversations followed by snowball rules (least recently active dropped)
+  size_t max_authors = 100'000;     // authors whose usual cascade start is remembered
+  size_t terms_ring = 400;          // recent messages kept per spike series for the top terms
+  int first_alert_id = 1;           // ids are numbered from here (service: MaxAlertId() + 1)
+  int warmup_days = 7;              // of the spike baselines (BaselineOptions::warmup_days)
+};
+
+// One change to persist (and maybe notify).
+struct AlertChange {
+  enum class Type { kOpened, kUpdated, kResolved };
+  Type type = Type::kOpened;
+  store::AlertRecord alert;                       // the whole record after the change
+  std::vector<store::AlertHistoryEntry> history;  // lines to add (alert_id set)
+  bool notify = false;                            // send to `notifiers`
+  std::vector<std::string> notifiers;             // the rule's `notify` (empty = every notifier)
+};
+
+struct EngineStats {
+  uint64_t messages = 0;    // observed
+  uint64_t stale = 0;       // older than max_age_ms at arrival: ignored
+  uint64_t triggers = 0;    // rule firings (before grouping)
+  uint64_t opened = 0;
+  uint64_t notified = 0;
+  uint64_t suppressed_throttle = 0, suppressed_quiet = 0, suppressed_cooldown = 0;
+  size_t open_alerts = 0, series = 0, cascades = 0;
+};
+
+class Engine {
+ public:
+  // `query_names`: monitored query id -> name (the ids in
+  // enrichment.matched_queries). Rules are taken as they are (validated by
+  // RuleFromJson); a rule naming an unknown query watches nothing for it.
+  Engine(std::vector<Rule> rules, std::map<int64_t, std::string> query_names, EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Replaces the rules. A rule whose definition is unchanged keeps its
+  // state (baselines, open alerts); a changed or removed rule loses its
+  // series; its open alerts stay open until they expire.
+  void SetRules(std::vector<Rule> rules);
+  void SetQueries(std::map<int64_t, std::string> query_names);
+  const std::vector<Rule>& rules() const { return rules_; }
+
+  // Re-attaches alerts still open in the store (after a restart) so that
+  // new triggers fold into them.
+  void Restore(std::span<const store::AlertRecord> open_alerts);
+
+  // Learns spike baselines from history (each mention at its created_at,
+  // ascending); never triggers. Call before the first Observe.
+  void Learn(std::span<const model::Mention> history);
+
+  // Evaluates `mentions` at time `now`: per-message rules fire at once;
+  // counts feed the spike and snowball rules. Minutes before `now`'s are
+  // closed first (as Tick). Appends changes to `out`.
+  void Observe(std::span<const model::Mention> mentions, base::Timestamp now, std::vector<AlertChange>* out);
+
+  // Advances time without messages: closes complete minutes (spike
+  // detection), expires quiet alerts (auto-resolve), flushes grown alerts.
+  void Tick(base::Timestamp now, std::vector<AlertChange>* out);
+
+  // A person acknowledges or resolves open alert `id`. NotFound when it is
+  // not open in the engine (the caller then updates the store);
+  // FailedPrecondition to acknowledge a resolved alert.
+  base::Status Acknowledge(int64_t id, const std::string& actor, const std::string& note, base::Timestamp now,
+                           std::vector<AlertChange>* out);
+  base::Status Resolve(int64_t id, const std::string& actor, const std::string& note, base::Timestamp now,
+                       std::vector<AlertChange>* out);
+
+  EngineStats Stats() const;
+
+ private:
+  struct State;
+  std::vector<Rule> rules_;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace ecoute::alert

@@ -1,0 +1,68 @@
+// Internal to the api module: the handlers of the alert routes
+// (/api/v1/alert-rules, /alerts, /alerts/stream, /alert-deliveries,
+// /notifiers), backed by alert::AlertService. The server's route table
+// (server.cc) points at these methods; docs/api/openapi.yaml describes them.
+//
+// Thread-safety: the handlers are called concurrently from request threads;
+// they only read members and call the (thread-safe) service and store.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+
+#include "api/reply.h"
+#include "api/server.h"
+#include "store/store.h"
+
+namespace ecoute::alert {
+class AlertService;
+}  // namespace ecoute::alert
+
+namespace ecoute::api {
+
+class AlertsApi {
+ public:
+  using Handler = Reply (AlertsApi::*)(const httplib::Request&, const RouteInfo&);
+
+  // `service` may be null: every route then answers 503 "alerts are
+  // disabled". `store` (for the sample mentions of GET /alerts/{id}) and
+  // `stopping` must outlive this object; the server sets `stopping` when it
+  // stops, and open streams end within about kStreamPollMs. An idle stream
+  // gets a ": keep-alive" comment every `keep_alive`.
+  AlertsApi(alert::AlertService* service, const store::Store& store, std::chrono::milliseconds keep_alive,
+            const std::atomic<bool>& stopping)
+      : service_(service), store_(store), keep_alive_(keep_alive), stopping_(stopping) {}
+
+  // How long a stream waits for an event before it looks at `stopping`
+  // again (and counts idle time towards the keep-alive).
+  static constexpr int64_t kStreamPollMs = 250;
+
+  Reply ListRules(const httplib::Request& req, const RouteInfo& route);     // GET /api/v1/alert-rules
+  Reply CreateRule(const httplib::Request& req, const RouteInfo& route);    // POST /api/v1/alert-rules
+  Reply GetRule(const httplib::Request& req, const RouteInfo& route);       // GET .../alert-rules/{name}
+  Reply ReplaceRule(const httplib::Request& req, const RouteInfo& route);   // PUT .../alert-rules/{name}
+  Reply DeleteRule(const httplib::Request& req, const RouteInfo& route);    // DELETE .../alert-rules/{name}
+  Reply ListAlerts(const httplib::Request& req, const RouteInfo& route);    // GET /api/v1/alerts
+  Reply Stream(const httplib::Request& req, const RouteInfo& route);        // GET /api/v1/alerts/stream
+  Reply GetAlert(const httplib::Request& req, const RouteInfo& route);      // GET /api/v1/alerts/{id}
+  Reply Acknowledge(const httplib::Request& req, const RouteInfo& route);   // POST .../alerts/{id}/ack
+  Reply Resolve(const httplib::Request& req, const RouteInfo& route);       // POST .../alerts/{id}/resolve
+  Reply ListDeliveries(const httplib::Request& req, const RouteInfo& route);  // GET /api/v1/alert-deliveries
+  Reply ListNotifiers(const httplib::Request& req, const RouteInfo& route);   // GET /api/v1/notifiers
+
+ private:
+  // For a route that takes no query parameters: the reply refusing the
+  // request (an unknown parameter, alerts disabled), or nullopt.
+  std::optional<Reply> Refuse(const httplib::Request& req, const RouteInfo& route) const;
+  Reply Transition(const httplib::Request& req, const RouteInfo& route, bool resolve);
+
+  alert::AlertService* const service_;  // may be null
+  const store::Store& store_;
+  const std::chrono::milliseconds keep_alive_;
+  const std::atomic<bool>& stopping_;
+};
+
+}  // namespace ecoute::api

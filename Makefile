@@ -35,8 +35,13 @@ asan: deps
 test-asan: asan
 	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
+# ALERT_BENCH_SECONDS: measured seconds of the alert latency run (BENCHMARKS.md).
+ALERT_BENCH_SECONDS ?= 30
+
 bench: build
 	scripts/bench.sh $(BUILD)
+	@echo "== alert latency (POST /api/v1/mentions -> webhook, 10,000 msgs/s)"
+	$(BUILD)/src/app/alert_latency_bench $(ALERT_BENCH_SECONDS) --quiet
 
 # Coverage-guided fuzzing of the query language: clang-14 + libFuzzer +
 # ASan/UBSan in $(BUILD_FUZZ), FUZZ_SECONDS (default 60) per target.

@@ -558,7 +558,9 @@ void Engine::State::PerMessage(size_t rule_index, const model::Mention& m, base:
   if (r.kind == RuleKind::kMention && r.queries.empty() && m.enrichment.matched_queries.empty()) return;
   if (!PassesFilters(r, m, false)) return;
   Trigger t;
-  std::string who = m.author.handle.empty() ? "someone" : "@" + m.author.handle;
+  bool social = m.channel != model::Channel::kEmail && m.channel != model::Channel::kChat &&
+                m.channel != model::Channel::kVoice && m.channel != model::Channel::kSms;
+  std::string who = m.author.handle.empty() ? "someone" : (social ? "@" : "") + m.author.handle;
   std::string where(model::ChannelName(m.channel));
   std::string on_query = queries.empty() ? "" : " on " + QueryName(queries.front());
   json details = MentionJson(m);

@@ -13,6 +13,7 @@ using base::Status;
 using nlohmann::json;
 constexpr int64_t kQueryRefreshMs = 5000;
 constexpr size_t kPersistBatch = 512;
+constexpr std::chrono::milliseconds kPersistLinger{50};
 
 std::string_view EventType(const AlertChange& ch) {
   switch (ch.type) {
@@ -277,6 +278,10 @@ void AlertService::PersistLoop() {
       std::unique_lock lock(persist_mu_);
       persist_cv_.wait(lock, [&] { return !persist_.empty() || stopping_; });
       if (persist_.empty() && stopping_) return;
+      // Linger a little so that a burst is one transaction, unless a reader
+      // waits (Flush) or the service stops.
+      persist_cv_.wait_for(lock, kPersistLinger,
+                           [&] { return persist_.size() >= kPersistBatch || stopping_ || flush_waiters_ > 0; });
       while (!persist_.empty() && batch.size() < kPersistBatch) {
         batch.push_back(std::move(persist_.front()));
         persist_.pop_front();
@@ -294,19 +299,16 @@ void AlertService::PersistLoop() {
     for (auto& p : batch)
       if (p->alert)
         for (store::AlertHistoryEntry& h : p->history) history[p->alert->id].push_back(std::move(h));
-    for (const auto& [id, index] : last) {
-      Status s = store_.SaveAlert(*batch[index]->alert, history[id]);
-      if (!s.ok()) {
-        ++persist_errors_;
-        spdlog::error("alerts: saving alert {}: {}", id, s.message());
-      }
-    }
-    if (!deliveries.empty()) {
-      Status s = store_.AddDeliveries(deliveries);
-      if (!s.ok()) {
-        ++persist_errors_;
-        spdlog::error("alerts: saving {} delivery log rows: {}", deliveries.size(), s.message());
-      }
+    std::vector<store::AlertWrite> alerts;
+    alerts.reserve(last.size());
+    for (const auto& [id, index] : last) alerts.push_back({std::move(*batch[index]->alert), std::move(history[id])});
+    // One transaction per batch: the persister shares the store's writer
+    // with ingestion, so it commits as rarely as it can.
+    Status s = store_.WriteAlerts(alerts, deliveries);
+    if (!s.ok()) {
+      ++persist_errors_;
+      spdlog::error("alerts: saving {} alerts and {} delivery log rows: {}", alerts.size(), deliveries.size(),
+                    s.message());
     }
     {
       std::lock_guard lock(persist_mu_);
@@ -319,7 +321,11 @@ void AlertService::PersistLoop() {
 void AlertService::Flush() {
   std::unique_lock lock(persist_mu_);
   uint64_t target = persist_enqueued_;
+  if (persist_done_ >= target) return;
+  ++flush_waiters_;
+  persist_cv_.notify_one();
   persisted_cv_.wait(lock, [&] { return persist_done_ >= target; });
+  --flush_waiters_;
 }
 
 void AlertService::TickLoop() {
@@ -429,6 +435,24 @@ base::Status AlertService::DeleteRule(const std::string& name) {
   ECOUTE_RETURN_IF_ERROR(store_.DeleteAlertRule(api_rule_ids_.at(name)));
   api_rule_ids_.erase(name);
   api_rules_.erase(it);
+  if (engine_) engine_->SetRules(AllRulesLocked());
+  return Status::Ok();
+}
+
+base::Status AlertService::ReplaceConfigRules(std::vector<Rule> rules) {
+  std::lock_guard lock(mu_);
+  RefreshQueriesLocked(true);
+  std::set<std::string> names;
+  for (const Rule& a : api_rules_) names.insert(a.name);
+  std::set<std::string> seen;
+  for (Rule& r : rules) {
+    r.origin = "config";
+    if (!seen.insert(r.name).second) return Status::InvalidArgument("rule " + r.name + ": defined twice");
+    if (names.count(r.name))
+      return Status::InvalidArgument("rule " + r.name + ": an alert rule of that name was created through the API");
+    ECOUTE_RETURN_IF_ERROR(CheckReferences(r, QueryNameList(queries_), NotifierNames()).WithPrefix("rule " + r.name));
+  }
+  options_.rules = std::move(rules);
   if (engine_) engine_->SetRules(AllRulesLocked());
   return Status::Ok();
 }

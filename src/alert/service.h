@@ -114,6 +114,9 @@ class AlertService {
   // FailedPrecondition for a rule of ecoute.yaml; NotFound when absent.
   base::Result<Rule> ReplaceRule(const std::string& name, const nlohmann::json& definition);
   base::Status DeleteRule(const std::string& name);
+  // Replaces the ecoute.yaml rules (SIGHUP reload): checked as in Create;
+  // on error nothing changes. A rule that is unchanged keeps its state.
+  base::Status ReplaceConfigRules(std::vector<Rule> rules);
 
   // Alerts as persisted (waits for changes made before the call to be
   // written, so a read follows the writes the caller has seen).
@@ -166,6 +169,7 @@ class AlertService {
   std::deque<std::unique_ptr<Persist>> persist_;   // GUARDED_BY(persist_mu_)
   uint64_t persist_enqueued_ = 0;                  // GUARDED_BY(persist_mu_)
   uint64_t persist_done_ = 0;                      // GUARDED_BY(persist_mu_)
+  int flush_waiters_ = 0;                          // GUARDED_BY(persist_mu_)
   bool stopping_ = false;                          // GUARDED_BY(persist_mu_)
   std::atomic<uint64_t> persist_dropped_{0}, persist_errors_{0};
 

@@ -170,9 +170,18 @@ TEST_F(AlertServiceTest, RulesThroughTheServiceAreValidatedAndStored) {
   ASSERT_TRUE(svc->CreateRule({{"name", "x"}, {"kind", "mention"}, {"queries", {"acme"}}}).ok());
   EXPECT_EQ(svc->CreateRule({{"name", "cfg"}, {"kind", "mention"}}).status().code(), base::StatusCode::kAlreadyExists);
   EXPECT_EQ(svc->DeleteRule("cfg").code(), base::StatusCode::kFailedPrecondition);
+  // A reload of ecoute.yaml: checked first, nothing changes on error.
+  EXPECT_EQ(svc->ReplaceConfigRules({*RuleFromJson({{"name", "x"}, {"kind", "mention"}})}).message(),
+            "rule x: an alert rule of that name was created through the API");
+  EXPECT_EQ(svc->ReplaceConfigRules({*RuleFromJson({{"name", "y"}, {"kind", "mention"}, {"queries", {"zz"}}})}).message(),
+            "rule y: queries[0]: unknown query \"zz\"");
+  EXPECT_EQ(svc->Rules().size(), 2u);
+  ASSERT_TRUE(svc->ReplaceConfigRules({*RuleFromJson({{"name", "cfg2"}, {"kind", "high_reach"}})}).ok());
+  EXPECT_EQ(svc->Rules()[0].name, "cfg2");
+  EXPECT_EQ(svc->Rules().size(), 2u);
   svc->Stop();
   svc.reset();
-  auto again = Make({}, "");
+  auto again = Make(std::vector<json>{}, "");
   auto rules = again->Rules();
   ASSERT_EQ(rules.size(), 1u);
   EXPECT_EQ(rules[0].name, "x");

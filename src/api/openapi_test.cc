@@ -246,7 +246,8 @@ TEST_F(OpenApiTest, AlertSchemasMatchTheirJson) {
   ASSERT_TRUE(rule.ok()) << rule.status().ToString();
   ExpectSchemaIs("AlertRule", alert::RuleToJson(*rule));
   std::set<std::string> quiet = PropertyNames(Resolve("#/components/schemas/QuietHours"));
-  for (const auto& [key, value] : alert::RuleToJson(*rule)["quiet_hours"].items())
+  const nlohmann::json rule_json = alert::RuleToJson(*rule);
+  for (const auto& [key, value] : rule_json["quiet_hours"].items())
     EXPECT_TRUE(quiet.count(key)) << "quiet_hours." << key << " not in the QuietHours schema";
 }
 

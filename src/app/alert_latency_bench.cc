@@ -39,15 +39,18 @@
 // Usage: alert_latency_bench [SECONDS] [--rate N] [--batch N] [--clients N]
 //          [--probe-every N] [--warmup S] [--commit-interval-ms N]
 //          [--commit-records N] [--workers N] [--sync full|normal]
-//          [--no-understanding] [--dir DIR] [--quiet]
+//          [--no-understanding] [--separate-alert-store] [--dir DIR] [--quiet]
 // The --commit-*, --workers, --sync and --no-understanding flags set the
 // matching ecoute.yaml options (pipeline.*, store.synchronous,
-// understanding.enabled), to see what they change.
+// understanding.enabled), to see what they change. --separate-alert-store
+// (an experiment; serve has no such option) gives the AlertService its own
+// SQLite file, so that its writes do not share the mention writer's lock.
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -89,7 +92,9 @@ constexpr std::string_view kProbePrefix = "zqxprobe-";
 constexpr char kSecret[] = "alert-latency-bench-secret";
 constexpr int64_t kGraceNs = 10'000'000'000;  // wait this long for the last webhooks
 
-int64_t NowNs() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Steady::now().time_since_epoch()).count(); }
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Steady::now().time_since_epoch()).count();
+}
 
 struct Flags {
   double seconds = 30;
@@ -105,13 +110,14 @@ struct Flags {
   bool understanding = true;
   std::string dir;
   bool quiet = false;
+  bool separate_alert_store = false;  // experiment: alerts persisted to a second database
 };
 
 [[noreturn]] void Usage(const char* why) {
   std::fprintf(stderr,
                "alert_latency_bench: %s\nusage: alert_latency_bench [SECONDS] [--rate N] [--batch N] [--clients N] "
-               "[--probe-every N] [--warmup S] [--commit-interval-ms N] [--commit-records N] [--workers N] [--sync full|normal] "
-               "[--no-understanding] [--dir DIR] [--quiet]\n",
+               "[--probe-every N] [--warmup S] [--commit-interval-ms N] [--commit-records N] [--workers N] "
+               "[--sync full|normal] [--no-understanding] [--separate-alert-store] [--dir DIR] [--quiet]\n",
                why);
   std::exit(2);
 }
@@ -139,6 +145,7 @@ Flags ParseFlags(int argc, char** argv) {
     else if (a == "--no-understanding") f.understanding = false;
     else if (a == "--dir" && i + 1 < argc) f.dir = argv[++i];
     else if (a == "--quiet") f.quiet = true;
+    else if (a == "--separate-alert-store") f.separate_alert_store = true;
     else if (!a.empty() && a[0] != '-') {
       char* end = nullptr;
       f.seconds = std::strtod(argv[i], &end);
@@ -152,7 +159,7 @@ Flags ParseFlags(int argc, char** argv) {
   return f;
 }
 
-// One probe: send (from its native id), commit, evaluated and arrival times.
+// One probe's times on the steady clock (ns; 0 = not yet).
 struct ProbeSlot {
   std::atomic<int64_t> due_ns{0};  // when the schedule wanted the POST to start
   std::atomic<int64_t> sent_ns{0};
@@ -168,15 +175,14 @@ struct Probes {
   std::atomic<uint64_t> sent{0}, received{0}, duplicates{0}, bad_signatures{0}, other_events{0};
 };
 
-// "zqxprobe-<seq>-<ns>" -> seq (false if not a probe id).
-bool ParseProbeId(std::string_view id, uint64_t* seq, int64_t* sent_ns) {
-  if (id.substr(0, kProbePrefix.size()) != kProbePrefix) return false;
+// The slot of probe id "zqxprobe-<seq>-<ns>"; null for any other id.
+ProbeSlot* ProbeOf(Probes& probes, std::string_view id) {
+  if (id.substr(0, kProbePrefix.size()) != kProbePrefix) return nullptr;
   id.remove_prefix(kProbePrefix.size());
-  size_t dash = id.find('-');
-  if (dash == std::string_view::npos) return false;
-  *seq = std::strtoull(std::string(id.substr(0, dash)).c_str(), nullptr, 10);
-  *sent_ns = std::strtoll(std::string(id.substr(dash + 1)).c_str(), nullptr, 10);
-  return true;
+  uint64_t seq = 0;
+  auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), seq);
+  if (ec != std::errc() || end == id.data() + id.size() || *end != '-' || seq >= probes.slots.size()) return nullptr;
+  return &probes.slots[seq];
 }
 
 // Percentile by nearest rank of sorted `v` (0 when empty).
@@ -210,6 +216,17 @@ std::string LoadAverage() {
   return one.empty() ? "?" : one;
 }
 
+// "some avg60" of /proc/pressure/cpu: the share of the last minute in which
+// some runnable task waited for a CPU ("?" without PSI).
+std::string CpuPressure() {
+  std::ifstream in("/proc/pressure/cpu");
+  std::string line;
+  std::getline(in, line);
+  size_t at = line.find("avg60=");
+  if (at == std::string::npos) return "?";
+  return line.substr(at + 6, line.find(' ', at) - at - 6) + "%";
+}
+
 double CpuSeconds() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
@@ -221,9 +238,7 @@ double CpuSeconds() {
 void MarkProbes(Probes& probes, const std::vector<model::Mention>& mentions, std::atomic<int64_t> ProbeSlot::*field) {
   const int64_t now = NowNs();
   for (const model::Mention& m : mentions) {
-    uint64_t seq = 0;
-    int64_t sent = 0;
-    if (ParseProbeId(m.native_id, &seq, &sent) && seq < probes.slots.size()) (probes.slots[seq].*field).store(now);
+    if (ProbeSlot* p = ProbeOf(probes, m.native_id)) (p->*field).store(now);
   }
 }
 
@@ -238,12 +253,8 @@ class TimingDecoder final : public ingest::Decoder {
     const size_t before = out.size();
     inner_->Decode(record, where, out, rejects);
     const int64_t now = NowNs();
-    for (size_t i = before; i < out.size(); ++i) {
-      uint64_t seq = 0;
-      int64_t sent = 0;
-      if (ParseProbeId(out[i].native_id, &seq, &sent) && seq < probes_.slots.size())
-        probes_.slots[seq].decoded_ns.store(now);
-    }
+    for (size_t i = before; i < out.size(); ++i)
+      if (ProbeSlot* p = ProbeOf(probes_, out[i].native_id)) p->decoded_ns.store(now);
   }
 
  private:
@@ -447,13 +458,11 @@ int Run(const Flags& flags) {
     std::string native_id;
     if (!event.is_discarded() && event.contains("payload") && event["payload"].is_object())
       native_id = event["payload"].value("native_id", "");
-    uint64_t seq = 0;
-    int64_t sent = 0;
-    if (!ParseProbeId(native_id, &seq, &sent) || seq >= probes.slots.size()) {
+    if (ProbeSlot* p = ProbeOf(probes, native_id); p == nullptr) {
       probes.other_events.fetch_add(1);
     } else {
       int64_t expected = 0;
-      if (probes.slots[seq].arrived_ns.compare_exchange_strong(expected, arrived)) probes.received.fetch_add(1);
+      if (p->arrived_ns.compare_exchange_strong(expected, arrived)) probes.received.fetch_add(1);
       else probes.duplicates.fetch_add(1);
     }
     res.status = 204;
@@ -485,8 +494,16 @@ int Run(const Flags& flags) {
   spec.webhook.secret = kSecret;
   ao.notifiers.push_back(spec);
   ao.engine.max_age_ms = int64_t{config.alerts.max_age_minutes} * 60'000;
+  std::unique_ptr<store::Store> alert_store;
+  if (flags.separate_alert_store) {
+    config::Config ac = config;
+    ac.store.path = (work / "alerts.db").string();
+    auto opened = app::OpenStore(ac);
+    if (!opened.ok()) return fail("alert store", opened.status());
+    alert_store = std::move(*opened);
+  }
   auto svc = alert::AlertService::Create(
-      std::move(ao), **store,
+      std::move(ao), alert_store ? *alert_store : **store,
       [&queries] {
         std::map<int64_t, std::string> names;
         for (const queries::QueryInfo& q : queries.List()) names[q.def.id] = q.def.name;
@@ -503,7 +520,8 @@ int Run(const Flags& flags) {
   so.max_body_bytes = static_cast<size_t>(config.server.max_body_mb) << 20;
   api::Server server(
       so, **store, [&pipe](ingest::RawBatch batch) { return pipe.SubmitAndWait(std::move(batch)); },
-      std::make_shared<TimingDecoder>(ingest::MakeJsonDecoder(), probes), base::Metrics(), base::SystemClock(), &queries, alerts.get());
+      std::make_shared<TimingDecoder>(ingest::MakeJsonDecoder(), probes), base::Metrics(), base::SystemClock(),
+      &queries, alerts.get());
   if (base::Status s = server.Start(); !s.ok()) return fail("server", s);
   if (base::Status s = alerts->Start(); !s.ok()) return fail("alerts start", s);
   pipe.AddCommitListener([&probes](const std::vector<model::Mention>& ms) {
@@ -517,11 +535,11 @@ int Run(const Flags& flags) {
   const int workers = app::PipelineOptionsFrom(config).workers;
   std::printf("== alert latency: %.0f msgs/s in batches of %d over %d clients, %.0f s measured after %.0f s of "
               "warm-up; %u cores; pipeline %d workers, commit_interval %d ms, commit_records %d; store "
-              "synchronous=%s on %s; understanding %s; load average %s\n",
+              "synchronous=%s on %s; understanding %s; alerts persisted to %s; load average %s\n",
               flags.rate, flags.batch, flags.clients, flags.seconds, flags.warmup, std::thread::hardware_concurrency(),
               workers, config.pipeline.commit_interval_ms, config.pipeline.commit_records,
               config.store.synchronous.c_str(), work.c_str(), flags.understanding ? "on" : "off",
-              LoadAverage().c_str());
+              alert_store ? "their own database" : "the same database", LoadAverage().c_str());
   std::fflush(stdout);
 
   Schedule schedule;
@@ -541,7 +559,8 @@ int Run(const Flags& flags) {
   for (int64_t next = start_ns + 1'000'000'000; NowNs() < end_ns; next += 1'000'000'000) {
     std::this_thread::sleep_until(Steady::time_point(std::chrono::nanoseconds(std::min(next, end_ns))));
     if (!flags.quiet && NowNs() < end_ns)
-      std::fprintf(stderr, "  %4.0f s: %llu probes sent, %llu received\n", static_cast<double>(NowNs() - start_ns) / 1e9,
+      std::fprintf(stderr, "  %4.0f s: %llu probes sent, %llu received\n",
+                   static_cast<double>(NowNs() - start_ns) / 1e9,
                    static_cast<unsigned long long>(probes.sent.load()),
                    static_cast<unsigned long long>(probes.received.load()));
   }
@@ -611,7 +630,8 @@ int Run(const Flags& flags) {
   if (!all.first_error.empty()) std::printf("  first POST error: %s\n", all.first_error.c_str());
   std::printf("probes: %llu sent, %llu received (%llu measured, %llu lost in the measured window, %llu lost in "
               "warm-up), %llu duplicate deliveries, %llu bad signatures, %llu other events\n",
-              static_cast<unsigned long long>(probes.sent.load()), static_cast<unsigned long long>(probes.received.load()),
+              static_cast<unsigned long long>(probes.sent.load()),
+              static_cast<unsigned long long>(probes.received.load()),
               static_cast<unsigned long long>(measured_sent), static_cast<unsigned long long>(measured_lost),
               static_cast<unsigned long long>(warmup_lost), static_cast<unsigned long long>(probes.duplicates.load()),
               static_cast<unsigned long long>(probes.bad_signatures.load()),
@@ -628,8 +648,8 @@ int Run(const Flags& flags) {
   std::printf("POST start behind schedule: %s\n", Summary(all.lag_ms).c_str());
   const double wall = static_cast<double>(load_done_ns - start_ns) / 1e9;
   std::printf("process: CPU %.1f s over %.1f s of load = %.2f cores (server, load generator and receiver); peak RSS "
-              "%.1f MB; load average %s at the end\n",
-              cpu1 - cpu0, wall, (cpu1 - cpu0) / wall, PeakRssMb(), LoadAverage().c_str());
+              "%.1f MB; at the end: load average %s, CPU pressure (some, avg60) %s\n",
+              cpu1 - cpu0, wall, (cpu1 - cpu0) / wall, PeakRssMb(), LoadAverage().c_str(), CpuPressure().c_str());
 
   pipeline::PipelineStats ps = pipe.Stats();
   std::printf("pipeline: %llu commits (%.1f/s), %llu inserted, %llu duplicates\n",
@@ -658,7 +678,8 @@ int Run(const Flags& flags) {
 
   const bool lost = measured_lost + warmup_lost > 0 || probes.received.load() < probes.sent.load();
   if (lost || probes.bad_signatures.load() > 0 || all.failed_posts > 0) {
-    std::printf("FAILED: %s\n", lost ? "probes lost" : probes.bad_signatures.load() ? "bad signatures" : "POSTs failed");
+    const char* why = lost ? "probes lost" : probes.bad_signatures.load() > 0 ? "bad signatures" : "POSTs failed";
+    std::printf("FAILED: %s\n", why);
     return 1;
   }
   return 0;

@@ -97,11 +97,20 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
       ingest::MakeJsonDecoder(), base::Metrics(), base::SystemClock(), &queries, alerts.get());
   // SIGHUP re-reads ecoute.yaml's queries: changes apply without a restart
   // (a bad file is reported and changes nothing).
-  signal.OnReload([&global, &queries] {
+  signal.OnReload([&global, &queries, &alerts] {
     base::Result<config::Config> fresh = LoadConfig(global);
     base::Status s = fresh.ok() ? SyncConfigQueries(*fresh, queries) : fresh.status();
-    if (s.ok()) spdlog::info("configuration reloaded: {} monitored queries", queries.List().size());
-    else spdlog::error("configuration not reloaded: {}", s.message());
+    if (!s.ok()) {
+      spdlog::error("configuration not reloaded: {}", s.message());
+      return;
+    }
+    if (alerts) {
+      base::Result<std::vector<alert::Rule>> rules = AlertRulesFrom(*fresh);
+      base::Status r = rules.ok() ? alerts->ReplaceConfigRules(std::move(*rules)) : rules.status();
+      if (!r.ok()) spdlog::error("alert rules not reloaded (the queries were): {}", r.message());
+    }
+    spdlog::info("configuration reloaded: {} monitored queries, {} alert rules", queries.List().size(),
+                 alerts ? alerts->Rules().size() : 0);
   });
   base::Status started = server.Start();
   if (!started.ok()) return Fail(started);

@@ -78,7 +78,10 @@ std::string PhraseString(const Node& n) {
     s += TermString(n.words[i], true);
   }
   s += n.case_sensitive ? "}" : "\"";
-  if (n.slop >= 0) s += "~" + std::to_string(n.slop);
+  if (n.slop >= 0) {
+    s += '~';
+    s += std::to_string(n.slop);
+  }
   return s;
 }
 
@@ -130,10 +133,17 @@ std::string ToString(const Node& n) {
       return s + ")";
     }
     case NodeKind::kNot: return n.children.empty() ? "NOT ()" : "NOT " + ToString(n.children[0]);
-    case NodeKind::kNear:
+    case NodeKind::kNear: {
       if (n.children.size() != 2) return "()";
-      return "(" + ToString(n.children[0]) + (n.ordered ? " ONEAR/" : " NEAR/") + std::to_string(n.distance) +
-             " " + ToString(n.children[1]) + ")";
+      std::string out = "(";
+      out += ToString(n.children[0]);
+      out += n.ordered ? " ONEAR/" : " NEAR/";
+      out += std::to_string(n.distance);
+      out += ' ';
+      out += ToString(n.children[1]);
+      out += ')';
+      return out;
+    }
     case NodeKind::kField: {
       std::string s(FieldNameString(n.field));
       s += CompareOpString(n.op);

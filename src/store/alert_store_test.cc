@@ -379,6 +379,26 @@ TEST(AlertStore, HistoryIsWrittenWithTheAlertInOrder) {
   EXPECT_EQ(store->AlertHistory(5)->size(), 1u);
 }
 
+TEST(AlertStore, WriteAlertsSavesABatchInOneTransaction) {
+  TempDir dir;
+  const std::string path = dir.File("a.db");
+  auto store = OpenAt(path);
+  std::vector<AlertWrite> batch = {{A(1), {H(kT0, "opened")}}, {A(2), {H(kT0, "opened"), H(kT0, "notified")}}};
+  ASSERT_TRUE(store->WriteAlerts(batch, std::vector<DeliveryRecord>{D(2, "ops", "delivered", 1, kT0)}).ok());
+  EXPECT_EQ(*store->MaxAlertId(), 2);
+  EXPECT_EQ(store->AlertHistory(2)->size(), 2u);
+  EXPECT_EQ(store->Deliveries(DeliveryFilter{})->size(), 1u);
+  // A refused row anywhere leaves the whole batch unwritten.
+  RawExec(path,
+          "CREATE TRIGGER boom BEFORE INSERT ON alert_deliveries WHEN NEW.notifier = 'boom' "
+          "BEGIN SELECT RAISE(ABORT, 'boom refused'); END;");
+  batch = {{A(3), {H(kT0, "opened")}}};
+  EXPECT_FALSE(store->WriteAlerts(batch, std::vector<DeliveryRecord>{D(3, "boom", "delivered", 1, kT0)}).ok());
+  EXPECT_FALSE(store->GetAlert(3)->has_value());
+  batch = {{A(0), {}}};
+  EXPECT_EQ(store->WriteAlerts(batch, {}).code(), base::StatusCode::kInvalidArgument);
+}
+
 // ---- the delivery log -------------------------------------------------------------------
 
 TEST(AlertStore, DeliveriesAppendAndFilterNewestFirst) {

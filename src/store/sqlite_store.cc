@@ -468,6 +468,7 @@ class SqliteStore final : public Store {
   base::Result<int64_t> MaxAlertId() const override;
   base::Result<std::vector<AlertHistoryEntry>> AlertHistory(int64_t alert_id) const override;
   base::Status AddDeliveries(std::span<const DeliveryRecord> deliveries) override;
+  base::Status WriteAlerts(std::span<const AlertWrite> alerts, std::span<const DeliveryRecord> deliveries) override;
   base::Result<std::vector<DeliveryRecord>> Deliveries(const DeliveryFilter& filter) const override;
   base::Result<std::vector<AlertRuleRecord>> AlertRules() const override;
   base::Result<AlertRuleRecord> SaveAlertRule(AlertRuleRecord rule) override;
@@ -2164,6 +2165,20 @@ base::Status SqliteStore::AddDeliveries(std::span<const DeliveryRecord> deliveri
   std::lock_guard lock(write_mu_);
   return InWriteTransaction([&] { return internal::PutDeliveries(AlertWriter(), deliveries); })
       .WithPrefix("add deliveries");
+}
+
+base::Status SqliteStore::WriteAlerts(std::span<const AlertWrite> alerts, std::span<const DeliveryRecord> deliveries) {
+  for (const AlertWrite& w : alerts) ECOUTE_RETURN_IF_ERROR(internal::CheckAlert(w.alert).WithPrefix("write alerts"));
+  if (alerts.empty() && deliveries.empty()) return base::Status::Ok();
+  std::lock_guard lock(write_mu_);
+  return InWriteTransaction([&]() -> base::Status {
+           for (const AlertWrite& w : alerts)
+             ECOUTE_RETURN_IF_ERROR(internal::PutAlert(AlertWriter(), w.alert, w.history)
+                                        .WithPrefix("alert " + std::to_string(w.alert.id)));
+           if (!deliveries.empty()) ECOUTE_RETURN_IF_ERROR(internal::PutDeliveries(AlertWriter(), deliveries));
+           return base::Status::Ok();
+         })
+      .WithPrefix("write alerts");
 }
 
 base::Result<std::vector<DeliveryRecord>> SqliteStore::Deliveries(const DeliveryFilter& filter) const {

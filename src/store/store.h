@@ -249,6 +249,12 @@ struct AlertHistoryEntry {
   std::string detail;    // free text (e.g. "throttled", "quiet hours", the note)
 };
 
+// One alert to save with the history lines that go with it (WriteAlerts).
+struct AlertWrite {
+  AlertRecord alert;
+  std::vector<AlertHistoryEntry> history;
+};
+
 // One notification delivery attempt (the delivery log); state "dead" marks
 // the dead-letter list.
 struct DeliveryRecord {
@@ -389,6 +395,11 @@ class Store {
   // `history` non-empty, those entries (alert_id set from the record) are
   // added in the same transaction.
   virtual base::Status SaveAlert(const AlertRecord& alert, std::span<const AlertHistoryEntry> history) = 0;
+  // SaveAlert of each of `alerts` (in order) and AddDeliveries of
+  // `deliveries`, all in one transaction: what the alert service's persister
+  // writes per batch, so that it costs one commit. InvalidArgument (nothing
+  // written) when an alert has id <= 0.
+  virtual base::Status WriteAlerts(std::span<const AlertWrite> alerts, std::span<const DeliveryRecord> deliveries) = 0;
   // Newest first (by id).
   virtual base::Result<std::vector<AlertRecord>> Alerts(const AlertFilter& filter) const = 0;
   virtual base::Result<std::optional<AlertRecord>> GetAlert(int64_t id) const = 0;

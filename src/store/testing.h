@@ -47,6 +47,9 @@ class StoreWithoutQueries : public Store {
     return std::vector<AlertHistoryEntry>{};
   }
   base::Status AddDeliveries(std::span<const DeliveryRecord>) override { return Unsupported("AddDeliveries"); }
+  base::Status WriteAlerts(std::span<const AlertWrite>, std::span<const DeliveryRecord>) override {
+    return Unsupported("WriteAlerts");
+  }
   base::Result<std::vector<DeliveryRecord>> Deliveries(const DeliveryFilter&) const override {
     return std::vector<DeliveryRecord>{};
   }

@@ -493,6 +493,16 @@ JSON
   expect_contains "$out" '"state":"delivered"' "the delivery log has the webhook"
   out=$(curl -s -X POST -H 'Content-Type: application/json' -d '{"name":"bad","kind":"volume_spike","min_volume":0}' "$base/api/v1/alert-rules")
   expect_contains "$out" "min_volume" "a bad API rule names its field"
+  # SIGHUP re-reads the file's rules: a new one appears, a bad file changes none.
+  printf '    - name: influencers\n      kind: high_reach\n' >> "$WORK/a.yaml"
+  kill -HUP "$SERVER_PID"
+  for _ in $(seq 1 50); do grep -q "3 alert rules" "$WORK/serve.log" && break; sleep 0.1; done
+  expect_contains "$(curl -s "$base/api/v1/alert-rules")" '"name":"influencers"' "a rule added to the file is live after SIGHUP"
+  printf '      min_followers: -5\n' >> "$WORK/a.yaml"
+  kill -HUP "$SERVER_PID"
+  for _ in $(seq 1 50); do grep -q "alert rules not reloaded" "$WORK/serve.log" && break; sleep 0.1; done
+  expect_contains "$(cat "$WORK/serve.log")" "alert rules not reloaded (the queries were): $WORK/a.yaml:" "a bad rule on reload is reported with its place"
+  expect_contains "$(curl -s "$base/api/v1/alert-rules/influencers")" '"min_followers":50000' "and changes nothing"
   kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; SERVER_PID=""
   kill "${pids[@]}" 2>/dev/null
 

@@ -150,7 +150,8 @@ SeasonalBaseline::SeasonalBaseline(const BaselineOptions& options)
 }
 
 int SeasonalBaseline::SlotOf(base::Timestamp t) const {
-  const int64_t minute = FloorDiv(t + int64_t{options_.utc_offset_minutes} * kMinuteMs, kMinuteMs);
+  const int offset = options_.time_zone ? options_.time_zone->OffsetMinutes(t) : options_.utc_offset_minutes;
+  const int64_t minute = FloorDiv(t + int64_t{offset} * kMinuteMs, kMinuteMs);
   const int64_t day = FloorDiv(minute, 1440);
   const int64_t weekday = ((day + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday
   const int64_t hour = (minute - day * 1440) / 60;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/time.h"
+#include "base/time_zone.h"
 
 namespace ecoute::alert {
 
@@ -51,8 +52,11 @@ double NegativeBinomialUpperTail(double k, double mean, double dispersion);
 
 struct BaselineOptions {
   // Offset added to UTC before the hour of the week is taken (e.g. +60 for
-  // CET without daylight saving). Fixed: no time-zone rules are applied.
+  // CET without daylight saving), when `time_zone` is null.
   int utc_offset_minutes = 0;
+  // When set (not owned; must outlive the baseline), the hour of the week is
+  // local time in this zone, daylight saving included.
+  const base::TimeZone* time_zone = nullptr;
   // Half-life of the exponential smoothing, in weeks of the series: the
   // weight of an observation halves after this many weeks, for the 168
   // hour-of-week slots, the 24 hour-of-day slots and the global level alike.

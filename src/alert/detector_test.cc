@@ -97,6 +97,14 @@ TEST(SeasonalBaseline, SlotsFollowTheWeekAndTheOffset) {
   BaselineOptions o;
   o.utc_offset_minutes = 120;
   EXPECT_EQ(SeasonalBaseline(o).SlotOf(kMonday), 2);
+  // With a time zone, local time with its daylight saving: Tuesday 00:30 in
+  // Paris is 23:30 UTC on Monday in winter and 22:30 UTC in summer.
+  base::TimeZone paris = *base::TimeZone::Load("Europe/Paris");
+  BaselineOptions tz;
+  tz.time_zone = &paris;
+  SeasonalBaseline local(tz);
+  EXPECT_EQ(local.SlotOf(1'767'655'800'000), 24);  // 2026-01-05T23:30:00Z
+  EXPECT_EQ(local.SlotOf(1'780'353'000'000), 24);  // 2026-06-01T22:30:00Z
 }
 
 TEST(SeasonalBaseline, LearnsDailyAndWeeklyRhythm) {

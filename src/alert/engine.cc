@@ -616,7 +616,7 @@ void Engine::State::Count(size_t rule_index, const model::Mention& m, base::Time
         d.sensitivity = r.sensitivity;
         d.min_volume = r.min_volume;
         d.baseline.warmup_days = options.warmup_days;
-        d.baseline.utc_offset_minutes = options.time_zone.OffsetMinutes(now);
+        d.baseline.time_zone = &options.time_zone;  // local hour of week, daylight saving included
         series.detector.emplace(d);
       }
     }

@@ -34,8 +34,7 @@ struct EngineOptions {
   // Messages older than this at `now` (history being imported) do not
   // trigger and are not counted in rates.
   int64_t max_age_ms = 60 * 60'000;
-  // Local time of quiet hours; the baseline's hour-of-week uses its offset
-  // at the start of each series.
+  // Local time of quiet hours and of the spike baselines' hour of week.
   base::TimeZone time_zone = base::TimeZone::Utc();
   int max_samples = 20;             // sample mention ids kept per alert
   size_t max_cascades = 200'000;    // conversations followed by snowball rules (least recently active dropped)

@@ -44,6 +44,13 @@ int SeverityRank(std::string_view level) {
   return l ? static_cast<int>(*l) : -1;
 }
 
+// "; top terms: a, b, c" for TopTerms' output, or "" when it is empty.
+std::string TermsText(const json& terms) {
+  std::string list;
+  for (const json& x : terms) list += (list.empty() ? "" : ", ") + x["term"].get<std::string>();
+  return list.empty() ? "" : "; top terms: " + list;
+}
+
 // Words for the top terms: lower-cased ASCII letters, bytes of multi-byte
 // UTF-8 sequences kept as letters; at least 3 bytes; no digits-only.
 std::vector<std::string> Words(std::string_view text) {
@@ -226,10 +233,18 @@ struct Engine::State {
   void Count(size_t rule_index, const model::Mention& m, base::Timestamp now);
   void PerMessage(size_t rule_index, const model::Mention& m, base::Timestamp now, std::vector<AlertChange>* out);
   void CascadeEvent(const model::Mention& m, base::Timestamp now, std::vector<AlertChange>* out);
-  void EvaluateCascade(const std::string& key, Cascade& c, const model::Mention& event, base::Timestamp now,
-                       std::vector<AlertChange>* out);
+  // `event_passes`: SnowballPasses' `passes` of `event`, used when the
+  // conversation's root was not seen.
+  void EvaluateCascade(const std::string& key, Cascade& c, const model::Mention& event,
+                       const std::vector<bool>& event_passes, base::Timestamp now, std::vector<AlertChange>* out);
   void Expire(base::Timestamp now, std::vector<AlertChange>* out);
   std::string QueryName(int64_t id) const;
+  // rs.query_ids from rs.rule.queries and the current query names.
+  void ResolveQueries(RuleState& rs) const;
+  // For each rule (index order; false unless an enabled snowball rule):
+  // whether `m` passes its filters (`filters`), and its filters and queries
+  // (`passes`). Computed once per message.
+  void SnowballPasses(const model::Mention& m, std::vector<bool>* filters, std::vector<bool>* passes) const;
   json TopTerms(const Series& series, base::Timestamp from, base::Timestamp to) const;
   std::vector<int64_t> RecentIds(const Series& series, base::Timestamp from, base::Timestamp to) const;
 };
@@ -246,12 +261,8 @@ Engine::~Engine() = default;
 
 void Engine::SetQueries(std::map<int64_t, std::string> query_names) {
   state_->query_names = std::move(query_names);
-  // Re-resolve names; state of series is kept (keyed by id).
-  for (State::RuleState& rs : state_->rules) {
-    rs.query_ids.clear();
-    for (const auto& [id, name] : state_->query_names)
-      if (std::find(rs.rule.queries.begin(), rs.rule.queries.end(), name) != rs.rule.queries.end()) rs.query_ids.insert(id);
-  }
+  // Series are keyed by query id, so they keep their state.
+  for (State::RuleState& rs : state_->rules) state_->ResolveQueries(rs);
 }
 
 void Engine::SetRules(std::vector<Rule> rules) {
@@ -264,11 +275,9 @@ void Engine::SetRules(std::vector<Rule> rules) {
         break;
       }
     }
-    rs.rule = r;
-    rs.query_ids.clear();
-    for (const auto& [id, name] : state_->query_names)
-      if (std::find(r.queries.begin(), r.queries.end(), name) != r.queries.end()) rs.query_ids.insert(id);
-    next.push_back(std::move(rs));
+    rs.rule = std::move(r);
+    state_->ResolveQueries(rs);
+  next.push_back(std::move(rs));
   }
   state_->rules = std::move(next);
   state_->max_cascade_window = 0;
@@ -277,7 +286,6 @@ void Engine::SetRules(std::vector<Rule> rules) {
       state_->max_cascade_window = std::max(state_->max_cascade_window, rs.rule.cascade_window_minutes);
   // Cascades remember per-rule filter results: recompute lazily (unknown).
   for (auto& [key, c] : state_->cascades) c.root_passes.assign(state_->rules.size(), false), c.root_known = false;
-  rules_ = std::move(rules);
 }
 
 
@@ -388,6 +396,24 @@ EngineStats Engine::Stats() const {
 }
 
 // --- State ----------------------------------------------------------------
+
+void Engine::State::ResolveQueries(RuleState& rs) const {
+  rs.query_ids.clear();
+  for (const auto& [id, name] : query_names)
+    if (std::find(rs.rule.queries.begin(), rs.rule.queries.end(), name) != rs.rule.queries.end()) rs.query_ids.insert(id);
+}
+
+void Engine::State::SnowballPasses(const model::Mention& m, std::vector<bool>* filters,
+                                   std::vector<bool>* passes) const {
+  filters->assign(rules.size(), false);
+  passes->assign(rules.size(), false);
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const RuleState& rs = rules[i];
+    if (!rs.rule.enabled || rs.rule.kind != RuleKind::kSnowball || !PassesFilters(rs.rule, m, false)) continue;
+    (*filters)[i] = true;
+    (*passes)[i] = rs.rule.queries.empty() || !MatchedQueries(rs.query_ids, true, m).empty();
+  }
+}
 
 std::string Engine::State::QueryName(int64_t id) const {
   auto it = query_names.find(id);
@@ -604,8 +630,13 @@ void Engine::State::Count(size_t rule_index, const model::Mention& m, base::Time
   const Rule& r = rs.rule;
   bool share = r.kind == RuleKind::kNegativeShare;
   if (!PassesFilters(r, m, share)) return;
+  const bool negative = m.enrichment.sentiment && *m.enrichment.sentiment == "negative";
+  const int channel = r.per_channel ? static_cast<int>(m.channel) : -1;
+  // The text kept for the top terms, made once for all the series it joins.
+  const bool keep_text = !learning && (!share || negative);
+  const std::string excerpt =
+      keep_text ? Excerpt(m.title.empty() ? m.text : m.title + " " + m.text, kExcerptBytes) : std::string();
   for (int64_t q : MatchedQueries(rs.query_ids, !r.queries.empty(), m)) {
-    int channel = r.per_channel ? static_cast<int>(m.channel) : -1;
     auto [it, inserted] = rs.series.try_emplace({q, channel});
     Series& series = it->second;
     if (inserted) {
@@ -621,10 +652,9 @@ void Engine::State::Count(size_t rule_index, const model::Mention& m, base::Time
       }
     }
     ++series.count;
-    bool negative = m.enrichment.sentiment && *m.enrichment.sentiment == "negative";
     if (negative) ++series.negatives;
-    if (!learning && (!share || negative)) {
-      series.recent.push_back({now, m.id, Excerpt(m.title.empty() ? m.text : m.title + " " + m.text, kExcerptBytes)});
+    if (keep_text) {
+      series.recent.push_back({now, m.id, excerpt});
       if (series.recent.size() > options.terms_ring) series.recent.pop_front();
     }
   }
@@ -700,10 +730,7 @@ void Engine::State::CloseMinute(size_t rule_index, Series& series, base::Timesta
             Format("%.0f", d->observed) + " messages in " + std::to_string(d->window_minutes) + " min, " +
             Format("%.1f", ratio) + "x the usual " + Format("%.1f", d->expected);
   json terms = TopTerms(series, d->start_ms, d->end_ms);
-  std::string term_list;
-  for (const json& x : terms) term_list += (term_list.empty() ? "" : ", ") + x["term"].get<std::string>();
-  t.text = "p = " + Format("%.2g", d->p_value) + ", z = " + Format("%.1f", d->z) +
-           (term_list.empty() ? "" : "; top terms: " + term_list);
+  t.text = "p = " + Format("%.2g", d->p_value) + ", z = " + Format("%.1f", d->z) + TermsText(terms);
   t.details = {{"window_minutes", d->window_minutes},
                {"observed", d->observed},
                {"expected", d->expected},
@@ -761,9 +788,7 @@ void Engine::State::CloseShareMinute(size_t rule_index, Series& series, base::Ti
             std::to_string(n) + " messages in " + std::to_string(w) + " min (usual " + Format("%.0f", 100 * usual) + "%)";
   base::Timestamp from = minute_start + kMinuteMs - w * kMinuteMs, to = minute_start + kMinuteMs;
   json terms = TopTerms(series, from, to);
-  std::string term_list;
-  for (const json& x : terms) term_list += (term_list.empty() ? "" : ", ") + x["term"].get<std::string>();
-  t.text = std::to_string(k) + " negative, p = " + Format("%.2g", p) + (term_list.empty() ? "" : "; top terms: " + term_list);
+  t.text = std::to_string(k) + " negative, p = " + Format("%.2g", p) + TermsText(terms);
   t.details = {{"window_minutes", w},       {"messages", n},
                {"negatives", k},            {"share", share},
                {"usual_share", usual},      {"p_value", p},
@@ -811,9 +836,9 @@ void Engine::State::CascadeEvent(const model::Mention& m, base::Timestamp now, s
 
   // The message as a root: remember it when a snowball rule could watch it;
   // its own engagement counts growing are cascade events too.
-  bool watched = false;
-  for (const RuleState& rs : rules)
-    if (rs.rule.enabled && rs.rule.kind == RuleKind::kSnowball && PassesFilters(rs.rule, m, false)) watched = true;
+  std::vector<bool> filters, passes;
+  SnowballPasses(m, &filters, &passes);
+  const bool watched = std::find(filters.begin(), filters.end(), true) != filters.end();
   std::string self = std::string(model::ChannelName(m.channel)) + ":" + m.native_id;
   if (watched || cascades.count(self)) {
     Cascade& c = touch(self);
@@ -826,22 +851,18 @@ void Engine::State::CascadeEvent(const model::Mention& m, base::Timestamp now, s
       c.engagement = EngagementSum(m);
       c.first_window_events = 0;
       for (const auto& [t, n] : c.per_minute) c.first_window_events += n;
-      for (size_t i = 0; i < rules.size(); ++i) {
-        const RuleState& rs = rules[i];
-        c.root_passes[i] = rs.rule.enabled && rs.rule.kind == RuleKind::kSnowball && PassesFilters(rs.rule, m, false) &&
-                           (rs.rule.queries.empty() || !MatchedQueries(rs.query_ids, true, m).empty());
-      }
+      c.root_passes = passes;
     } else if (int64_t e = EngagementSum(m); e > c.engagement) {
       add_events(c, e - c.engagement);
       c.engagement = e;
-      EvaluateCascade(self, c, m, now, out);
+      EvaluateCascade(self, c, m, passes, now, out);
     }
   }
   std::string root = CascadeRoot(m);
   if (!root.empty()) {
     Cascade& c = touch(root);
     add_events(c, 1);
-    EvaluateCascade(root, c, m, now, out);
+    EvaluateCascade(root, c, m, passes, now, out);
   }
   // Bounded memory: drop the least recently active tenth.
   if (cascades.size() > options.max_cascades) {
@@ -855,7 +876,8 @@ void Engine::State::CascadeEvent(const model::Mention& m, base::Timestamp now, s
 }
 
 void Engine::State::EvaluateCascade(const std::string& key, Cascade& c, const model::Mention& event,
-                                    base::Timestamp now, std::vector<AlertChange>* out) {
+                                    const std::vector<bool>& event_passes, base::Timestamp now,
+                                    std::vector<AlertChange>* out) {
   // A root whose first window is over teaches its author's usual start.
   if (c.root_known && !c.first_window_done && now - c.root_created > max_cascade_window * kMinuteMs) {
     c.first_window_done = true;
@@ -874,10 +896,7 @@ void Engine::State::EvaluateCascade(const std::string& key, Cascade& c, const mo
   for (size_t i = 0; i < rules.size(); ++i) {
     const Rule& r = rules[i].rule;
     if (!r.enabled || r.kind != RuleKind::kSnowball) continue;
-    bool passes = c.root_known ? c.root_passes[i]
-                               : PassesFilters(r, event, false) &&
-                                     (r.queries.empty() || !MatchedQueries(rules[i].query_ids, true, event).empty());
-    if (!passes) continue;
+    if (!(c.root_known ? c.root_passes[i] : event_passes[i])) continue;
     int64_t n = 0;
     for (const auto& [t, k] : c.per_minute)
       if (t > mm - r.cascade_window_minutes * kMinuteMs) n += k;

@@ -79,7 +79,6 @@ class Engine {
   // series; its open alerts stay open until they expire.
   void SetRules(std::vector<Rule> rules);
   void SetQueries(std::map<int64_t, std::string> query_names);
-  const std::vector<Rule>& rules() const { return rules_; }
 
   // Re-attaches alerts still open in the store (after a restart) so that
   // new triggers fold into them.
@@ -110,7 +109,6 @@ class Engine {
 
  private:
   struct State;
-  std::vector<Rule> rules_;
   std::unique_ptr<State> state_;
 };
 

@@ -33,6 +33,22 @@ std::vector<std::string> QueryNameList(const std::map<int64_t, std::string>& q) 
   return out;
 }
 
+// Marks `rules` as ecoute.yaml's and checks them: names unique and not
+// taken by an API rule, queries and notifiers known.
+Status CheckConfigRules(std::vector<Rule>& rules, const std::map<int64_t, std::string>& queries,
+                        const std::vector<std::string>& notifiers, const std::vector<Rule>& api_rules) {
+  std::set<std::string> seen;
+  for (Rule& r : rules) {
+    r.origin = "config";
+    if (!seen.insert(r.name).second) return Status::InvalidArgument("rule " + r.name + ": defined twice");
+    for (const Rule& a : api_rules)
+      if (a.name == r.name)
+        return Status::InvalidArgument("rule " + r.name + ": an alert rule of that name was created through the API");
+    ECOUTE_RETURN_IF_ERROR(CheckReferences(r, QueryNameList(queries), notifiers).WithPrefix("rule " + r.name));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 json AlertToJson(const store::AlertRecord& a) {
@@ -83,14 +99,7 @@ base::Result<std::unique_ptr<AlertService>> AlertService::Create(ServiceOptions 
   for (const NotifierSpec& n : options.notifiers) {
     if (!names.insert(n.name).second) return Status::InvalidArgument("notifier " + n.name + ": defined twice");
   }
-  std::vector<std::string> notifier_names(names.begin(), names.end());
   std::map<int64_t, std::string> queries = query_names ? query_names() : std::map<int64_t, std::string>{};
-  std::set<std::string> rule_names;
-  for (Rule& r : options.rules) {
-    r.origin = "config";
-    if (!rule_names.insert(r.name).second) return Status::InvalidArgument("rule " + r.name + ": defined twice");
-    ECOUTE_RETURN_IF_ERROR(CheckReferences(r, QueryNameList(queries), notifier_names).WithPrefix("rule " + r.name));
-  }
   std::unique_ptr<AlertService> s(new AlertService(std::move(options), store, std::move(query_names), clock));
   s->queries_ = std::move(queries);
   for (const NotifierSpec& spec : s->options_.notifiers) {
@@ -114,6 +123,7 @@ base::Result<std::unique_ptr<AlertService>> AlertService::Create(ServiceOptions 
     s->api_rules_.push_back(std::move(*r));
     s->api_rule_ids_[rec.name] = rec.id;
   }
+  ECOUTE_RETURN_IF_ERROR(CheckConfigRules(s->options_.rules, s->queries_, s->NotifierNames(), s->api_rules_));
   return s;
 }
 
@@ -442,16 +452,7 @@ base::Status AlertService::DeleteRule(const std::string& name) {
 base::Status AlertService::ReplaceConfigRules(std::vector<Rule> rules) {
   std::lock_guard lock(mu_);
   RefreshQueriesLocked(true);
-  std::set<std::string> names;
-  for (const Rule& a : api_rules_) names.insert(a.name);
-  std::set<std::string> seen;
-  for (Rule& r : rules) {
-    r.origin = "config";
-    if (!seen.insert(r.name).second) return Status::InvalidArgument("rule " + r.name + ": defined twice");
-    if (names.count(r.name))
-      return Status::InvalidArgument("rule " + r.name + ": an alert rule of that name was created through the API");
-    ECOUTE_RETURN_IF_ERROR(CheckReferences(r, QueryNameList(queries_), NotifierNames()).WithPrefix("rule " + r.name));
-  }
+  ECOUTE_RETURN_IF_ERROR(CheckConfigRules(rules, queries_, NotifierNames(), api_rules_));
   options_.rules = std::move(rules);
   if (engine_) engine_->SetRules(AllRulesLocked());
   return Status::Ok();

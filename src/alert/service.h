@@ -79,9 +79,10 @@ nlohmann::json AlertToJson(const store::AlertRecord& a);
 
 class AlertService {
  public:
-  // Validates the rules' references (queries, notifiers) and builds the
-  // notifiers; InvalidArgument "rule NAME: field: ..." or "notifier NAME:
-  // ...". Loads the rules created through the API. `store` and `clock`
+  // Builds the notifiers, loads the rules created through the API and
+  // checks the configured rules (unique names, none also an API rule's,
+  // known queries and notifiers); InvalidArgument "rule NAME: field: ..."
+  // or "notifier NAME: ...". `store` and `clock`
   // must outlive the service. Nothing starts yet: before Start() the rule
   // methods work, OnCommit ignores mentions.
   static base::Result<std::unique_ptr<AlertService>> Create(ServiceOptions options, store::Store& store,

@@ -29,3 +29,9 @@ set_target_properties(fasttext PROPERTIES
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)  # SMTP of the alert notifier
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)  # time zones (base/time_zone.h)
+# libphonenumber (E.164 phone identifiers of contacts): no pkg-config file in Debian 12.
+find_library(PHONENUMBER_LIB phonenumber REQUIRED)
+find_path(PHONENUMBER_INCLUDE phonenumbers/phonenumberutil.h REQUIRED)
+add_library(Phonenumber::Phonenumber INTERFACE IMPORTED)
+target_link_libraries(Phonenumber::Phonenumber INTERFACE ${PHONENUMBER_LIB})
+target_include_directories(Phonenumber::Phonenumber INTERFACE ${PHONENUMBER_INCLUDE})

@@ -12,7 +12,7 @@ PACKAGES=(
   libcld2-dev libutf8proc-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
-  libcurl4-openssl-dev libsodium-dev libicu-dev
+  libcurl4-openssl-dev libsodium-dev libicu-dev libphonenumber-dev
   libvectorscan-dev libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl python3

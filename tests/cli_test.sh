@@ -30,6 +30,11 @@ expect_eq() {  # actual expected description
   if [ "$1" == "$2" ]; then pass; else fail "$3: expected [$2], got [$1]"; fi
 }
 e() { "$ECOUTE" --db "$DB" "$@"; }
+# The API needs credentials: every scenario but demo_serve starts with an
+# admin account and its API token (see the end of this file).
+TOKEN=""
+ADMIN_PASSWORD="cli-test-admin-password"
+api() { curl -s -H "Authorization: Bearer $TOKEN" "$@"; }
 # Number of stored mentions, read from `ecoute stats`.
 stored_count() { e stats | head -1 | awk '{gsub(",", "", $1); print $1}'; }
 need_data() { [ -f "$1" ] || { echo "missing test data $1" >&2; exit 1; }; }
@@ -118,6 +123,21 @@ scenario_cli_errors() {
   out=$("$ECOUTE" --config "$WORK/bad.yaml" stats 2>&1); code=$?
   expect_eq "$code" "1" "bad config exits 1"
   expect_contains "$out" "bad.yaml:3:3: store.sotre: unknown key" "config error has line and column"
+  printf 'auth:\n  session_idle_hours: 0\n' > "$WORK/bad-auth.yaml"
+  out=$("$ECOUTE" --config "$WORK/bad-auth.yaml" stats 2>&1); code=$?
+  expect_eq "$code" "1" "bad auth config exits 1"
+  expect_contains "$out" "bad-auth.yaml:2:23: auth.session_idle_hours: must be between 1 and 720, got 0" \
+    "auth config error has line and column"
+  out=$("$ECOUTE" --db "$DB" user add x --role boss 2>&1); code=$?
+  expect_eq "$code" "1" "an unknown role exits 1"
+  expect_contains "$out" "roles: viewer, analyst, agent, lead, admin" "an unknown role lists the roles"
+  # A server without any account says how to create the first admin.
+  "$ECOUTE" --db "$WORK/empty.db" serve --listen 127.0.0.1:0 > "$WORK/empty.log" 2>&1 &
+  local empty_pid=$!
+  for _ in $(seq 1 100); do grep -q 'listening on' "$WORK/empty.log" && break; sleep 0.1; done
+  kill -TERM "$empty_pid"; wait "$empty_pid"
+  expect_contains "$(cat "$WORK/empty.log")" "ecoute --db $WORK/empty.db user add NAME --role admin" \
+    "serve without accounts logs the command that creates the first admin"
   out=$("$ECOUTE" frobnicate 2>&1); code=$?
   expect_eq "$code" "2" "unknown command is a usage error"
   out=$("$ECOUTE" --help 2>&1); code=$?
@@ -140,25 +160,54 @@ scenario_http() {
   start_server || { fail "server start"; return; }
   local base="http://127.0.0.1:$PORT" out
   out=$(curl -s "$base/healthz"); expect_contains "$out" '"status":"ok"' "healthz"
+  # Authentication: /healthz is open, nothing else without credentials.
+  status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+  expect_eq "$(status "$base/api/v1/mentions")" "401" "no token, no mentions"
+  expect_eq "$(status -H 'Authorization: Bearer ect_nope' "$base/api/v1/mentions")" "401" "an unknown token is refused"
+  expect_eq "$(status -H "Authorization: Bearer $TOKEN" "$base/api/v1/mentions")" "200" "the admin's token is accepted"
+  local headers; headers=$(curl -s -D - -o "$WORK/login.json" -H 'Content-Type: application/json' \
+    -d "{\"login\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" "$base/api/v1/auth/login")
+  expect_contains "$headers" "Set-Cookie: ecoute_session=ecs_" "login with the password sets the session cookie"
+  expect_contains "$headers" "HttpOnly; SameSite=Strict; Path=/" "the cookie is HttpOnly and SameSite=Strict"
+  local cookie csrf
+  cookie=$(grep -o 'ecoute_session=[^;]*' <<<"$headers")
+  csrf=$(grep -o '"csrf_token":"[^"]*"' "$WORK/login.json" | cut -d'"' -f4)
+  expect_contains "$(curl -s -H "Cookie: $cookie" "$base/api/v1/auth/me")" '"login":"admin"' "the cookie signs requests in"
+  expect_eq "$(status -H "Cookie: $cookie" -H 'Content-Type: application/json' -d '{"query":"colis"}' "$base/api/v1/queries/lint")" \
+    "403" "a cookie without its CSRF token cannot POST"
+  expect_eq "$(status -H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -d '{"query":"colis"}' "$base/api/v1/queries/lint")" \
+    "200" "with its CSRF token it can"
+  expect_eq "$(status -H 'Content-Type: application/json' -d '{"login":"admin","password":"wrong-password"}' "$base/api/v1/auth/login")" \
+    "401" "a wrong password is refused"
+  # A viewer added while the server runs: reads, but may not create queries.
+  local viewer vtoken vid
+  viewer=$(e user add vic --role viewer --token readonly 2>&1)
+  vtoken=$(grep -o 'ect_[A-Za-z0-9_-]*' <<<"$viewer")
+  expect_eq "$(status -H "Authorization: Bearer $vtoken" "$base/api/v1/stats/summary")" "200" "a viewer token reads"
+  expect_eq "$(status -H "Authorization: Bearer $vtoken" -H 'Content-Type: application/json' -d '{"name":"v","query":"colis"}' "$base/api/v1/queries")" \
+    "403" "a viewer token gets 403 on POST /api/v1/queries"
+  vid=$(e token list vic | awk '$3 == "readonly" {print $1}')
+  e token revoke "$vid" > /dev/null
+  expect_eq "$(status -H "Authorization: Bearer $vtoken" "$base/api/v1/stats/summary")" "401" "a revoked token is refused at once"
   printf '%s\n%s\n%s\n' \
     '{"channel":"twitter","native_id":"h1","created_at":"2024-05-01T10:00:00Z","text":"Colis perdu, livraison ratée !"}' \
     '{"channel":"twitter","native_id":"h2","created_at":"2024-05-01T10:30:00Z"}' \
     '{"channel":"email","native_id":"h3","created_at":"2024-05-01T11:00:00Z","title":"Commande","text":"My parcel never arrived"}' > "$WORK/batch.jsonl"
-  out=$(curl -s -H 'Content-Type: application/x-ndjson' --data-binary @"$WORK/batch.jsonl" "$base/api/v1/mentions")
+  out=$(api -H 'Content-Type: application/x-ndjson' --data-binary @"$WORK/batch.jsonl" "$base/api/v1/mentions")
   expect_contains "$out" '"accepted":2' "POST accepts the two valid records"
   expect_contains "$out" '"rejected":1' "POST rejects the one without text"
   expect_contains "$out" '"index":1' "POST error names the batch index"
-  out=$(curl -s -H 'Content-Type: application/x-ndjson' --data-binary @"$WORK/batch.jsonl" "$base/api/v1/mentions")
+  out=$(api -H 'Content-Type: application/x-ndjson' --data-binary @"$WORK/batch.jsonl" "$base/api/v1/mentions")
   expect_contains "$out" '"duplicates":2' "replayed POST duplicates nothing"
-  out=$(curl -s "$base/api/v1/mentions?q=livraison")
+  out=$(api "$base/api/v1/mentions?q=livraison")
   expect_contains "$out" '"native_id":"h1"' "GET search finds the French message"
   local id; id=$(grep -o '"id":[0-9]*' <<<"$out" | head -1 | cut -d: -f2)
-  out=$(curl -s "$base/api/v1/mentions/$id"); expect_contains "$out" '"native_id":"h1"' "GET by id"
-  expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/mentions/999999")" "404" "unknown id is 404"
-  expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/mentions?from=yesterday")" "400" "bad date is 400"
-  out=$(curl -s "$base/api/v1/stats/volume?interval=hour&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z&group_by=channel")
+  out=$(api "$base/api/v1/mentions/$id"); expect_contains "$out" '"native_id":"h1"' "GET by id"
+  expect_eq "$(api -o /dev/null -w '%{http_code}' "$base/api/v1/mentions/999999")" "404" "unknown id is 404"
+  expect_eq "$(api -o /dev/null -w '%{http_code}' "$base/api/v1/mentions?from=yesterday")" "400" "bad date is 400"
+  out=$(api "$base/api/v1/stats/volume?interval=hour&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z&group_by=channel")
   expect_contains "$out" '"count":1' "volume from rollups"
-  out=$(curl -s "$base/metrics")
+  out=$(api "$base/metrics")
   expect_contains "$out" 'ecoute_ingest_mentions_total{outcome="inserted"} 2' "metrics count ingested"
   expect_contains "$out" "ecoute_ingest_rejected_total 2" "metrics count rejected (the batch was posted twice)"
   expect_contains "$out" 'ecoute_pipeline_queue_depth' "metrics show queue depths"
@@ -176,12 +225,22 @@ scenario_demo_serve() {
     grep -q 'streaming about' "$WORK/serve.log" && break; sleep 0.1
   done
   PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.log" | grep -o '[0-9]*$' | head -1)
-  local before; before=$(curl -s "http://127.0.0.1:$PORT/api/v1/stats/summary" | grep -o '"mentions":[0-9]*' | cut -d: -f2)
+  # The demo accounts: one password, an admin API token, a file only its owner reads.
+  local creds="$WORK/demo-credentials.txt"
+  expect_eq "$(stat -c %a "$creds" 2>/dev/null)" "600" "the demo credentials are written with mode 0600"
+  expect_contains "$(cat "$WORK/serve.log")" "demo: created the accounts admin, lead, agent1, agent2, analyst and viewer" \
+    "the demo accounts are logged"
+  TOKEN=$(grep -o 'ect_[A-Za-z0-9_-]*' "$creds")
+  local password; password=$(grep '^password: ' "$creds" | cut -d' ' -f2)
+  expect_contains "$(curl -s -H 'Content-Type: application/json' -d "{\"login\":\"agent1\",\"password\":\"$password\"}" \
+    "http://127.0.0.1:$PORT/api/v1/auth/login")" '"role":"agent"' "a demo agent signs in with the demo password"
+  expect_contains "$(api "http://127.0.0.1:$PORT/api/v1/teams")" '"name":"care"' "the demo team care"
+  local before; before=$(api "http://127.0.0.1:$PORT/api/v1/stats/summary" | grep -o '"mentions":[0-9]*' | cut -d: -f2)
   sleep 2
-  local after; after=$(curl -s "http://127.0.0.1:$PORT/api/v1/stats/summary" | grep -o '"mentions":[0-9]*' | cut -d: -f2)
-  local queries; queries=$(curl -s "http://127.0.0.1:$PORT/api/v1/queries")
+  local after; after=$(api "http://127.0.0.1:$PORT/api/v1/stats/summary" | grep -o '"mentions":[0-9]*' | cut -d: -f2)
+  local queries; queries=$(api "http://127.0.0.1:$PORT/api/v1/queries")
   expect_contains "$queries" '"name":"brand_telemax"' "the demo installs its monitored queries"
-  local tagged; tagged=$(curl -s "http://127.0.0.1:$PORT/api/v1/mentions?query_id=1&limit=5" | grep -o '"matched_queries":\[1' | wc -l)
+  local tagged; tagged=$(api "http://127.0.0.1:$PORT/api/v1/mentions?query_id=1&limit=5" | grep -o '"matched_queries":\[1' | wc -l)
   if [ "$tagged" -gt 0 ]; then pass; else fail "demo mentions are tagged with the demo queries"; fi
   kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; SERVER_PID=""
   if [ "${before:-0}" -ge 900 ]; then pass; else fail "demo backlog loaded (~1000 expected, got ${before:-none})"; fi
@@ -302,38 +361,38 @@ YAML
     [ -n "$PORT" ] && break; sleep 0.1
   done
   local base="http://127.0.0.1:$PORT"
-  out=$(curl -s -H 'Content-Type: application/json' -d '{"name":"refunds","query":"rembours* OR refund*"}' "$base/api/v1/queries")
+  out=$(api -H 'Content-Type: application/json' -d '{"name":"refunds","query":"rembours* OR refund*"}' "$base/api/v1/queries")
   expect_contains "$out" '"name":"refunds"' "POST /api/v1/queries creates a query"
   local id; id=$(grep -o '"id":[0-9]*' <<<"$out" | head -1 | cut -d: -f2)
   for _ in $(seq 1 100); do
-    curl -s "$base/api/v1/queries/$id" | grep -q '"pending":false' && break; sleep 0.1
+    api "$base/api/v1/queries/$id" | grep -q '"pending":false' && break; sleep 0.1
   done
-  out=$(curl -s "$base/api/v1/queries/$id")
+  out=$(api "$base/api/v1/queries/$id")
   expect_contains "$out" '"pending":false' "the new query is applied to history"
   local by_id by_text
-  by_id=$(curl -s "$base/api/v1/mentions?query_id=$id&limit=1000" | grep -o '"native_id"' | wc -l)
-  by_text=$(curl -s -G "$base/api/v1/mentions" --data-urlencode 'query=rembours* OR refund*' -d limit=1000 | grep -o '"native_id"' | wc -l)
+  by_id=$(api "$base/api/v1/mentions?query_id=$id&limit=1000" | grep -o '"native_id"' | wc -l)
+  by_text=$(api -G "$base/api/v1/mentions" --data-urlencode 'query=rembours* OR refund*' -d limit=1000 | grep -o '"native_id"' | wc -l)
   if [ "$by_id" -gt 0 ]; then pass; else fail "the backfilled query has mentions"; fi
   expect_eq "$by_id" "$by_text" "backfilled index == history search"
-  out=$(curl -s -H 'Content-Type: application/json' -d '{"name":"x","query":"colis AND (perdu"}' "$base/api/v1/queries")
+  out=$(api -H 'Content-Type: application/json' -d '{"name":"x","query":"colis AND (perdu"}' "$base/api/v1/queries")
   expect_contains "$out" '"field":"query"' "a bad query names the field"
   # SIGHUP reloads ecoute.yaml's queries without a restart; a bad file changes nothing.
   printf '  - name: outage\n    query: panne OR outage\n' >> "$WORK/q.yaml"
   kill -HUP "$SERVER_PID"
   for _ in $(seq 1 100); do
-    curl -s "$base/api/v1/queries" | grep -q '"name":"outage"' && break; sleep 0.1
+    api "$base/api/v1/queries" | grep -q '"name":"outage"' && break; sleep 0.1
   done
-  expect_contains "$(curl -s "$base/api/v1/queries")" '"name":"outage"' "SIGHUP adds a query from ecoute.yaml"
+  expect_contains "$(api "$base/api/v1/queries")" '"name":"outage"' "SIGHUP adds a query from ecoute.yaml"
   printf '  - name: broken\n    query: colis AND (\n' >> "$WORK/q.yaml"
   kill -HUP "$SERVER_PID"
   for _ in $(seq 1 50); do grep -q "configuration not reloaded" "$WORK/serve.log" && break; sleep 0.1; done
   expect_contains "$(cat "$WORK/serve.log")" "configuration not reloaded: $WORK/q.yaml:12:12: queries[4] (broken): query: col 12:" \
     "a bad reload is reported with file:line and changes nothing"
-  expect_contains "$(curl -s "$base/api/v1/queries")" '"name":"outage"' "the previous queries stay"
-  local tid; tid=$(curl -s "$base/api/v1/queries" | tr '{' '\n' | grep '"name":"telemax"' | grep -o '"id":[0-9]*' | cut -d: -f2)
-  code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$base/api/v1/queries/$tid")
+  expect_contains "$(api "$base/api/v1/queries")" '"name":"outage"' "the previous queries stay"
+  local tid; tid=$(api "$base/api/v1/queries" | tr '{' '\n' | grep '"name":"telemax"' | grep -o '"id":[0-9]*' | cut -d: -f2)
+  code=$(api -o /dev/null -w '%{http_code}' -X DELETE "$base/api/v1/queries/$tid")
   expect_eq "$code" "409" "a query from ecoute.yaml cannot be deleted over HTTP"
-  out=$(curl -s "$base/api/v1/stats/volume?group_by=query&interval=week&from=2024-01-29T00:00:00Z&to=2024-03-01T00:00:00Z")
+  out=$(api "$base/api/v1/stats/volume?group_by=query&interval=week&from=2024-01-29T00:00:00Z&to=2024-03-01T00:00:00Z")
   expect_contains "$out" '"group":"refunds"' "volume per query, named"
   kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; SERVER_PID=""
 }
@@ -373,17 +432,17 @@ scenario_understanding() {
   expect_contains "$out" "beau match" "needs_reply: query field"
   start_server || { fail "server start"; return; }
   local base="http://127.0.0.1:$PORT" id
-  id=$(curl -s "$base/api/v1/mentions?q=match" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
-  out=$(curl -s -X PATCH -H 'Content-Type: application/json' -d '{"sentiment":"positive","user":"cm1"}' "$base/api/v1/mentions/$id/labels")
+  id=$(api "$base/api/v1/mentions?q=match" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+  out=$(api -X PATCH -H 'Content-Type: application/json' -d '{"sentiment":"positive"}' "$base/api/v1/mentions/$id/labels")
   expect_contains "$out" '"corrected":["sentiment"]' "a correction is recorded on the mention"
-  code=$(curl -s -o "$WORK/p.json" -w '%{http_code}' -X PATCH -H 'Content-Type: application/json' -d '{"category":"weather"}' "$base/api/v1/mentions/$id/labels")
+  code=$(api -o "$WORK/p.json" -w '%{http_code}' -X PATCH -H 'Content-Type: application/json' -d '{"category":"weather"}' "$base/api/v1/mentions/$id/labels")
   expect_eq "$code" "400" "an unknown category is refused"
   expect_contains "$(cat "$WORK/p.json")" "category" "the error names the field"
-  out=$(curl -s "$base/api/v1/mentions/$id/explain")
+  out=$(api "$base/api/v1/mentions/$id/explain")
   expect_contains "$out" '"explanation"' "explain endpoint"
-  out=$(curl -s "$base/api/v1/stats/volume?interval=day&group_by=severity&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z")
+  out=$(api "$base/api/v1/stats/volume?interval=day&group_by=severity&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z")
   expect_contains "$out" '"group":"critical"' "volume by severity from the rollups"
-  out=$(curl -s "$base/api/v1/categories")
+  out=$(api "$base/api/v1/categories")
   expect_contains "$out" '"label_fr":"Livraison"' "the taxonomy with its French labels"
   kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; SERVER_PID=""
   # The correction survives a re-import of the same record.
@@ -457,10 +516,10 @@ YAML
   done
   [ -n "$PORT" ] || { fail "server start"; cat "$WORK/serve.log" >&2; kill "${pids[@]}"; return; }
   local base="http://127.0.0.1:$PORT"
-  curl -s -N "$base/api/v1/alerts/stream" > "$WORK/sse.txt" & pids+=($!)
+  api -N "$base/api/v1/alerts/stream" > "$WORK/sse.txt" & pids+=($!)
   sleep 0.3
   local now; now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-  out=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary @- "$base/api/v1/mentions" <<JSON
+  out=$(api -X POST -H 'Content-Type: application/json' --data-binary @- "$base/api/v1/mentions" <<JSON
 [{"channel":"twitter","native_id":"t1","created_at":"$now","author":{"handle":"marie"},"lang":"fr",
   "text":"@Telemax_FR colis perdu depuis deux semaines, personne ne répond, c'est honteux"},
  {"channel":"twitter","native_id":"t2","created_at":"$now","author":{"handle":"paul"},"lang":"fr",
@@ -479,30 +538,31 @@ JSON
   expect_contains "$out" 'care@example.org' "the e-mail goes to the configured address"
   expect_contains "$out" 'Severity critical' "the e-mail names the severity"
   expect_contains "$(cat "$WORK/sse.txt")" "event: alert.opened" "the live stream shows the alert"
-  out=$(curl -s "$base/api/v1/alerts?rule=negative-telemax")
+  out=$(api "$base/api/v1/alerts?rule=negative-telemax")
   local id; id=$(grep -o '"id":[0-9]*' <<<"$out" | head -1 | cut -d: -f2)
   [ -n "$id" ] || { fail "no alert listed: $out"; }
-  out=$(curl -s -X POST -H 'Content-Type: application/json' -d '{"by":"cm1","note":"on it"}' "$base/api/v1/alerts/$id/ack")
+  out=$(api -X POST -H 'Content-Type: application/json' -d '{"note":"on it"}' "$base/api/v1/alerts/$id/ack")
   expect_contains "$out" '"status":"acknowledged"' "acknowledge"
-  out=$(curl -s -X POST -H 'Content-Type: application/json' -d '{"by":"cm1","note":"answered"}' "$base/api/v1/alerts/$id/resolve")
+  expect_contains "$out" '"acknowledged_by":"admin"' "the actor is the signed-in account"
+  out=$(api -X POST -H 'Content-Type: application/json' -d '{"note":"answered"}' "$base/api/v1/alerts/$id/resolve")
   expect_contains "$out" '"status":"resolved"' "resolve"
-  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '' "$base/api/v1/alerts/$id/ack")
+  code=$(api -o /dev/null -w '%{http_code}' -X POST -d '' "$base/api/v1/alerts/$id/ack")
   expect_eq "$code" "409" "a resolved alert cannot be acknowledged"
-  out=$(curl -s "$base/api/v1/alerts/$id")
+  out=$(api "$base/api/v1/alerts/$id")
   expect_contains "$out" '"type":"acknowledged"' "the history has the acknowledgement"
   expect_contains "$out" '"state":"delivered"' "the delivery log has the webhook"
-  out=$(curl -s -X POST -H 'Content-Type: application/json' -d '{"name":"bad","kind":"volume_spike","min_volume":0}' "$base/api/v1/alert-rules")
+  out=$(api -X POST -H 'Content-Type: application/json' -d '{"name":"bad","kind":"volume_spike","min_volume":0}' "$base/api/v1/alert-rules")
   expect_contains "$out" "min_volume" "a bad API rule names its field"
   # SIGHUP re-reads the file's rules: a new one appears, a bad file changes none.
   printf '    - name: influencers\n      kind: high_reach\n' >> "$WORK/a.yaml"
   kill -HUP "$SERVER_PID"
   for _ in $(seq 1 50); do grep -q "3 alert rules" "$WORK/serve.log" && break; sleep 0.1; done
-  expect_contains "$(curl -s "$base/api/v1/alert-rules")" '"name":"influencers"' "a rule added to the file is live after SIGHUP"
+  expect_contains "$(api "$base/api/v1/alert-rules")" '"name":"influencers"' "a rule added to the file is live after SIGHUP"
   printf '      min_followers: -5\n' >> "$WORK/a.yaml"
   kill -HUP "$SERVER_PID"
   for _ in $(seq 1 50); do grep -q "alert rules not reloaded" "$WORK/serve.log" && break; sleep 0.1; done
   expect_contains "$(cat "$WORK/serve.log")" "alert rules not reloaded (the queries were): $WORK/a.yaml:" "a bad rule on reload is reported with its place"
-  expect_contains "$(curl -s "$base/api/v1/alert-rules/influencers")" '"min_followers":50000' "and changes nothing"
+  expect_contains "$(api "$base/api/v1/alert-rules/influencers")" '"min_followers":50000' "and changes nothing"
   kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; SERVER_PID=""
   kill "${pids[@]}" 2>/dev/null
 
@@ -549,7 +609,135 @@ YAML
   expect_eq "$(md5sum <<<"$again")" "$(md5sum <<<"$out")" "the backtest is deterministic"
 }
 
+# The care inbox end to end: the twcs replay and its SLA report; then a
+# running server: a message that needs a reply opens a case, a team and an
+# agent made through the API take it by a routing rule, the agent's reply
+# goes out through the signed webhook connector and meets the first
+# response; the e-mail of Monday and the tweet of Thursday become one
+# contact once their link is accepted; roles are enforced.
+scenario_care() {
+  local f="$SHARED_DATA/twcs/first5000/twcs.csv"; need_data "$f"
+  local out; out=$(e import --no-progress "$f" 2>&1)
+  expect_contains "$out" "new cases" "the import builds cases"
+  local cases; cases=$(grep -o 'care: [0-9,]* new cases' <<<"$out" | grep -o '[0-9,]*' | tr -d ,)
+  [ "${cases:-0}" -gt 500 ] && pass || fail "twcs gives hundreds of cases, got [$cases]"
+  out=$(e report sla --target 3h --group-by account 2>&1)
+  expect_contains "$out" "First response (wall-clock time)" "the report measures first responses"
+  expect_contains "$out" "AppleSupport" "per brand"
+  expect_contains "$out" "met %" "with the share met"
+  out=$(e report sla --target 3h --group-by account --json 2>&1)
+  expect_contains "$out" '"group_by": "account"' "the JSON report"
+  # Replaying again changes nothing (idempotent import, no new case).
+  out=$(e import --no-progress "$f" 2>&1)
+  expect_eq "$(grep -c 'new cases' <<<"$out")" "0" "a re-import opens no case"
+
+  python3 "$SOURCE_DIR/tests/tools/receivers.py" webhook "$WORK" & local hook=$!
+  for _ in $(seq 1 50); do [ -s "$WORK/webhook.port" ] && break; sleep 0.1; done
+  local hook_port; hook_port=$(cat "$WORK/webhook.port")
+  cat > "$WORK/c.yaml" <<YAML
+store:
+  path: $WORK/care.db
+care:
+  own_accounts: ["@AcmeSupport"]
+  connectors:
+    - name: social
+      type: webhook
+      channels: [twitter]
+      url: http://127.0.0.1:$hook_port/replies
+      secret: s3cret
+YAML
+  local admin_out; admin_out=$(printf '%s\n' "$ADMIN_PASSWORD" | "$ECOUTE" --config "$WORK/c.yaml" user add admin --role admin --password-stdin --token t 2>&1)
+  local atok; atok=$(grep -o 'ect_[A-Za-z0-9_-]*' <<<"$admin_out")
+  "$ECOUTE" --config "$WORK/c.yaml" serve --listen 127.0.0.1:0 > "$WORK/serve.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.log" | grep -o '[0-9]*$' | head -1)
+    [ -n "$PORT" ] && grep -q "care: " "$WORK/serve.log" && break
+    sleep 0.1
+  done
+  [ -n "$PORT" ] || { fail "server start"; cat "$WORK/serve.log" >&2; kill "$hook"; return; }
+  local base="http://127.0.0.1:$PORT"
+  A() { curl -s -H "Authorization: Bearer $atok" -H 'Content-Type: application/json' "$@"; }
+  status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+  # A team and an agent, then the routing rule naming them.
+  local agent_out agent_id team_id
+  agent_out=$(A -d '{"login":"ana","display_name":"Ana Martin","role":"agent","password":"ana-password-123"}' "$base/api/v1/users")
+  agent_id=$(grep -o '"id":[0-9]*' <<<"$agent_out" | head -1 | cut -d: -f2)
+  out=$(A -d "{\"name\":\"delivery\",\"assignment\":\"round_robin\",\"member_ids\":[$agent_id]}" "$base/api/v1/teams")
+  team_id=$(grep -o '"id":[0-9]*' <<<"$out" | head -1 | cut -d: -f2)
+  expect_contains "$out" '"name":"delivery"' "a team is created"
+  out=$(A -X PUT -d '{"items":[{"name":"parcels","when":"colis OR livraison OR parcel","team":"nope"}]}' "$base/api/v1/care/routing-rules")
+  expect_contains "$out" 'items[0].team: unknown team' "a rule naming an unknown team is refused with its place"
+  out=$(A -X PUT -d '{"items":[{"name":"parcels","when":"colis OR livraison OR parcel","team":"delivery"}]}' "$base/api/v1/care/routing-rules")
+  expect_contains "$out" '"parcels"' "the routing rule is stored"
+  # The agent signs in (a session cookie and its CSRF token).
+  local login; login=$(curl -s -D "$WORK/h.txt" -H 'Content-Type: application/json' -d '{"login":"ana","password":"ana-password-123"}' "$base/api/v1/auth/login")
+  local cookie csrf; cookie=$(grep -o 'ecoute_session=[^;]*' "$WORK/h.txt"); csrf=$(grep -o '"csrf_token":"[^"]*"' <<<"$login" | cut -d'"' -f4)
+  G() { curl -s -H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' "$@"; }
+  expect_contains "$(G -d '{"status":"online"}' "$base/api/v1/presence")" '"status":"online"' "the agent goes online"
+  # Monday: an e-mail; Thursday: a tweet about the same parcel that quotes the address.
+  local now; now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  printf '%s\n%s\n' \
+    "{\"channel\":\"email\",\"native_id\":\"<m1@example.fr>\",\"created_at\":\"$now\",\"author\":{\"handle\":\"jean.dupont@example.fr\",\"display_name\":\"Jean Dupont\"},\"direction\":\"inbound\",\"title\":\"Colis jamais arrivé\",\"text\":\"Bonjour, mon colis n'est jamais arrivé, commande 4711-AB12. Pouvez-vous m'aider ? Je veux être remboursé.\"}" \
+    "{\"channel\":\"twitter\",\"native_id\":\"tw1\",\"created_at\":\"$now\",\"author\":{\"handle\":\"jdupont\",\"display_name\":\"Jean Dupont\"},\"direction\":\"inbound\",\"text\":\"@AcmeSupport toujours pas de colis, commande 4711-AB12, écrivez-moi à jean.dupont@example.fr ! Vous pouvez m'aider ?\"}" \
+    > "$WORK/care.jsonl"
+  out=$(A -H 'Content-Type: application/x-ndjson' --data-binary @"$WORK/care.jsonl" "$base/api/v1/mentions")
+  expect_contains "$out" '"accepted":2' "the two messages are stored"
+  local case_json=""
+  for _ in $(seq 1 50); do
+    case_json=$(A "$base/api/v1/cases?channel=twitter")
+    grep -q '"total":1' <<<"$case_json" && break
+    sleep 0.1
+  done
+  expect_contains "$case_json" '"total":1' "the tweet that needs a reply opened a case"
+  expect_contains "$case_json" "\"team\":{\"id\":$team_id" "routed to the delivery team by its rule"
+  expect_contains "$case_json" '"login":"ana"' "assigned to the online agent"
+  local case_id; case_id=$(grep -o '"id":[0-9]*' <<<"$case_json" | head -1 | cut -d: -f2)
+  # Collision: the agent types; the admin's reply to the same message is refused.
+  G -d '{"state":"typing"}' "$base/api/v1/cases/$case_id/presence" > /dev/null
+  expect_contains "$(A "$base/api/v1/cases/$case_id/presence")" '"state":"typing"' "who is typing is visible"
+  expect_eq "$(status -H "Authorization: Bearer $atok" -H 'Content-Type: application/json' -d '{"text":"Je regarde"}' "$base/api/v1/cases/$case_id/replies")" \
+    "409" "a second agent cannot answer the message being answered"
+  out=$(G -d '{"text":"Bonjour Jean, nous retrouvons votre colis tout de suite.","status_after":"pending"}' "$base/api/v1/cases/$case_id/replies")
+  expect_contains "$out" '"state":"queued"' "the agent's reply is queued"
+  for _ in $(seq 1 50); do [ -s "$WORK/webhook.jsonl" ] && break; sleep 0.1; done
+  out=$(cat "$WORK/webhook.jsonl" 2>/dev/null)
+  expect_contains "$out" 'nous retrouvons votre colis' "the reply reaches the social connector"
+  expect_contains "$out" 'X-Ecoute-Signature' "signed"
+  expect_contains "$out" '\"in_reply_to\":\"tw1\"' "in reply to the customer's tweet"
+  for _ in $(seq 1 50); do
+    out=$(A "$base/api/v1/cases/$case_id")
+    grep -q '"status":"pending"' <<<"$out" && grep -q '"first_response_at":"2' <<<"$out" && break
+    sleep 0.1
+  done
+  expect_contains "$out" '"status":"pending"' "the case waits for the customer"
+  expect_contains "$out" '"first_response_at":"2' "the first response is measured"
+  expect_contains "$(A "$base/api/v1/cases/$case_id/events")" '"type":"reply"' "the history has the reply"
+  # One customer: the tweet quotes the e-mail's address: a suggested link.
+  local sugg; sugg=$(A "$base/api/v1/link-suggestions")
+  expect_contains "$sugg" 'quoted_email' "the quoted address is the evidence"
+  local sid; sid=$(grep -o '"id":[0-9]*' <<<"$sugg" | head -1 | cut -d: -f2)
+  expect_contains "$(G -d '{}' "$base/api/v1/link-suggestions/$sid/accept")" '"into"' "the agent accepts the link"
+  local contact; contact=$(grep -o '"contact_id":[0-9]*' <<<"$case_json" | head -1 | cut -d: -f2)
+  out=$(A "$base/api/v1/contacts/$contact/timeline")
+  expect_contains "$out" '"channel":"email"' "the timeline has the e-mail"
+  expect_contains "$out" '"channel":"twitter"' "and the tweet"
+  # Roles: a viewer reads reports but not cases.
+  local vtok; vtok=$("$ECOUTE" --config "$WORK/c.yaml" user add val --role viewer --token v 2>&1 | grep -o 'ect_[A-Za-z0-9_-]*')
+  expect_eq "$(status -H "Authorization: Bearer $vtok" "$base/api/v1/cases")" "403" "a viewer may not read cases"
+  expect_eq "$(status -H "Authorization: Bearer $vtok" "$base/api/v1/reports/sla")" "200" "a viewer reads the SLA report"
+  expect_eq "$(status "$base/api/v1/cases")" "401" "nobody anonymous"
+  kill "$hook" 2>/dev/null
+}
+
 scenario=${1:?scenario}
+# demo_serve checks the demo accounts, made only when there is none.
+if [ "$scenario" != demo_serve ]; then
+  admin_out=$(printf '%s\n' "$ADMIN_PASSWORD" | "$ECOUTE" --db "$DB" user add admin --role admin --password-stdin --token cli-test 2>&1) ||
+    { echo "cannot create the admin account: $admin_out" >&2; exit 1; }
+  TOKEN=$(grep -o 'ect_[A-Za-z0-9_-]*' <<<"$admin_out")
+  [ -n "$TOKEN" ] || { echo "no API token in: $admin_out" >&2; exit 1; }
+fi
 "scenario_$scenario"
 echo "$scenario: $((checks - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]

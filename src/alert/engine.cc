@@ -148,7 +148,12 @@ struct Trigger {
   json details;
   std::vector<int64_t> samples;  // newest last
   std::optional<Level> level;    // overrides the rule's level when lower
+  std::string url;               // AlertChange::url of a notification
+  std::string suppress;          // not empty: recorded, not notified, with this reason
 };
+
+// The trigger's level under the rule's cap.
+Level LevelOf(const Rule& r, const Trigger& t) { return t.level && *t.level < r.level ? *t.level : r.level; }
 
 }  // namespace
 
@@ -233,6 +238,8 @@ struct Engine::State {
   void Count(size_t rule_index, const model::Mention& m, base::Timestamp now);
   void PerMessage(size_t rule_index, const model::Mention& m, base::Timestamp now, std::vector<AlertChange>* out);
   void CascadeEvent(const model::Mention& m, base::Timestamp now, std::vector<AlertChange>* out);
+  void SlaEvent(size_t rule_index, const SlaEventInput& e, bool stale, base::Timestamp now,
+                std::vector<AlertChange>* out);
   // `event_passes`: SnowballPasses' `passes` of `event`, used when the
   // conversation's root was not seen.
   void EvaluateCascade(const std::string& key, Cascade& c, const model::Mention& event,
@@ -331,9 +338,28 @@ void Engine::Observe(std::span<const model::Mention> mentions, base::Timestamp n
       const Rule& r = s.rules[i].rule;
       if (!r.enabled) continue;
       if (IsPerMessage(r.kind)) s.PerMessage(i, m, now, out);
-      else if (r.kind != RuleKind::kSnowball) s.Count(i, m, now);
+      else if (r.kind == RuleKind::kVolumeSpike || r.kind == RuleKind::kNegativeShare) s.Count(i, m, now);
     }
     if (s.max_cascade_window > 0) s.CascadeEvent(m, now, out);
+  }
+}
+
+void Engine::ObserveSla(std::span<const SlaEventInput> events, base::Timestamp now, std::vector<AlertChange>* out) {
+  State& s = *state_;
+  s.AdvanceTo(now, out);
+  for (const SlaEventInput& e : events) {
+    ++s.stats.sla_events;
+    if (std::find(kSlaEventKinds.begin(), kSlaEventKinds.end(), e.kind) == kSlaEventKinds.end() ||
+        std::find(kSlaTargets.begin(), kSlaTargets.end(), e.target) == kSlaTargets.end()) {
+      ++s.stats.sla_invalid;
+      continue;
+    }
+    const bool stale = e.at != 0 && now - e.at > s.options.max_age_ms;
+    if (stale) ++s.stats.sla_stale;
+    for (size_t i = 0; i < s.rules.size(); ++i) {
+      const Rule& r = s.rules[i].rule;
+      if (r.enabled && r.kind == RuleKind::kSla) s.SlaEvent(i, e, stale, now, out);
+    }
   }
 }
 
@@ -467,16 +493,32 @@ void Engine::State::Fire(size_t rule_index, Trigger t, base::Timestamp now, std:
       rec.details_json = details.dump();
       rec.text = std::move(t.text);
       oa.dirty = true;
-      if (r.notify_updates && rec.trigger_count >= 2 * std::max<int64_t>(1, oa.notified_at_triggers)) {
-        std::string why;
+      // A trigger above the alert's level raises it (an SLA warning that
+      // became a breach, a critical message in a warning alert): notified
+      // like a new alert.
+      const Level level = LevelOf(r, t);
+      const Level before = ParseLevel(rec.level).value_or(r.level);
+      const bool escalated = level > before;
+      if (escalated) {
+        rec.level = std::string(LevelName(level));
+        rec.title = std::move(t.title);
+      }
+      const bool doubled =
+          r.notify_updates && rec.trigger_count >= 2 * std::max<int64_t>(1, oa.notified_at_triggers);
+      if (escalated || doubled) {
+        std::string why = t.suppress;
         AlertChange ch;
         ch.type = AlertChange::Type::kUpdated;
-        if (MayNotify(rs, ParseLevel(rec.level).value_or(r.level), now, &why)) {
+        if (escalated)
+          ch.history.push_back({0, rec.id, now, "updated", "engine",
+                                "escalated: " + std::string(LevelName(before)) + " -> " + rec.level});
+        if (why.empty() && MayNotify(rs, escalated ? level : before, now, &why)) {
           ch.notify = true;
           ++rec.notified_count;
           oa.notified_at_triggers = rec.trigger_count;
           ch.history.push_back({0, rec.id, now, "notified", "engine",
-                                "grew to " + std::to_string(rec.trigger_count) + " triggers"});
+                                escalated ? "raised to " + rec.level
+                                          : "grew to " + std::to_string(rec.trigger_count) + " triggers"});
         } else {
           ++rec.suppressed_count;
           oa.notified_at_triggers = rec.trigger_count;
@@ -485,6 +527,7 @@ void Engine::State::Fire(size_t rule_index, Trigger t, base::Timestamp now, std:
         oa.dirty = false;
         ch.alert = rec;
         ch.notifiers = r.notify;
+        ch.url = std::move(t.url);
         out->push_back(std::move(ch));
       }
       return;
@@ -506,7 +549,7 @@ void Engine::State::Fire(size_t rule_index, Trigger t, base::Timestamp now, std:
   rec.rule = r.name;
   rec.kind = std::string(RuleKindName(r.kind));
   rec.group_key = t.group_key;
-  Level level = t.level && *t.level < r.level ? *t.level : r.level;
+  const Level level = LevelOf(r, t);
   rec.level = std::string(LevelName(level));
   rec.status = store::AlertStatus::kOpen;
   rec.title = std::move(t.title);
@@ -522,8 +565,8 @@ void Engine::State::Fire(size_t rule_index, Trigger t, base::Timestamp now, std:
   AlertChange ch;
   ch.type = AlertChange::Type::kOpened;
   ch.history.push_back({0, rec.id, now, "opened", "engine", ""});
-  std::string why;
-  if (MayNotify(rs, level, now, &why)) {
+  std::string why = t.suppress;
+  if (why.empty() && MayNotify(rs, level, now, &why)) {
     ch.notify = true;
     rec.notified_count = 1;
   } else {
@@ -531,6 +574,7 @@ void Engine::State::Fire(size_t rule_index, Trigger t, base::Timestamp now, std:
     ch.history.push_back({0, rec.id, now, "suppressed", "engine", why});
   }
   ch.notifiers = r.notify;
+  ch.url = std::move(t.url);
   if (r.group_minutes > 0) {
     open_ids[rec.id] = key;
     open[key] = OpenAlert{rec, 1, false};
@@ -622,6 +666,84 @@ void Engine::State::PerMessage(size_t rule_index, const model::Mention& m, base:
   t.details = std::move(details);
   t.details["rule_kind"] = std::string(RuleKindName(r.kind));
   t.samples = {m.id};
+  Fire(rule_index, std::move(t), now, out);
+}
+
+namespace {
+
+// "first_response" -> "first response".
+std::string TargetWords(std::string_view target) {
+  std::string s(target);
+  std::replace(s.begin(), s.end(), '_', ' ');
+  return s;
+}
+
+// `t` on the local clock: "14:05" on the same local day as `ref`, else
+// "2026-05-31 14:05".
+std::string LocalTime(const base::TimeZone& tz, base::Timestamp t, base::Timestamp ref) {
+  base::TimeZone::Local l = tz.ToLocal(t), r = tz.ToLocal(ref);
+  char buf[32];
+  if (l.year == r.year && l.month == r.month && l.day == r.day)
+    std::snprintf(buf, sizeof buf, "%02d:%02d", l.hour, l.minute);
+  else
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", l.year, l.month, l.day, l.hour, l.minute);
+  return buf;
+}
+
+template <typename Range>
+bool AnyOrIn(const Range& list, std::string_view v) {
+  return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
+}
+
+}  // namespace
+
+Level SlaEventLevel(const SlaEventInput& e) {
+  if (e.kind != "breach") return Level::kInfo;
+  return e.priority == "urgent" || e.priority == "high" ? Level::kCritical : Level::kWarning;
+}
+
+void Engine::State::SlaEvent(size_t rule_index, const SlaEventInput& e, bool stale, base::Timestamp now,
+                             std::vector<AlertChange>* out) {
+  const Rule& r = rules[rule_index].rule;
+  if (!AnyOrIn(r.sla_events, e.kind) || !AnyOrIn(r.sla_targets, e.target) || !AnyOrIn(r.teams, e.team) ||
+      !AnyOrIn(r.priorities, e.priority))
+    return;
+  if (!r.channels.empty()) {
+    std::optional<model::Channel> c = model::ParseChannel(e.channel);
+    if (!c || std::find(r.channels.begin(), r.channels.end(), *c) == r.channels.end()) return;
+  }
+  const bool breach = e.kind == "breach";
+  Trigger t;
+  t.group_key = "case=" + std::to_string(e.case_id) + "/target=" + e.target;
+  t.level = SlaEventLevel(e);
+  std::string about;
+  if (!e.priority.empty()) about = e.priority;
+  if (!e.team.empty()) about += (about.empty() ? "" : ", ") + std::string("team ") + e.team;
+  const base::Timestamp ref = e.at != 0 ? e.at : now;
+  t.title = std::string(breach ? "SLA breach: " : "SLA warning: ") + TargetWords(e.target) + " of case " +
+            std::to_string(e.case_id) + (about.empty() ? "" : " (" + about + ")") +
+            (e.due_at == 0 ? "" : (breach ? " was due " : " due ") + LocalTime(options.time_zone, e.due_at, ref));
+  std::string where = e.channel.empty() ? "" : e.channel + (e.account.empty() ? "" : " to " + e.account);
+  t.text = (e.subject.empty() ? std::string("(no subject)") : "\"" + Excerpt(e.subject, 200) + "\"") +
+           (where.empty() ? "" : " on " + where) + "; " +
+           (e.assignee_id != 0 ? "assigned to user " + std::to_string(e.assignee_id) : std::string("unassigned"));
+  auto ts = [](base::Timestamp x) { return x == 0 ? json(nullptr) : json(base::FormatTimestamp(x)); };
+  t.details = {{"event", e.kind},
+               {"target", e.target},
+               {"case_id", e.case_id},
+               {"subject", Excerpt(e.subject, kExcerptBytes)},
+               {"team", e.team},
+               {"priority", e.priority},
+               {"channel", e.channel},
+               {"account", e.account},
+               {"assignee_id", e.assignee_id},
+               {"due_at", ts(e.due_at)},
+               {"at", ts(e.at)},
+               {"case_url", e.case_url},
+               {"rule_kind", std::string(RuleKindName(r.kind))}};
+  t.url = e.case_url;
+  if (stale)
+    t.suppress = "stale (the event is " + std::to_string((now - e.at) / kMinuteMs) + " min old)";
   Fire(rule_index, std::move(t), now, out);
 }
 

@@ -1,5 +1,6 @@
-// The alert engine: evaluates rules on a stream of committed mentions and
-// decides which alerts open, grow, close and get notified.
+// The alert engine: evaluates rules on a stream of committed mentions (and
+// on the care inbox's SLA events, ObserveSla) and decides which alerts
+// open, grow, close and get notified.
 //
 // Time is given by the caller ("now", UTC ms): the live service passes its
 // clock at arrival, the backtest (`ecoute alerts replay`) each message's own
@@ -22,6 +23,7 @@
 
 #include "alert/detector.h"
 #include "alert/rules.h"
+#include "alert/sla_event.h"
 #include "base/status.h"
 #include "base/time.h"
 #include "base/time_zone.h"
@@ -32,7 +34,8 @@ namespace ecoute::alert {
 
 struct EngineOptions {
   // Messages older than this at `now` (history being imported) do not
-  // trigger and are not counted in rates.
+  // trigger and are not counted in rates. SLA events older than this are
+  // recorded (their alert opens or grows) but not notified.
   int64_t max_age_ms = 60 * 60'000;
   // Local time of quiet hours and of the spike baselines' hour of week.
   base::TimeZone time_zone = base::TimeZone::Utc();
@@ -52,6 +55,7 @@ struct AlertChange {
   std::vector<store::AlertHistoryEntry> history;  // lines to add (alert_id set)
   bool notify = false;                            // send to `notifiers`
   std::vector<std::string> notifiers;             // the rule's `notify` (empty = every notifier)
+  std::string url;  // link for the notification (sla: the case's); empty = the caller's default
 };
 
 struct EngineStats {
@@ -61,8 +65,16 @@ struct EngineStats {
   uint64_t opened = 0;
   uint64_t notified = 0;
   uint64_t suppressed_throttle = 0, suppressed_quiet = 0, suppressed_cooldown = 0;
+  uint64_t sla_events = 0;   // SLA events observed
+  uint64_t sla_stale = 0;    // of them older than max_age_ms at arrival: recorded, not notified
+  uint64_t sla_invalid = 0;  // of them with an unknown kind or target: ignored
   size_t open_alerts = 0, series = 0, cascades = 0;
 };
+
+// The level an SLA event asks for (before the rule's cap): critical for a
+// breach of an urgent or high priority case, warning for another breach,
+// info for a warning.
+Level SlaEventLevel(const SlaEventInput& e);
 
 class Engine {
  public:
@@ -92,6 +104,20 @@ class Engine {
   // counts feed the spike and snowball rules. Minutes before `now`'s are
   // closed first (as Tick). Appends changes to `out`.
   void Observe(std::span<const model::Mention> mentions, base::Timestamp now, std::vector<AlertChange>* out);
+
+  // Evaluates SLA events of the care inbox at time `now` against the `sla`
+  // rules (minutes before `now`'s are closed first, as Tick). An event
+  // fires a rule when its kind is in `events`, its target in `targets`, and
+  // its team, priority and channel in `teams`, `priorities`, `channels`
+  // (each empty = any). Group key "case=<id>/target=<target>": the warning
+  // and then the breach of one target of one case are one alert, raised to
+  // the breach's level (and notified again) when it comes. Level: a breach
+  // of an urgent or high case is critical, another breach warning, a
+  // warning info (SlaEventLevel), capped at the rule's `level`. An event
+  // whose `at` is older than max_age_ms at `now` is recorded but not
+  // notified ("suppressed: stale"); one with an unknown kind or target is
+  // ignored (stats().sla_invalid). Appends changes to `out`.
+  void ObserveSla(std::span<const SlaEventInput> events, base::Timestamp now, std::vector<AlertChange>* out);
 
   // Advances time without messages: closes complete minutes (spike
   // detection), expires quiet alerts (auto-resolve), flushes grown alerts.

@@ -419,5 +419,305 @@ TEST(Engine, SnowballCountsEngagementGrowthOfTheRoot) {
   EXPECT_EQ(json::parse(out[0].alert.details_json)["events_in_window"], 70);
 }
 
+// --- sla rules -------------------------------------------------------------
+
+SlaEventInput Sla(std::string kind, int64_t case_id, std::string priority = "urgent", std::string team = "care",
+                  std::string target = "first_response", base::Timestamp at = kT0) {
+  SlaEventInput e;
+  e.kind = std::move(kind);
+  e.target = std::move(target);
+  e.case_id = case_id;
+  e.subject = "Colis perdu depuis 10 jours";
+  e.team = std::move(team);
+  e.priority = std::move(priority);
+  e.channel = "email";
+  e.account = "support@acme.fr";
+  e.assignee_id = 7;
+  e.due_at = kT0 + 5 * kMin;
+  e.at = at;
+  e.case_url = "https://ecoute.example/cases/" + std::to_string(case_id);
+  return e;
+}
+
+std::vector<AlertChange> ObserveSla(Engine& e, std::vector<SlaEventInput> events, base::Timestamp now) {
+  std::vector<AlertChange> out;
+  e.ObserveSla(events, now, &out);
+  return out;
+}
+
+TEST(Rules, SlaRuleDefaultsFiltersAndRoundTrip) {
+  Rule r = MakeRule({{"name", "sla"}, {"kind", "sla"}});
+  EXPECT_EQ(r.kind, RuleKind::kSla);
+  EXPECT_EQ(r.level, Level::kCritical);
+  EXPECT_EQ(r.group_minutes, 1440);
+  EXPECT_EQ(r.sla_events, (std::vector<std::string>{"warning", "breach"}));
+  EXPECT_EQ(r.sla_targets, (std::vector<std::string>{"first_response", "next_response", "resolution"}));
+  EXPECT_TRUE(r.teams.empty());
+  EXPECT_TRUE(r.priorities.empty());
+  Rule full = MakeRule({{"name", "vip-breach"},
+                        {"kind", "sla"},
+                        {"events", "breach"},
+                        {"targets", {"first_response", "resolution"}},
+                        {"teams", {"care", "billing"}},
+                        {"priorities", {"urgent", "high"}},
+                        {"channels", {"email"}},
+                        {"level", "warning"},
+                        {"throttle_per_hour", 5},
+                        {"notify", {"ops"}}});
+  EXPECT_EQ(full.sla_events, std::vector<std::string>{"breach"});
+  EXPECT_EQ(full.teams, (std::vector<std::string>{"care", "billing"}));
+  json j = RuleToJson(full);
+  EXPECT_EQ(j["events"], json::array({"breach"}));
+  EXPECT_FALSE(j.contains("queries"));  // message filters are not sla keys
+  EXPECT_FALSE(j.contains("min_volume"));
+  base::Result<Rule> back = RuleFromJson(j);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_TRUE(*back == full);
+  EXPECT_FALSE(RuleToJson(MakeRule({{"name", "m"}, {"kind", "mention"}})).contains("events"));
+  EXPECT_EQ(CheckReferences(full, {}, {"ops"}, nullptr).message(), "");
+  std::vector<std::string> teams = {"care"};
+  EXPECT_EQ(CheckReferences(full, {}, {"ops"}, &teams).message(), "teams[1]: unknown team \"billing\"");
+}
+
+TEST(Rules, SlaRuleErrorsNameTheKey) {
+  auto err = [](const json& j) {
+    base::Result<Rule> r = RuleFromJson(j);
+    return r.ok() ? std::string("ok") : r.status().message();
+  };
+  EXPECT_EQ(err({{"name", "a"}, {"kind", "sla"}, {"queries", {"acme"}}}),
+            "queries: not used by sla rules (they filter on events, targets, teams, priorities and channels)");
+  EXPECT_EQ(err({{"name", "a"}, {"kind", "sla"}, {"min_severity", "high"}}).rfind("min_severity: not used by sla", 0), 0u);
+  EXPECT_EQ(err({{"name", "a"}, {"kind", "sla"}, {"cascade_min", 3}}).rfind("cascade_min: not used by sla", 0), 0u);
+  EXPECT_EQ(err({{"name", "a"}, {"kind", "mention"}, {"events", {"breach"}}}), "events: only for sla rules");
+  EXPECT_EQ(err({{"name", "a"}, {"kind", "volume_spike"}, {"teams", {"care"}}}), "teams: only for sla rules");
+  EXPECT_EQ(err({{"name", "a"}, {"kind", "sla"}, {"events", {"breach", "late"}}}),
+            "events[1]: \"late\" is not one of: warning, breach");
+  EXPECT_EQ(err({{"name", "a"}, {"kind", "sla"}, {"targets", {"reply"}}}),
+            "targets[0]: \"reply\" is not one of: first_response, next_response, resolution");
+  EXPECT_EQ(err({{"name", "a"}, {"kind", "sla"}, {"priorities", {"urgent", "asap"}}}),
+            "priorities[1]: \"asap\" is not one of: low, normal, high, urgent");
+  EXPECT_EQ(err({{"name", "a"}, {"kind", "sla"}, {"teams", {""}}}), "teams[0]: expected a team name, got \"\"");
+  EXPECT_EQ(err({{"name", "a"}, {"kind", "sla"}, {"teams", 3}}), "teams: expected a list of strings, got number");
+  EXPECT_EQ(err({{"name", "a"}, {"kind", "sla"}, {"channels", {"telex"}}}), "channels[0]: unknown channel \"telex\"");
+  EXPECT_EQ(err({{"name", "a"}, {"kind", "sla"}, {"group_minutes", -1}}),
+            "group_minutes: must be between 0 and 10080, got -1");
+  EXPECT_EQ(err({{"name", "a"}, {"kind", "slas"}}),
+            "kind: \"slas\" is not one of: mention, severity, high_reach, volume_spike, negative_share, snowball, sla");
+}
+
+TEST(Engine, SlaBreachFiresWithItsCaseAndLevel) {
+  Engine e({MakeRule({{"name", "sla"}, {"kind", "sla"}})}, kQueries, {});
+  std::vector<AlertChange> out = ObserveSla(e, {Sla("breach", 42)}, kT0 + 1000);
+  ASSERT_EQ(out.size(), 1u);
+  const store::AlertRecord& a = out[0].alert;
+  EXPECT_EQ(out[0].type, Type::kOpened);
+  EXPECT_TRUE(out[0].notify);
+  EXPECT_EQ(out[0].url, "https://ecoute.example/cases/42");
+  EXPECT_EQ(a.kind, "sla");
+  EXPECT_EQ(a.level, "critical");
+  EXPECT_EQ(a.group_key, "case=42/target=first_response");
+  EXPECT_EQ(a.title, "SLA breach: first response of case 42 (urgent, team care) was due 12:05");
+  EXPECT_EQ(a.text, "\"Colis perdu depuis 10 jours\" on email to support@acme.fr; assigned to user 7");
+  EXPECT_TRUE(a.sample_ids.empty());
+  json d = json::parse(a.details_json);
+  EXPECT_EQ(d["event"], "breach");
+  EXPECT_EQ(d["target"], "first_response");
+  EXPECT_EQ(d["case_id"], 42);
+  EXPECT_EQ(d["team"], "care");
+  EXPECT_EQ(d["priority"], "urgent");
+  EXPECT_EQ(d["channel"], "email");
+  EXPECT_EQ(d["assignee_id"], 7);
+  EXPECT_EQ(d["due_at"], "2026-06-01T12:05:00Z");
+  EXPECT_EQ(d["at"], "2026-06-01T12:00:00Z");
+  EXPECT_EQ(d["case_url"], "https://ecoute.example/cases/42");
+  EXPECT_EQ(d["rule_kind"], "sla");
+  // Levels: a breach of a normal case is a warning, any SLA warning info.
+  out = ObserveSla(e, {Sla("breach", 43, "normal", ""), Sla("warning", 44, "urgent", "", "resolution")}, kT0 + 2000);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].alert.level, "warning");
+  EXPECT_EQ(out[0].alert.title, "SLA breach: first response of case 43 (normal) was due 12:05");
+  EXPECT_EQ(out[1].alert.level, "info");
+  EXPECT_EQ(out[1].alert.title, "SLA warning: resolution of case 44 (urgent) due 12:05");
+  EXPECT_EQ(e.Stats().sla_events, 3u);
+  // Mentions do not fire sla rules, SLA events do not fire message rules.
+  EXPECT_TRUE(Observe(e, {Msg(1, kT0)}, kT0 + 3000).empty());
+  Engine m({MakeRule({{"name", "all"}, {"kind", "mention"}})}, kQueries, {});
+  EXPECT_TRUE(ObserveSla(m, {Sla("breach", 42)}, kT0).empty());
+}
+
+TEST(Engine, SlaDueOnAnotherLocalDayShowsItsDate) {
+  EngineOptions o;
+  o.time_zone = *base::TimeZone::Load("Europe/Paris");
+  Engine e({MakeRule({{"name", "sla"}, {"kind", "sla"}})}, kQueries, o);
+  SlaEventInput ev = Sla("breach", 5);
+  ev.due_at = kT0 - 13 * 60 * kMin;  // 2026-05-31 23:00 UTC = 2026-06-01 01:00 in Paris: same local day
+  std::vector<AlertChange> out = ObserveSla(e, {ev}, kT0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].alert.title, "SLA breach: first response of case 5 (urgent, team care) was due 01:00");
+  ev.case_id = 6;
+  ev.due_at = kT0 - 15 * 60 * kMin;  // 2026-05-31 21:00 UTC = 23:00 in Paris, the day before
+  out = ObserveSla(e, {ev}, kT0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].alert.title, "SLA breach: first response of case 6 (urgent, team care) was due 2026-05-31 23:00");
+}
+
+TEST(Engine, SlaFiltersOnEventTeamPriorityTargetAndChannel) {
+  Engine e({MakeRule({{"name", "care-breach"},
+                      {"kind", "sla"},
+                      {"events", {"breach"}},
+                      {"teams", {"care"}},
+                      {"priorities", {"urgent", "high"}},
+                      {"targets", {"first_response", "next_response"}},
+                      {"channels", {"email", "chat"}},
+                      {"group_minutes", 0}})},
+           kQueries, {});
+  SlaEventInput other_channel = Sla("breach", 6);
+  other_channel.channel = "twitter";
+  SlaEventInput alias = Sla("breach", 7);
+  alias.channel = "e-mail";  // channel names are parsed as in the rules
+  std::vector<AlertChange> out = ObserveSla(e,
+                                            {Sla("warning", 1),                                // event
+                                             Sla("breach", 2, "urgent", "billing"),            // team
+                                             Sla("breach", 3, "urgent", ""),                   // no team
+                                             Sla("breach", 4, "normal"),                       // priority
+                                             Sla("breach", 5, "high", "care", "resolution"),   // target
+                                             other_channel,                                    // channel
+                                             alias, Sla("breach", 8, "high", "care", "next_response")},
+                                            kT0);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].alert.group_key, "case=7/target=first_response");
+  EXPECT_EQ(out[1].alert.group_key, "case=8/target=next_response");
+  EXPECT_EQ(out[1].alert.level, "critical");
+  // Unknown kinds or targets are counted and ignored.
+  SlaEventInput bad = Sla("late", 9);
+  SlaEventInput bad_target = Sla("breach", 10, "urgent", "care", "reply");
+  EXPECT_TRUE(ObserveSla(e, {bad, bad_target}, kT0).empty());
+  EXPECT_EQ(e.Stats().sla_invalid, 2u);
+}
+
+TEST(Engine, SlaWarningThenBreachOfACaseIsOneAlertThatEscalates) {
+  Engine e({MakeRule({{"name", "sla"}, {"kind", "sla"}})}, kQueries, {});
+  std::vector<AlertChange> out = ObserveSla(e, {Sla("warning", 42)}, kT0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].notify);
+  EXPECT_EQ(out[0].alert.level, "info");
+  int64_t id = out[0].alert.id;
+  // Another target of the same case, and another case: alerts of their own.
+  out = ObserveSla(e, {Sla("warning", 42, "urgent", "care", "resolution"), Sla("warning", 43)}, kT0 + kMin);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_NE(out[0].alert.id, id);
+  EXPECT_NE(out[1].alert.id, id);
+  // The breach folds into the warning's alert and raises it (notified again).
+  out = ObserveSla(e, {Sla("breach", 42, "urgent", "care", "first_response", kT0 + 5 * kMin)}, kT0 + 5 * kMin);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].type, Type::kUpdated);
+  EXPECT_EQ(out[0].alert.id, id);
+  EXPECT_TRUE(out[0].notify);
+  EXPECT_EQ(out[0].url, "https://ecoute.example/cases/42");
+  EXPECT_EQ(out[0].alert.level, "critical");
+  EXPECT_EQ(out[0].alert.trigger_count, 2);
+  EXPECT_EQ(out[0].alert.notified_count, 2);
+  EXPECT_EQ(out[0].alert.title, "SLA breach: first response of case 42 (urgent, team care) was due 12:05");
+  ASSERT_FALSE(out[0].history.empty());
+  EXPECT_EQ(out[0].history[0].detail, "escalated: info -> critical");
+  json d = json::parse(out[0].alert.details_json);
+  EXPECT_EQ(d["event"], "breach");
+  EXPECT_EQ(d["first"]["event"], "warning");
+  // A second breach of that target (a next response, say) does not lower or
+  // re-notify it.
+  out = ObserveSla(e, {Sla("breach", 42, "normal")}, kT0 + 6 * kMin);
+  EXPECT_TRUE(out.empty());
+  e.Tick(kT0 + 6 * kMin + 1, &out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].alert.level, "critical");
+  EXPECT_EQ(out[0].alert.trigger_count, 3);
+  EXPECT_FALSE(out[0].notify);
+  EXPECT_EQ(e.Stats().opened, 3u);
+  // Quiet for group_minutes (1440 by default): resolved automatically.
+  out.clear();
+  e.Tick(kT0 + 6 * kMin + 1441 * kMin, &out);
+  ASSERT_EQ(out.size(), 3u);
+  for (const AlertChange& c : out) EXPECT_EQ(c.type, Type::kResolved);
+}
+
+TEST(Engine, SlaRuleLevelCapsTheEventsLevel) {
+  Engine e({MakeRule({{"name", "sla"}, {"kind", "sla"}, {"level", "warning"}})}, kQueries, {});
+  std::vector<AlertChange> out = ObserveSla(e, {Sla("breach", 1)}, kT0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].alert.level, "warning");
+}
+
+TEST(Engine, SlaThrottleQuietHoursAndStaleEvents) {
+  Engine e({MakeRule({{"name", "sla"}, {"kind", "sla"}, {"throttle_per_hour", 2},
+                      {"quiet_hours", {{"start", "22:00"}, {"end", "07:00"}}}})},
+           kQueries, {});
+  std::vector<AlertChange> out = ObserveSla(e, {Sla("breach", 1), Sla("breach", 2), Sla("breach", 3)}, kT0);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_TRUE(out[0].notify);
+  EXPECT_TRUE(out[1].notify);
+  EXPECT_FALSE(out[2].notify);
+  EXPECT_EQ(out[2].history.back().detail.rfind("throttled", 0), 0u);
+  // The escalation of an open alert counts against the throttle too.
+  out = ObserveSla(e, {Sla("warning", 4, "urgent", "care", "first_response", kT0 + 61 * kMin)}, kT0 + 61 * kMin);
+  ASSERT_TRUE(out.size() == 1u && out[0].notify);
+  out = ObserveSla(e, {Sla("warning", 5, "urgent", "care", "first_response", kT0 + 62 * kMin)}, kT0 + 62 * kMin);
+  ASSERT_TRUE(out.size() == 1u && out[0].notify);
+  out = ObserveSla(e, {Sla("breach", 4, "urgent", "care", "first_response", kT0 + 63 * kMin)}, kT0 + 63 * kMin);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].alert.level, "critical");
+  EXPECT_FALSE(out[0].notify);
+  EXPECT_EQ(out[0].alert.suppressed_count, 1);
+  EXPECT_EQ(e.Stats().suppressed_throttle, 2u);
+  // At 23:00 UTC: a warning is held back, a critical breach goes through.
+  base::Timestamp night = kT0 + 11 * 60 * kMin;
+  out = ObserveSla(e, {Sla("warning", 6, "urgent", "care", "first_response", night),
+                       Sla("breach", 7, "urgent", "care", "first_response", night)},
+                   night);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_FALSE(out[0].notify);
+  EXPECT_EQ(out[0].history.back().detail, "quiet hours");
+  EXPECT_TRUE(out[1].notify);
+  // An event older than max_age (60 min) is recorded, not notified.
+  base::Timestamp day = kT0 + 24 * 60 * kMin;
+  out = ObserveSla(e, {Sla("breach", 8, "urgent", "care", "first_response", day - 90 * kMin)}, day);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].type, Type::kOpened);
+  EXPECT_FALSE(out[0].notify);
+  EXPECT_EQ(out[0].alert.suppressed_count, 1);
+  EXPECT_EQ(out[0].history.back().detail, "stale (the event is 90 min old)");
+  EXPECT_EQ(e.Stats().sla_stale, 1u);
+}
+
+TEST(Engine, SlaCooldownAfterAPersonResolves) {
+  Engine e({MakeRule({{"name", "sla"}, {"kind", "sla"}, {"cooldown_minutes", 30}})}, kQueries, {});
+  std::vector<AlertChange> out = ObserveSla(e, {Sla("warning", 42)}, kT0);
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(e.Resolve(out[0].alert.id, "ana", "answered", kT0 + kMin, &out).ok());
+  out = ObserveSla(e, {Sla("breach", 42)}, kT0 + 5 * kMin);
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(e.Stats().suppressed_cooldown, 1u);
+}
+
+TEST(Engine, ACriticalMessageEscalatesAnOpenWarningSeverityAlert) {
+  Engine e({MakeRule({{"name", "sev"}, {"kind", "severity"}})}, kQueries, {});
+  model::Mention high = Msg(1, kT0);
+  high.enrichment.severity_level = "high";
+  std::vector<AlertChange> out = Observe(e, {high}, kT0);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].alert.level, "warning");
+  model::Mention crit = Msg(2, kT0 + kMin);
+  crit.enrichment.severity_level = "critical";
+  out = Observe(e, {crit}, kT0 + kMin);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].type, Type::kUpdated);
+  EXPECT_TRUE(out[0].notify);
+  EXPECT_EQ(out[0].alert.level, "critical");
+  EXPECT_EQ(out[0].alert.title, "Severity critical on acme (twitter)");
+  EXPECT_TRUE(out[0].url.empty());
+  // Another high one folds in silently.
+  out = Observe(e, {high}, kT0 + 2 * kMin);
+  EXPECT_TRUE(out.empty());
+}
+
 }  // namespace
 }  // namespace ecoute::alert

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alert/sla_event.h"
 #include "classify/labels.h"
 
 namespace ecoute::alert {
@@ -15,12 +16,13 @@ namespace {
 using base::Status;
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 6> kKindNames = {"mention",         "severity",       "high_reach",
-                                                        "volume_spike",    "negative_share", "snowball"};
+constexpr std::array<std::string_view, 7> kKindNames = {"mention",      "severity",       "high_reach", "volume_spike",
+                                                        "negative_share", "snowball",      "sla"};
 constexpr std::array<std::string_view, 3> kLevelNames = {"info", "warning", "critical"};
 constexpr std::array<std::string_view, 7> kDayNames = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 constexpr std::array<std::string_view, 3> kSentiments = {"negative", "neutral", "positive"};
 constexpr int64_t kDefaultHighReachFollowers = 50'000;
+constexpr int kDefaultSlaGroupMinutes = 1440;
 
 const std::set<std::string>& Keys() {
   static const std::set<std::string> keys = {
@@ -28,7 +30,7 @@ const std::set<std::string>& Keys() {
       "categories", "needs_reply", "min_followers", "min_severity", "reasons", "include_outbound", "sensitivity",
       "min_volume", "per_channel", "min_share_increase", "cascade_per_minute", "cascade_window_minutes",
       "cascade_min", "fast_start_ratio", "group_minutes", "cooldown_minutes", "throttle_per_hour",
-      "notify_updates", "quiet_hours", "notify", "origin"};
+      "notify_updates", "quiet_hours", "notify", "origin", "events", "targets", "teams", "priorities"};
   return keys;
 }
 
@@ -89,14 +91,24 @@ Status GetStrings(const json& j, const char* key, std::vector<std::string>& out)
 }
 
 template <size_t N>
+std::string ChoiceList(const std::array<std::string_view, N>& choices) {
+  std::string list;
+  for (std::string_view c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
+  return list;
+}
+
+template <size_t N>
+std::vector<std::string> AllOf(const std::array<std::string_view, N>& choices) {
+  return std::vector<std::string>(choices.begin(), choices.end());
+}
+
+template <size_t N>
 Status CheckChoices(const char* key, const std::vector<std::string>& values,
                     const std::array<std::string_view, N>& choices) {
   for (size_t i = 0; i < values.size(); ++i) {
     if (std::find(choices.begin(), choices.end(), values[i]) == choices.end()) {
-      std::string list;
-      for (std::string_view c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
       return Bad(std::string(key) + "[" + std::to_string(i) + "]",
-                 "\"" + values[i] + "\" is not one of: " + list);
+                 "\"" + values[i] + "\" is not one of: " + ChoiceList(choices));
     }
   }
   return Status::Ok();
@@ -191,16 +203,28 @@ base::Result<Rule> RuleFromJson(const json& j) {
   if (!IsRuleName(r.name)) return Bad("name", "\"" + r.name + "\" must be 1 to 64 of A-Z a-z 0-9 _ . -");
   std::string kind;
   ECOUTE_RETURN_IF_ERROR(GetString(j, "kind", kind));
-  if (!j.contains("kind")) return Bad("kind", "required (mention, severity, high_reach, volume_spike, negative_share, snowball)");
+  if (!j.contains("kind")) return Bad("kind", "required (" + ChoiceList(kKindNames) + ")");
   std::optional<RuleKind> k = ParseRuleKind(kind);
-  if (!k) return Bad("kind", "\"" + kind + "\" is not one of: mention, severity, high_reach, volume_spike, negative_share, snowball");
+  if (!k) return Bad("kind", "\"" + kind + "\" is not one of: " + ChoiceList(kKindNames));
   r.kind = *k;
+  // Keys of the other family of kinds, refused before their values are read.
+  for (const auto& [key, v] : j.items()) {
+    if (r.kind == RuleKind::kSla &&
+        std::find(kMessageOnlyKeys.begin(), kMessageOnlyKeys.end(), key) != kMessageOnlyKeys.end())
+      return Bad(key, "not used by sla rules (they filter on events, targets, teams, priorities and channels)");
+    if (r.kind != RuleKind::kSla && std::find(kSlaOnlyKeys.begin(), kSlaOnlyKeys.end(), key) != kSlaOnlyKeys.end())
+      return Bad(key, "only for sla rules");
+  }
 
   // Kind-dependent defaults, before the explicit values.
   if (r.kind == RuleKind::kSeverity) r.level = Level::kCritical;
   if (r.kind == RuleKind::kMention) r.level = Level::kInfo;
   if (r.kind == RuleKind::kHighReach) r.min_followers = kDefaultHighReachFollowers;
   if (r.kind == RuleKind::kSnowball) r.group_minutes = 180;
+  if (r.kind == RuleKind::kSla) {
+    r.level = Level::kCritical;  // a cap: each event sets its own level
+    r.group_minutes = kDefaultSlaGroupMinutes;
+  }
 
   ECOUTE_RETURN_IF_ERROR(GetBool(j, "enabled", r.enabled));
   ECOUTE_RETURN_IF_ERROR(GetString(j, "description", r.description));
@@ -266,6 +290,20 @@ base::Result<Rule> RuleFromJson(const json& j) {
   if (auto it = j.find("quiet_hours"); it != j.end()) ECOUTE_RETURN_IF_ERROR(ParseQuietHours(*it, r.quiet_hours));
   ECOUTE_RETURN_IF_ERROR(GetStrings(j, "notify", r.notify));
 
+  if (r.kind == RuleKind::kSla) {
+    ECOUTE_RETURN_IF_ERROR(GetStrings(j, "events", r.sla_events));
+    ECOUTE_RETURN_IF_ERROR(CheckChoices("events", r.sla_events, kSlaEventKinds));
+    if (r.sla_events.empty()) r.sla_events = AllOf(kSlaEventKinds);
+    ECOUTE_RETURN_IF_ERROR(GetStrings(j, "targets", r.sla_targets));
+    ECOUTE_RETURN_IF_ERROR(CheckChoices("targets", r.sla_targets, kSlaTargets));
+    if (r.sla_targets.empty()) r.sla_targets = AllOf(kSlaTargets);
+    ECOUTE_RETURN_IF_ERROR(GetStrings(j, "teams", r.teams));
+    for (size_t i = 0; i < r.teams.size(); ++i)
+      if (r.teams[i].empty()) return Bad("teams[" + std::to_string(i) + "]", "expected a team name, got \"\"");
+    ECOUTE_RETURN_IF_ERROR(GetStrings(j, "priorities", r.priorities));
+    ECOUTE_RETURN_IF_ERROR(CheckChoices("priorities", r.priorities, kCasePriorities));
+  }
+
   if (r.per_channel && r.kind != RuleKind::kVolumeSpike) return Bad("per_channel", "only for volume_spike rules");
   return r;
 }
@@ -277,26 +315,9 @@ json RuleToJson(const Rule& r) {
   j["enabled"] = r.enabled;
   j["description"] = r.description;
   j["level"] = LevelName(r.level);
-  j["queries"] = r.queries;
   json channels = json::array();
   for (model::Channel c : r.channels) channels.push_back(model::ChannelName(c));
   j["channels"] = channels;
-  j["languages"] = r.languages;
-  j["sentiments"] = r.sentiments;
-  j["categories"] = r.categories;
-  j["needs_reply"] = r.needs_reply ? json(*r.needs_reply) : json(nullptr);
-  j["min_followers"] = r.min_followers;
-  if (!r.min_severity.empty()) j["min_severity"] = r.min_severity;
-  j["reasons"] = r.reasons;
-  j["include_outbound"] = r.include_outbound;
-  j["sensitivity"] = r.sensitivity == Sensitivity::kLow ? "low" : r.sensitivity == Sensitivity::kHigh ? "high" : "medium";
-  j["min_volume"] = r.min_volume;
-  j["per_channel"] = r.per_channel;
-  j["min_share_increase"] = r.min_share_increase;
-  j["cascade_per_minute"] = r.cascade_per_minute;
-  j["cascade_window_minutes"] = r.cascade_window_minutes;
-  j["cascade_min"] = r.cascade_min;
-  j["fast_start_ratio"] = r.fast_start_ratio;
   j["group_minutes"] = r.group_minutes;
   j["cooldown_minutes"] = r.cooldown_minutes;
   j["throttle_per_hour"] = r.throttle_per_hour;
@@ -313,11 +334,35 @@ json RuleToJson(const Rule& r) {
   }
   j["notify"] = r.notify;
   j["origin"] = r.origin;
+  if (r.kind == RuleKind::kSla) {
+    j["events"] = r.sla_events;
+    j["targets"] = r.sla_targets;
+    j["teams"] = r.teams;
+    j["priorities"] = r.priorities;
+    return j;
+  }
+  j["queries"] = r.queries;
+  j["languages"] = r.languages;
+  j["sentiments"] = r.sentiments;
+  j["categories"] = r.categories;
+  j["needs_reply"] = r.needs_reply ? json(*r.needs_reply) : json(nullptr);
+  j["min_followers"] = r.min_followers;
+  if (!r.min_severity.empty()) j["min_severity"] = r.min_severity;
+  j["reasons"] = r.reasons;
+  j["include_outbound"] = r.include_outbound;
+  j["sensitivity"] = r.sensitivity == Sensitivity::kLow ? "low" : r.sensitivity == Sensitivity::kHigh ? "high" : "medium";
+  j["min_volume"] = r.min_volume;
+  j["per_channel"] = r.per_channel;
+  j["min_share_increase"] = r.min_share_increase;
+  j["cascade_per_minute"] = r.cascade_per_minute;
+  j["cascade_window_minutes"] = r.cascade_window_minutes;
+  j["cascade_min"] = r.cascade_min;
+  j["fast_start_ratio"] = r.fast_start_ratio;
   return j;
 }
 
 Status CheckReferences(const Rule& r, const std::vector<std::string>& query_names,
-                       const std::vector<std::string>& notifier_names) {
+                       const std::vector<std::string>& notifier_names, const std::vector<std::string>* team_names) {
   for (size_t i = 0; i < r.queries.size(); ++i) {
     if (std::find(query_names.begin(), query_names.end(), r.queries[i]) == query_names.end())
       return Bad("queries[" + std::to_string(i) + "]", "unknown query \"" + r.queries[i] + "\"");
@@ -325,6 +370,10 @@ Status CheckReferences(const Rule& r, const std::vector<std::string>& query_name
   for (size_t i = 0; i < r.notify.size(); ++i) {
     if (std::find(notifier_names.begin(), notifier_names.end(), r.notify[i]) == notifier_names.end())
       return Bad("notify[" + std::to_string(i) + "]", "unknown notifier \"" + r.notify[i] + "\"");
+  }
+  for (size_t i = 0; team_names && i < r.teams.size(); ++i) {
+    if (std::find(team_names->begin(), team_names->end(), r.teams[i]) == team_names->end())
+      return Bad("teams[" + std::to_string(i) + "]", "unknown team \"" + r.teams[i] + "\"");
   }
   return Status::Ok();
 }

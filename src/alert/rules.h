@@ -5,6 +5,7 @@
 // refuse exactly the same things. Thread-safety: free functions are pure.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,6 +27,7 @@ enum class RuleKind : uint8_t {
   kVolumeSpike,    // per query (and channel): the count over a window against the seasonal baseline
   kNegativeShare,  // per query: the share of negative messages against its usual share
   kSnowball,       // a conversation (replies, reshares, quotes) growing fast
+  kSla,            // an SLA warning or breach of the care inbox (SlaEventInput, Engine::ObserveSla)
 };
 std::string_view RuleKindName(RuleKind k);  // "mention", "severity", ...
 std::optional<RuleKind> ParseRuleKind(std::string_view s);
@@ -57,7 +59,7 @@ struct Rule {
   RuleKind kind = RuleKind::kMention;
   bool enabled = true;
   std::string description;
-  Level level = Level::kWarning;  // severity rules: warning at most for a message below critical
+  Level level = Level::kWarning;  // the highest level; severity: warning at most below critical; sla: see SlaEventLevel
 
   // Filters: a message counts when it passes every one that is set (an
   // empty list = any). `queries` are monitored query names; for the spike
@@ -93,6 +95,14 @@ struct Rule {
   QuietHours quiet_hours;
   std::vector<std::string> notify;  // notifier names; empty = every notifier
 
+  // sla: which SLA events fire. `sla_events` (key "events") and
+  // `sla_targets` ("targets") are never empty after RuleFromJson (unset or
+  // [] = all values); `teams` and `priorities`, like `channels`, empty = any.
+  std::vector<std::string> sla_events;   // warning | breach
+  std::vector<std::string> sla_targets;  // first_response | next_response | resolution
+  std::vector<std::string> teams;        // care team names
+  std::vector<std::string> priorities;   // low | normal | high | urgent
+
   std::string origin = "config";  // "config" (ecoute.yaml) or "api"
 };
 
@@ -100,16 +110,33 @@ struct Rule {
 // out-of-range values are InvalidArgument whose message starts with the
 // key ("min_volume: must be between 1 and 1000000"). Defaults depend on the
 // kind (severity: min_severity "high" and level critical when unset;
-// high_reach: min_followers 50,000 when unset; ...). `origin` is not read.
+// high_reach: min_followers 50,000 when unset; sla: level critical (the
+// events set their own, see ObserveSla) and group_minutes 1440; ...).
+// The sla keys (events, targets, teams, priorities) are refused on other
+// kinds ("events: only for sla rules"), and the message filters and
+// detector settings on sla rules ("queries: not used by sla rules ...";
+// the list is kMessageOnlyKeys). `origin` is not read.
 base::Result<Rule> RuleFromJson(const nlohmann::json& j);
-// Every field, so that RuleFromJson(RuleToJson(r)) == r.
+// Every field that applies to the kind (sla rules: the common fields,
+// channels and the sla keys; other kinds: all but the sla keys), so that
+// RuleFromJson(RuleToJson(r)) == r.
 nlohmann::json RuleToJson(const Rule& r);
 
+// The keys of message filters and detector settings, refused on sla rules.
+inline constexpr std::array<std::string_view, 17> kMessageOnlyKeys = {
+    "queries", "languages", "sentiments", "categories", "needs_reply", "min_followers",
+    "min_severity", "reasons", "include_outbound", "sensitivity", "min_volume", "per_channel",
+    "min_share_increase", "cascade_per_minute", "cascade_window_minutes", "cascade_min", "fast_start_ratio"};
+// The keys only sla rules take.
+inline constexpr std::array<std::string_view, 4> kSlaOnlyKeys = {"events", "targets", "teams", "priorities"};
+
 // Checks that names the rule refers to exist: queries in `query_names`,
-// notifiers in `notifier_names`. InvalidArgument "queries: unknown query
-// \"x\"" / "notify: unknown notifier \"y\"".
+// notifiers in `notifier_names`, and (when `team_names` is given) an sla
+// rule's teams in it. InvalidArgument "queries[0]: unknown query \"x\"" /
+// "notify[0]: unknown notifier \"y\"" / "teams[0]: unknown team \"z\"".
 base::Status CheckReferences(const Rule& r, const std::vector<std::string>& query_names,
-                             const std::vector<std::string>& notifier_names);
+                             const std::vector<std::string>& notifier_names,
+                             const std::vector<std::string>* team_names = nullptr);
 
 bool operator==(const QuietHours& a, const QuietHours& b);
 bool operator==(const Rule& a, const Rule& b);

@@ -1,6 +1,7 @@
 #include "alert/service.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -36,7 +37,8 @@ std::vector<std::string> QueryNameList(const std::map<int64_t, std::string>& q) 
 // Marks `rules` as ecoute.yaml's and checks them: names unique and not
 // taken by an API rule, queries and notifiers known.
 Status CheckConfigRules(std::vector<Rule>& rules, const std::map<int64_t, std::string>& queries,
-                        const std::vector<std::string>& notifiers, const std::vector<Rule>& api_rules) {
+                        const std::vector<std::string>& notifiers, const std::vector<Rule>& api_rules,
+                        const std::optional<std::vector<std::string>>& teams) {
   std::set<std::string> seen;
   for (Rule& r : rules) {
     r.origin = "config";
@@ -44,9 +46,15 @@ Status CheckConfigRules(std::vector<Rule>& rules, const std::map<int64_t, std::s
     for (const Rule& a : api_rules)
       if (a.name == r.name)
         return Status::InvalidArgument("rule " + r.name + ": an alert rule of that name was created through the API");
-    ECOUTE_RETURN_IF_ERROR(CheckReferences(r, QueryNameList(queries), notifiers).WithPrefix("rule " + r.name));
+    ECOUTE_RETURN_IF_ERROR(
+        CheckReferences(r, QueryNameList(queries), notifiers, teams ? &*teams : nullptr).WithPrefix("rule " + r.name));
   }
   return Status::Ok();
+}
+
+std::optional<std::vector<std::string>> TeamNames(const ServiceOptions& o) {
+  if (!o.team_names) return std::nullopt;
+  return o.team_names();
 }
 
 }  // namespace
@@ -123,7 +131,8 @@ base::Result<std::unique_ptr<AlertService>> AlertService::Create(ServiceOptions 
     s->api_rules_.push_back(std::move(*r));
     s->api_rule_ids_[rec.name] = rec.id;
   }
-  ECOUTE_RETURN_IF_ERROR(CheckConfigRules(s->options_.rules, s->queries_, s->NotifierNames(), s->api_rules_));
+  ECOUTE_RETURN_IF_ERROR(
+      CheckConfigRules(s->options_.rules, s->queries_, s->NotifierNames(), s->api_rules_, TeamNames(s->options_)));
   return s;
 }
 
@@ -236,6 +245,15 @@ void AlertService::OnCommit(const std::vector<model::Mention>& mentions) {
   evaluate_latency_->Observe(static_cast<double>(clock_.MonotonicNanos() - t0) / 1e9);
 }
 
+void AlertService::OnSlaEvents(const std::vector<SlaEventInput>& events) {
+  if (events.empty()) return;
+  std::vector<AlertChange> changes;
+  std::lock_guard lock(mu_);
+  if (!engine_) return;
+  engine_->ObserveSla(events, clock_.Now(), &changes);
+  Apply(changes);
+}
+
 void AlertService::Apply(std::vector<AlertChange>& changes) {
   for (AlertChange& ch : changes) {
     if (ch.type == AlertChange::Type::kOpened) alerts_opened_->Add();
@@ -250,7 +268,8 @@ void AlertService::Apply(std::vector<AlertChange>& changes) {
       e.text = ch.alert.text;
       e.payload_json = ch.alert.details_json;
       e.created_at_ms = clock_.Now();
-      if (!options_.public_url.empty()) e.url = options_.public_url + "/api/v1/alerts/" + std::to_string(ch.alert.id);
+      if (!ch.url.empty()) e.url = ch.url;
+      else if (!options_.public_url.empty()) e.url = options_.public_url + "/api/v1/alerts/" + std::to_string(ch.alert.id);
       for (auto& [name, n] : notifiers_) {
         if (ch.notifiers.empty() || std::find(ch.notifiers.begin(), ch.notifiers.end(), name) != ch.notifiers.end())
           n->Enqueue(e);
@@ -390,7 +409,8 @@ base::Result<Rule> AlertService::GetRule(const std::string& name) const {
 base::Result<Rule> AlertService::ParseApiRule(const json& definition) const {
   ECOUTE_ASSIGN_OR_RETURN(Rule r, RuleFromJson(definition));
   r.origin = "api";
-  ECOUTE_RETURN_IF_ERROR(CheckReferences(r, QueryNameList(queries_), NotifierNames()));
+  std::optional<std::vector<std::string>> teams = TeamNames(options_);
+  ECOUTE_RETURN_IF_ERROR(CheckReferences(r, QueryNameList(queries_), NotifierNames(), teams ? &*teams : nullptr));
   return r;
 }
 
@@ -452,7 +472,7 @@ base::Status AlertService::DeleteRule(const std::string& name) {
 base::Status AlertService::ReplaceConfigRules(std::vector<Rule> rules) {
   std::lock_guard lock(mu_);
   RefreshQueriesLocked(true);
-  ECOUTE_RETURN_IF_ERROR(CheckConfigRules(rules, queries_, NotifierNames(), api_rules_));
+  ECOUTE_RETURN_IF_ERROR(CheckConfigRules(rules, queries_, NotifierNames(), api_rules_, TeamNames(options_)));
   options_.rules = std::move(rules);
   if (engine_) engine_->SetRules(AllRulesLocked());
   return Status::Ok();

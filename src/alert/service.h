@@ -3,6 +3,7 @@
 // the delivery log, and answers the API (rules, alerts, ack/resolve).
 //
 //   pipeline writer ──OnCommit──► Engine (under mu_) ──► notifiers + Hub (never block)
+//   care inbox ──OnSlaEvents─────────────┤
 //                                        │
 //   ticker thread ──Tick every second────┘──► persist queue ──► persister thread ──► Store
 //
@@ -56,8 +57,15 @@ struct ServiceOptions {
   int learn_days = 14;
   int64_t learn_max_messages = 2'000'000;
   // Link put in notifications: public_url + "/api/v1/alerts/<id>" (empty:
-  // no link).
+  // no link); an SLA alert links to its case (SlaEventInput::case_url)
+  // when that is set.
   std::string public_url;
+  // Care team names, to check the `teams` of sla rules as their queries
+  // and notifiers are (CheckReferences); unset = not checked. Called at
+  // Create and when rules are created, replaced or reloaded (with the
+  // service's lock held: it must not call the service); must be
+  // thread-safe.
+  std::function<std::vector<std::string>()> team_names;
 };
 
 // Monitored query id -> name, as now defined. Called from the service's
@@ -104,6 +112,11 @@ class AlertService {
   // Pipeline::CommitListener: evaluates the committed mentions at the
   // clock's now. Quick; never blocks on I/O.
   void OnCommit(const std::vector<model::Mention>& mentions);
+  // The care inbox's SLA warnings and breaches: evaluated by the sla rules
+  // (Engine::ObserveSla) at the clock's now, then notified, published and
+  // persisted as OnCommit's alerts are. Quick; never blocks on a notifier
+  // or the database. Ignored before Start().
+  void OnSlaEvents(const std::vector<SlaEventInput>& events);
 
   // Rules: config ones then API ones, each group by name.
   std::vector<Rule> Rules() const;

@@ -1,7 +1,8 @@
 // AlertService end to end over a real SQLite store and a local webhook
 // receiver: an alert is notified, persisted with its history and delivery
 // log, and re-attached after a restart; a receiver that stalls does not slow
-// OnCommit; spike baselines are learned from the stored history at Start.
+// OnCommit; spike baselines are learned from the stored history at Start;
+// the care inbox's SLA events go the same way.
 #include "alert/service.h"
 
 #include <gtest/gtest.h>
@@ -186,6 +187,69 @@ TEST_F(AlertServiceTest, RulesThroughTheServiceAreValidatedAndStored) {
   ASSERT_EQ(rules.size(), 1u);
   EXPECT_EQ(rules[0].name, "x");
   EXPECT_EQ(rules[0].origin, "api");
+}
+
+TEST_F(AlertServiceTest, AnSlaBreachIsStoredAndNotifiedWithTheCaseLink) {
+  Receiver rx([](int) { return 200; });
+  auto svc = Make({{{"name", "sla-breach"}, {"kind", "sla"}, {"events", {"breach"}}}}, rx.url());
+  SlaEventInput e;
+  e.kind = "breach";
+  e.target = "first_response";
+  e.case_id = 42;
+  e.subject = "Colis perdu";
+  e.team = "care";
+  e.priority = "urgent";
+  e.channel = "email";
+  e.due_at = kStart - 60'000;
+  e.at = kStart;
+  e.case_url = "https://ecoute.example/cases/42";
+  SlaEventInput warning = e;
+  warning.kind = "warning";  // not watched by the rule
+  warning.case_id = 43;
+  svc->OnSlaEvents({e, warning});
+  ASSERT_TRUE(WaitFor([&] { return rx.received().size() == 1; }));
+  test_util::Received got = rx.received()[0];
+  EXPECT_TRUE(VerifySignature("k", got.timestamp, got.body, got.signature));
+  json body = json::parse(got.body);
+  EXPECT_EQ(body["rule"], "sla-breach");
+  EXPECT_EQ(body["kind"], "sla");
+  EXPECT_EQ(body["level"], "critical");
+  EXPECT_EQ(body["alert_id"], 1);
+  EXPECT_EQ(body["url"], "https://ecoute.example/cases/42");
+  EXPECT_EQ(body["title"], "SLA breach: first response of case 42 (urgent, team care) was due 11:59");
+  EXPECT_EQ(body["payload"]["case_id"], 42);
+  auto alerts = svc->Alerts({});
+  ASSERT_TRUE(alerts.ok());
+  ASSERT_EQ(alerts->size(), 1u);
+  EXPECT_EQ((*alerts)[0].kind, "sla");
+  EXPECT_EQ((*alerts)[0].group_key, "case=42/target=first_response");
+  EXPECT_EQ((*alerts)[0].notified_count, 1);
+  auto history = svc->History(1);
+  ASSERT_TRUE(history.ok());
+  ASSERT_GE(history->size(), 2u);
+  EXPECT_EQ((*history)[1].type, "notified");
+  ASSERT_TRUE(WaitFor([&] {
+    auto d = svc->Deliveries({});
+    return d.ok() && !d->empty() && (*d)[0].state == "delivered";
+  }));
+  EXPECT_EQ(svc->Stats().engine.sla_events, 2u);
+}
+
+TEST_F(AlertServiceTest, SlaRuleTeamsAreCheckedWhenTheTeamsAreKnown) {
+  ServiceOptions o;
+  o.rules.push_back(*RuleFromJson({{"name", "s"}, {"kind", "sla"}, {"teams", {"care", "nope"}}}));
+  o.team_names = [] { return std::vector<std::string>{"care"}; };
+  auto s = AlertService::Create(o, *store_, {}, clock_);
+  EXPECT_EQ(s.status().message(), "rule s: teams[1]: unknown team \"nope\"");
+  o.rules.clear();
+  s = AlertService::Create(o, *store_, {}, clock_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ((*s)->CreateRule({{"name", "t"}, {"kind", "sla"}, {"teams", {"billing"}}}).status().message(),
+            "teams[0]: unknown team \"billing\"");
+  EXPECT_TRUE((*s)->CreateRule({{"name", "t"}, {"kind", "sla"}, {"teams", {"care"}}}).ok());
+  // Before Start() SLA events are ignored.
+  (*s)->OnSlaEvents({SlaEventInput{"breach", "resolution", 1, "", "care", "high", "chat", "", 0, 0, kStart, ""}});
+  EXPECT_EQ((*s)->Stats().engine.sla_events, 0u);
 }
 
 }  // namespace

@@ -23,13 +23,11 @@ namespace {
 using nlohmann::json;
 
 constexpr int64_t kDefaultDeliveryLimit = 100;
-constexpr size_t kMaxActorBytes = 128;
 constexpr size_t kMaxNoteBytes = 4096;
 // Exactly this: httplib compresses other text/* types when the client
 // accepts gzip, which would hold events back in the compressor. (SSE is
 // always UTF-8.)
 constexpr const char* kEventStreamType = "text/event-stream";
-constexpr const char* kUserHeader = "X-Ecoute-User";
 
 Reply Disabled() { return ErrorReply(503, "unavailable", "alerts are disabled"); }
 
@@ -88,15 +86,15 @@ std::optional<Reply> AlertsApi::Refuse(const httplib::Request& req, const RouteI
   return std::nullopt;
 }
 
-Reply AlertsApi::ListRules(const httplib::Request& req, const RouteInfo& route) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
+Reply AlertsApi::ListRules(const httplib::Request& req, const RequestContext& ctx) {
+  if (std::optional<Reply> refused = Refuse(req, ctx.route)) return *refused;
   json rules = json::array();
   for (const alert::Rule& r : service_->Rules()) rules.push_back(alert::RuleToJson(r));
   return JsonReply({{"rules", std::move(rules)}});
 }
 
-Reply AlertsApi::CreateRule(const httplib::Request& req, const RouteInfo& route) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
+Reply AlertsApi::CreateRule(const httplib::Request& req, const RequestContext& ctx) {
+  if (std::optional<Reply> refused = Refuse(req, ctx.route)) return *refused;
   Reply error;
   std::optional<json> body = RuleBody(req, error);
   if (!body) return error;
@@ -105,15 +103,15 @@ Reply AlertsApi::CreateRule(const httplib::Request& req, const RouteInfo& route)
   return JsonReply(alert::RuleToJson(*rule), 201);
 }
 
-Reply AlertsApi::GetRule(const httplib::Request& req, const RouteInfo& route) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
+Reply AlertsApi::GetRule(const httplib::Request& req, const RequestContext& ctx) {
+  if (std::optional<Reply> refused = Refuse(req, ctx.route)) return *refused;
   base::Result<alert::Rule> rule = service_->GetRule(PathName(req));
   if (!rule.ok()) return RuleStatusReply(rule.status());
   return JsonReply(alert::RuleToJson(*rule));
 }
 
-Reply AlertsApi::ReplaceRule(const httplib::Request& req, const RouteInfo& route) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
+Reply AlertsApi::ReplaceRule(const httplib::Request& req, const RequestContext& ctx) {
+  if (std::optional<Reply> refused = Refuse(req, ctx.route)) return *refused;
   Reply error;
   std::optional<json> body = RuleBody(req, error);
   if (!body) return error;
@@ -122,8 +120,8 @@ Reply AlertsApi::ReplaceRule(const httplib::Request& req, const RouteInfo& route
   return JsonReply(alert::RuleToJson(*rule));
 }
 
-Reply AlertsApi::DeleteRule(const httplib::Request& req, const RouteInfo& route) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
+Reply AlertsApi::DeleteRule(const httplib::Request& req, const RequestContext& ctx) {
+  if (std::optional<Reply> refused = Refuse(req, ctx.route)) return *refused;
   base::Status s = service_->DeleteRule(PathName(req));
   if (!s.ok()) return RuleStatusReply(s);
   Reply r;
@@ -131,9 +129,9 @@ Reply AlertsApi::DeleteRule(const httplib::Request& req, const RouteInfo& route)
   return r;
 }
 
-Reply AlertsApi::ListAlerts(const httplib::Request& req, const RouteInfo& route) {
+Reply AlertsApi::ListAlerts(const httplib::Request& req, const RequestContext& ctx) {
   QueryParams p(req.params);
-  p.CheckKnown(route.query_params);
+  p.CheckKnown(ctx.route.query_params);
   store::AlertFilter f;
   for (const std::string& item : p.ListValues("status")) {
     std::optional<store::AlertStatus> s = store::ParseAlertStatus(item);
@@ -147,7 +145,7 @@ Reply AlertsApi::ListAlerts(const httplib::Request& req, const RouteInfo& route)
   f.kind = p.String("kind").value_or("");
   if (!f.kind.empty() && !alert::ParseRuleKind(f.kind))
     p.Fail("kind",
-           "kind must be mention, severity, high_reach, volume_spike, negative_share or snowball, got " +
+           "kind must be mention, severity, high_reach, volume_spike, negative_share, snowball or sla, got " +
                QuoteValue(f.kind));
   std::optional<base::Timestamp> since = p.Time("since");
   std::optional<base::Timestamp> until = p.Time("until");
@@ -170,8 +168,8 @@ Reply AlertsApi::ListAlerts(const httplib::Request& req, const RouteInfo& route)
   return JsonReply({{"alerts", std::move(items)}, {"next_before_id", std::move(next)}});
 }
 
-Reply AlertsApi::GetAlert(const httplib::Request& req, const RouteInfo& route) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
+Reply AlertsApi::GetAlert(const httplib::Request& req, const RequestContext& ctx) {
+  if (std::optional<Reply> refused = Refuse(req, ctx.route)) return *refused;
   Reply error;
   std::optional<int64_t> id = PathId(req, error);
   if (!id) return error;
@@ -204,55 +202,48 @@ Reply AlertsApi::GetAlert(const httplib::Request& req, const RouteInfo& route) {
   return JsonReply(out);
 }
 
-Reply AlertsApi::Acknowledge(const httplib::Request& req, const RouteInfo& route) {
-  return Transition(req, route, /*resolve=*/false);
+Reply AlertsApi::Acknowledge(const httplib::Request& req, const RequestContext& ctx) {
+  return Transition(req, ctx, /*resolve=*/false);
 }
 
-Reply AlertsApi::Resolve(const httplib::Request& req, const RouteInfo& route) {
-  return Transition(req, route, /*resolve=*/true);
+Reply AlertsApi::Resolve(const httplib::Request& req, const RequestContext& ctx) {
+  return Transition(req, ctx, /*resolve=*/true);
 }
 
-Reply AlertsApi::Transition(const httplib::Request& req, const RouteInfo& route, bool resolve) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
+Reply AlertsApi::Transition(const httplib::Request& req, const RequestContext& ctx, bool resolve) {
+  if (std::optional<Reply> refused = Refuse(req, ctx.route)) return *refused;
   Reply error;
   std::optional<int64_t> id = PathId(req, error);
   if (!id) return error;
-  // The body is optional: {"note"?, "by"?}.
+  // The body is optional: {"note"?}. The actor is the signed-in user.
   std::string note;
-  std::optional<std::string> by;
   if (!Trim(req.body).empty()) {
     if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
     json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object())
-      return ErrorReply(400, "invalid_argument", "body must be a JSON object: {\"note\"?, \"by\"?}", "body");
+      return ErrorReply(400, "invalid_argument", "body must be a JSON object: {\"note\"?}", "body");
     for (const auto& [key, value] : j.items()) {
-      if (key != "note" && key != "by")
-        return ErrorReply(400, "invalid_argument", "unknown key " + QuoteValue(key) + "; expected note or by", key);
+      if (key != "note")
+        return ErrorReply(400, "invalid_argument",
+                          "unknown key " + QuoteValue(key) + "; expected note (the actor is the signed-in account)",
+                          key);
       if (!value.is_string()) return ErrorReply(400, "invalid_argument", key + " must be a string", key);
-      const size_t max = key == "note" ? kMaxNoteBytes : kMaxActorBytes;
-      if (value.get_ref<const std::string&>().size() > max)
-        return ErrorReply(400, "invalid_argument", key + " is longer than " + std::to_string(max) + " bytes", key);
-      if (key == "note") note = value.get<std::string>();
-      else by = value.get<std::string>();
+      if (value.get_ref<const std::string&>().size() > kMaxNoteBytes)
+        return ErrorReply(400, "invalid_argument", key + " is longer than " + std::to_string(kMaxNoteBytes) + " bytes",
+                          key);
+      note = value.get<std::string>();
     }
   }
-  if (!by || by->empty()) {
-    std::string header = req.get_header_value(kUserHeader);
-    if (header.size() > kMaxActorBytes)
-      return ErrorReply(400, "invalid_argument",
-                        std::string(kUserHeader) + " is longer than " + std::to_string(kMaxActorBytes) + " bytes",
-                        kUserHeader);
-    by = header.empty() ? "api" : header;
-  }
+  const std::string& by = ctx.user().login;
   base::Result<store::AlertRecord> a =
-      resolve ? service_->Resolve(*id, *by, note) : service_->Acknowledge(*id, *by, note);
+      resolve ? service_->Resolve(*id, by, note) : service_->Acknowledge(*id, by, note);
   if (!a.ok()) return StatusReply(a.status(), a.status().code() == base::StatusCode::kNotFound ? "id" : "");
   return JsonReply(alert::AlertToJson(*a));
 }
 
-Reply AlertsApi::ListDeliveries(const httplib::Request& req, const RouteInfo& route) {
+Reply AlertsApi::ListDeliveries(const httplib::Request& req, const RequestContext& ctx) {
   QueryParams p(req.params);
-  p.CheckKnown(route.query_params);
+  p.CheckKnown(ctx.route.query_params);
   store::DeliveryFilter f;
   f.alert_id = p.Int("alert_id", 0, 1, std::numeric_limits<int64_t>::max());
   f.notifier = p.String("notifier").value_or("");
@@ -272,8 +263,8 @@ Reply AlertsApi::ListDeliveries(const httplib::Request& req, const RouteInfo& ro
   return JsonReply({{"deliveries", std::move(items)}, {"next_before_id", std::move(next)}});
 }
 
-Reply AlertsApi::ListNotifiers(const httplib::Request& req, const RouteInfo& route) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
+Reply AlertsApi::ListNotifiers(const httplib::Request& req, const RequestContext& ctx) {
+  if (std::optional<Reply> refused = Refuse(req, ctx.route)) return *refused;
   const alert::ServiceStats stats = service_->Stats();
   json items = json::array();
   for (const std::string& name : service_->NotifierNames()) {
@@ -292,8 +283,8 @@ Reply AlertsApi::ListNotifiers(const httplib::Request& req, const RouteInfo& rou
   return JsonReply({{"notifiers", std::move(items)}});
 }
 
-Reply AlertsApi::Stream(const httplib::Request& req, const RouteInfo& route) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
+Reply AlertsApi::Stream(const httplib::Request& req, const RequestContext& ctx) {
+  if (std::optional<Reply> refused = Refuse(req, ctx.route)) return *refused;
   uint64_t after = 0;
   if (req.has_header("Last-Event-ID")) {
     const std::string raw = req.get_header_value("Last-Event-ID");

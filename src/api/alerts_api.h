@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "api/reply.h"
+#include "api/request_context.h"
 #include "api/server.h"
 #include "store/store.h"
 
@@ -25,8 +26,6 @@ namespace ecoute::api {
 
 class AlertsApi {
  public:
-  using Handler = Reply (AlertsApi::*)(const httplib::Request&, const RouteInfo&);
-
   // `service` may be null: every route then answers 503 "alerts are
   // disabled". `store` (for the sample mentions of GET /alerts/{id}) and
   // `stopping` must outlive this object; the server sets `stopping` when it
@@ -40,24 +39,24 @@ class AlertsApi {
   // again (and counts idle time towards the keep-alive).
   static constexpr int64_t kStreamPollMs = 250;
 
-  Reply ListRules(const httplib::Request& req, const RouteInfo& route);     // GET /api/v1/alert-rules
-  Reply CreateRule(const httplib::Request& req, const RouteInfo& route);    // POST /api/v1/alert-rules
-  Reply GetRule(const httplib::Request& req, const RouteInfo& route);       // GET .../alert-rules/{name}
-  Reply ReplaceRule(const httplib::Request& req, const RouteInfo& route);   // PUT .../alert-rules/{name}
-  Reply DeleteRule(const httplib::Request& req, const RouteInfo& route);    // DELETE .../alert-rules/{name}
-  Reply ListAlerts(const httplib::Request& req, const RouteInfo& route);    // GET /api/v1/alerts
-  Reply Stream(const httplib::Request& req, const RouteInfo& route);        // GET /api/v1/alerts/stream
-  Reply GetAlert(const httplib::Request& req, const RouteInfo& route);      // GET /api/v1/alerts/{id}
-  Reply Acknowledge(const httplib::Request& req, const RouteInfo& route);   // POST .../alerts/{id}/ack
-  Reply Resolve(const httplib::Request& req, const RouteInfo& route);       // POST .../alerts/{id}/resolve
-  Reply ListDeliveries(const httplib::Request& req, const RouteInfo& route);  // GET /api/v1/alert-deliveries
-  Reply ListNotifiers(const httplib::Request& req, const RouteInfo& route);   // GET /api/v1/notifiers
+  Reply ListRules(const httplib::Request& req, const RequestContext& ctx);     // GET /api/v1/alert-rules
+  Reply CreateRule(const httplib::Request& req, const RequestContext& ctx);    // POST /api/v1/alert-rules
+  Reply GetRule(const httplib::Request& req, const RequestContext& ctx);       // GET .../alert-rules/{name}
+  Reply ReplaceRule(const httplib::Request& req, const RequestContext& ctx);   // PUT .../alert-rules/{name}
+  Reply DeleteRule(const httplib::Request& req, const RequestContext& ctx);    // DELETE .../alert-rules/{name}
+  Reply ListAlerts(const httplib::Request& req, const RequestContext& ctx);    // GET /api/v1/alerts
+  Reply Stream(const httplib::Request& req, const RequestContext& ctx);        // GET /api/v1/alerts/stream
+  Reply GetAlert(const httplib::Request& req, const RequestContext& ctx);      // GET /api/v1/alerts/{id}
+  Reply Acknowledge(const httplib::Request& req, const RequestContext& ctx);   // POST .../alerts/{id}/ack
+  Reply Resolve(const httplib::Request& req, const RequestContext& ctx);       // POST .../alerts/{id}/resolve
+  Reply ListDeliveries(const httplib::Request& req, const RequestContext& ctx);  // GET /api/v1/alert-deliveries
+  Reply ListNotifiers(const httplib::Request& req, const RequestContext& ctx);   // GET /api/v1/notifiers
 
  private:
   // For a route that takes no query parameters: the reply refusing the
   // request (an unknown parameter, alerts disabled), or nullopt.
   std::optional<Reply> Refuse(const httplib::Request& req, const RouteInfo& route) const;
-  Reply Transition(const httplib::Request& req, const RouteInfo& route, bool resolve);
+  Reply Transition(const httplib::Request& req, const RequestContext& ctx, bool resolve);
 
   alert::AlertService* const service_;  // may be null
   const store::Store& store_;

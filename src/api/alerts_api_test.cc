@@ -21,6 +21,7 @@
 
 #include "alert/rules.h"
 #include "alert/service.h"
+#include "api/api_testing.h"
 #include "api/server.h"
 #include "base/clock.h"
 #include "base/time.h"
@@ -47,10 +48,12 @@ bool WaitFor(F cond, std::chrono::milliseconds limit = 5s) {
   return true;
 }
 
-// A GET /api/v1/alerts/stream on its own thread, collecting what arrives.
+// A GET /api/v1/alerts/stream on its own thread, collecting what arrives;
+// `token` is sent as the bearer token.
 class StreamReader {
  public:
-  explicit StreamReader(int port, httplib::Headers headers = {}) {
+  StreamReader(int port, const std::string& token, httplib::Headers headers = {}) {
+    headers.emplace("Authorization", "Bearer " + token);
     thread_ = std::thread([this, port, headers] {
       httplib::Client c("127.0.0.1", port);
       c.set_read_timeout(10);
@@ -174,10 +177,11 @@ class AlertsApiTest : public ::testing::Test {
         o, *store_, [](ingest::RawBatch) -> base::Result<pipeline::BatchReport> {
           return base::Status::Unavailable("read-only test server");
         },
-        ingest::MakeJsonDecoder(), metrics_, clock_, nullptr, alerts);
+        ingest::MakeJsonDecoder(), &auth_.authenticator(), metrics_, clock_, nullptr, alerts);
     ASSERT_TRUE(server_->Start().ok());
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
     client_->set_read_timeout(10);
+    auth_.SignIn(*client_);
   }
 
   int64_t QueryId(const std::string& name) const {
@@ -225,7 +229,7 @@ class AlertsApiTest : public ::testing::Test {
     return json::parse(r->body, nullptr, false);
   }
 
-  // POST without a body (ack/resolve with neither note nor author).
+  // POST without a body (ack/resolve without a note).
   json PostEmpty(const std::string& path, int want, const httplib::Headers& headers = {}) {
     httplib::Result r = client_->Post(path.c_str(), headers);
     EXPECT_TRUE(r) << path;
@@ -234,8 +238,25 @@ class AlertsApiTest : public ::testing::Test {
     return json::parse(r->body, nullptr, false);
   }
 
+  // A POST signed in as `login` (a user made on first use, with `role`).
+  json PostAs(const std::string& login, auth::Role role, const std::string& path, const std::string& body, int want) {
+    auto [it, added] = tokens_.try_emplace(login);
+    if (added) it->second = auth_.AddUserWithToken(login, role);
+    httplib::Client c("127.0.0.1", server_->port());
+    c.set_read_timeout(10);
+    httplib::Result r = body.empty() ? c.Post(path.c_str(), testing::TestAuth::Bearer(it->second))
+                                     : c.Post(path.c_str(), testing::TestAuth::Bearer(it->second), body,
+                                              "application/json");
+    EXPECT_TRUE(r) << path;
+    if (!r) return json();
+    EXPECT_EQ(r->status, want) << login << " POST " << path << ": " << r->body;
+    return json::parse(r->body, nullptr, false);
+  }
+
   std::string dir_;
   base::FakeClock clock_{kStart};
+  testing::TestAuth auth_{&clock_};
+  std::map<std::string, std::string> tokens_;  // login -> API token (PostAs)
   base::MetricsRegistry metrics_;
   std::unique_ptr<store::Store> store_;
   std::map<int64_t, std::string> queries_;
@@ -416,22 +437,24 @@ TEST_F(AlertsApiTest, GetWithHistoryAndSamplesThenAckAndResolve) {
   EXPECT_EQ(Call("POST", path + "/ack", R"(["x"])", 400)["error"]["field"], "body");
   Call("POST", "/api/v1/alerts/999999/ack", "", 404);
 
-  // Acknowledged by the body's "by" (an alert open in the engine).
-  json acked = Call("POST", path + "/ack", R"({"note":"looking into it","by":"alice"})", 200);
+  // Acknowledged by the signed-in user (an alert open in the engine); a
+  // name in the body is refused.
+  EXPECT_EQ(Call("POST", path + "/ack", R"({"note":"x","by":"alice"})", 400)["error"]["field"], "by");
+  json acked = PostAs("alice", auth::Role::kAgent, path + "/ack", R"({"note":"looking into it"})", 200);
   EXPECT_EQ(acked["status"], "acknowledged");
   EXPECT_EQ(acked["acknowledged_by"], "alice");
   EXPECT_EQ(acked["acknowledged_at"], base::FormatTimestamp(kStart));
   EXPECT_EQ(acked["note"], "looking into it");
   EXPECT_EQ(Call("GET", "/api/v1/alerts?status=acknowledged", "", 200)["alerts"].size(), 1u);
 
-  // Resolved by the X-Ecoute-User header; then acknowledging is refused,
-  // resolving again answers the alert unchanged.
+  // Resolved by another user; then acknowledging is refused, resolving
+  // again answers the alert unchanged.
   clock_.Advance(60'000);
-  json resolved = PostEmpty(path + "/resolve", 200, {{"X-Ecoute-User", "bob"}});
+  json resolved = PostAs("bob", auth::Role::kAnalyst, path + "/resolve", "", 200);
   EXPECT_EQ(resolved["status"], "resolved");
   EXPECT_EQ(resolved["resolved_by"], "bob");
   EXPECT_EQ(resolved["resolved_at"], base::FormatTimestamp(kStart + 60'000));
-  EXPECT_EQ(Call("POST", path + "/ack", R"({"by":"carol"})", 409)["error"]["code"], "failed_precondition");
+  EXPECT_EQ(Call("POST", path + "/ack", "", 409)["error"]["code"], "failed_precondition");
   EXPECT_EQ(PostEmpty(path + "/resolve", 200)["resolved_by"], "bob");
 
   json history = Call("GET", path, "", 200)["history"];
@@ -442,16 +465,18 @@ TEST_F(AlertsApiTest, GetWithHistoryAndSamplesThenAckAndResolve) {
   EXPECT_EQ(Call("GET", "/api/v1/alerts?status=resolved", "", 200)["alerts"].size(), 1u);
 }
 
-TEST_F(AlertsApiTest, ActorDefaultsToApiAndStoredAlertsChangeToo) {
+TEST_F(AlertsApiTest, ActorIsTheSignedInUserAndStoredAlertsChangeToo) {
   Commit("brand", 2);  // not grouped: no longer open in the engine
   json list = Call("GET", "/api/v1/alerts", "", 200);
   ASSERT_EQ(list["alerts"].size(), 2u);
   const std::string a = "/api/v1/alerts/" + list["alerts"][0]["id"].dump();
   const std::string b = "/api/v1/alerts/" + list["alerts"][1]["id"].dump();
-  EXPECT_EQ(PostEmpty(a + "/ack", 200)["acknowledged_by"], "api");
-  EXPECT_EQ(PostEmpty(b + "/ack", 200, {{"X-Ecoute-User", "dave"}})["acknowledged_by"], "dave");
-  EXPECT_EQ(Call("POST", b + "/resolve", R"({"note":"handled"})", 200, {{"X-Ecoute-User", "erin"}})["resolved_by"],
-            "erin");
+  // The old X-Ecoute-User header names nobody any more.
+  EXPECT_EQ(PostEmpty(a + "/ack", 200, {{"X-Ecoute-User", "mallory"}})["acknowledged_by"], "admin");
+  // A viewer may not acknowledge.
+  PostAs("carol", auth::Role::kViewer, b + "/ack", "", 403);
+  EXPECT_EQ(PostAs("dave", auth::Role::kLead, b + "/ack", "", 200)["acknowledged_by"], "dave");
+  EXPECT_EQ(PostAs("erin", auth::Role::kAgent, b + "/resolve", R"({"note":"handled"})", 200)["resolved_by"], "erin");
   EXPECT_EQ(Call("POST", b + "/ack", "", 409)["error"]["code"], "failed_precondition");
   json got = Call("GET", b, "", 200);
   EXPECT_EQ(got["status"], "resolved");
@@ -539,7 +564,7 @@ TEST_F(AlertsApiTest, NotifiersListNamesTypesAndStats) {
 
 TEST_F(AlertsApiTest, StreamSendsEventsAndKeepAlives) {
   // As a browser asks: a compressed stream would hold events back.
-  StreamReader reader(server_->port(), {{"Accept-Encoding", "gzip, deflate, br"}});
+  StreamReader reader(server_->port(), auth_.admin_token(), {{"Accept-Encoding", "gzip, deflate, br"}});
   ASSERT_TRUE(WaitFor([&] { return service_->hub().subscribers() == 1; }));
   ASSERT_TRUE(reader.WaitForText(": stream open\n\n"));
   std::vector<int64_t> ids = Commit("brand", 1);
@@ -557,7 +582,7 @@ TEST_F(AlertsApiTest, StreamSendsEventsAndKeepAlives) {
   const std::string path = "/api/v1/alerts/" + data["id"].dump() + "/ack";
   PostEmpty(path, 200);
   ASSERT_TRUE(reader.WaitForText("event: alert.acknowledged\n")) << reader.text();
-  EXPECT_EQ(EventData(reader.text(), "alert.acknowledged")["acknowledged_by"], "api");
+  EXPECT_EQ(EventData(reader.text(), "alert.acknowledged")["acknowledged_by"], "admin");
 
   // The client leaves: the server notices at its next write and frees the
   // subscription (and the worker thread).
@@ -568,7 +593,7 @@ TEST_F(AlertsApiTest, StreamSendsEventsAndKeepAlives) {
 
 TEST_F(AlertsApiTest, LastEventIdReplaysMissedEvents) {
   Commit("brand", 3);  // events 1, 2, 3, nobody listening
-  StreamReader reader(server_->port(), {{"Last-Event-ID", "1"}});
+  StreamReader reader(server_->port(), auth_.admin_token(), {{"Last-Event-ID", "1"}});
   ASSERT_TRUE(reader.WaitForText("id: 3\n")) << reader.text();
   const std::string text = reader.text();
   EXPECT_EQ(text.find("id: 1\n"), std::string::npos) << text;
@@ -584,8 +609,8 @@ TEST_F(AlertsApiTest, LastEventIdReplaysMissedEvents) {
 }
 
 TEST_F(AlertsApiTest, ServerStopsCleanlyWithStreamsOpen) {
-  StreamReader a(server_->port());
-  StreamReader b(server_->port());
+  StreamReader a(server_->port(), auth_.admin_token());
+  StreamReader b(server_->port(), auth_.admin_token());
   ASSERT_TRUE(WaitFor([&] { return service_->hub().subscribers() == 2; }));
   const auto t0 = std::chrono::steady_clock::now();
   server_->Stop();
@@ -597,7 +622,7 @@ TEST_F(AlertsApiTest, ServerStopsCleanlyWithStreamsOpen) {
 }
 
 TEST_F(AlertsApiTest, StreamEndsWhenTheServiceStops) {
-  StreamReader reader(server_->port());
+  StreamReader reader(server_->port(), auth_.admin_token());
   ASSERT_TRUE(WaitFor([&] { return service_->hub().subscribers() == 1; }));
   service_->Stop();  // closes the hub: the stream ends properly
   ASSERT_TRUE(reader.WaitForEnd());

@@ -1,6 +1,7 @@
-// Keeps docs/api/openapi.yaml true: the routes, their query parameters and
-// the Mention and alert schemas must match what the server and the JSON
-// functions (MentionToJson, AlertToJson, RuleToJson, ...) write.
+// Keeps docs/api/openapi.yaml true: the routes, their query parameters,
+// their permissions (x-ecoute-permission) and security, and the Mention,
+// alert and account schemas must match what the server and the JSON
+// functions (MentionToJson, AlertToJson, RuleToJson, UserJson, ...) write.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -11,6 +12,7 @@
 #include "alert/rules.h"
 #include "alert/service.h"
 #include "api/alert_json.h"
+#include "api/auth_api.h"
 #include "api/server.h"
 #include "model/mention_json.h"
 
@@ -79,6 +81,28 @@ class OpenApiTest : public ::testing::Test {
     }
   }
 
+  // As ExpectSchemaIs, for a schema whose objects come in several shapes
+  // (an alert rule writes the keys of its kind's family): every key each
+  // writes is in the schema, each property is written by one of them.
+  void ExpectSchemaCovers(const std::string& name, const std::vector<nlohmann::json>& shapes) const {
+    SCOPED_TRACE(name);
+    YAML::Node schema = Resolve("#/components/schemas/" + name);
+    ASSERT_TRUE(schema) << "no components/schemas/" << name;
+    std::set<std::string> props = PropertyNames(schema);
+    std::set<std::string> written;
+    for (const nlohmann::json& j : shapes) {
+      for (const auto& [key, value] : j.items()) {
+        EXPECT_TRUE(props.count(key)) << "'" << key << "' is written, not in the schema";
+        written.insert(key);
+      }
+      if (schema["required"]) {
+        for (const auto& req : schema["required"])
+          EXPECT_TRUE(j.contains(req.as<std::string>())) << "required '" << req.as<std::string>() << "' not written";
+      }
+    }
+    for (const auto& p : props) EXPECT_TRUE(written.count(p)) << "schema property '" << p << "' is never written";
+  }
+
   YAML::Node doc_;
 };
 
@@ -135,6 +159,52 @@ TEST_F(OpenApiTest, QueryAndPathParametersMatchTheRouteTable) {
     EXPECT_TRUE(op["responses"]["200"] || op["responses"]["201"] || op["responses"]["204"])
         << "no 200, 201 or 204 response";
   }
+}
+
+// Each operation names the permission of its route, exactly as the route
+// table does; open routes (none) say `security: []`, the others keep the
+// document's security and document 401 and 403.
+TEST_F(OpenApiTest, PermissionsAndSecurityMatchTheRouteTable) {
+  ASSERT_TRUE(doc_["components"]["securitySchemes"]["bearer"]) << "no bearer security scheme";
+  ASSERT_TRUE(doc_["components"]["securitySchemes"]["cookie"]) << "no cookie security scheme";
+  ASSERT_TRUE(doc_["components"]["securitySchemes"]["csrf"]) << "no csrf security scheme";
+  ASSERT_TRUE(doc_["security"] && doc_["security"].IsSequence() && doc_["security"].size() > 0)
+      << "no document-wide security";
+  for (const RouteInfo& r : Server::Routes()) {
+    std::string method = r.method;
+    for (char& c : method) c = static_cast<char>(c - 'A' + 'a');
+    YAML::Node op = doc_["paths"][r.path][method];
+    if (!op) continue;  // reported by OperationsEqualTheServerRouteTable
+    SCOPED_TRACE(r.method + " " + r.path);
+    ASSERT_TRUE(op["x-ecoute-permission"]) << "no x-ecoute-permission";
+    EXPECT_EQ(op["x-ecoute-permission"].as<std::string>(), auth::PermissionName(r.permission));
+    if (r.permission == auth::Permission::kNone) {
+      EXPECT_TRUE(op["security"] && op["security"].IsSequence() && op["security"].size() == 0)
+          << "an open operation must say security: []";
+    } else {
+      EXPECT_FALSE(op["security"] && op["security"].size() == 0) << "only open operations may drop security";
+      EXPECT_TRUE(op["responses"]["401"]) << "no 401 response";
+      EXPECT_TRUE(op["responses"]["403"]) << "no 403 response";
+    }
+  }
+}
+
+TEST_F(OpenApiTest, AccountSchemasMatchTheirJson) {
+  auth::User u;
+  u.id = 1;
+  u.login = "claire";
+  u.team_ids = {2};
+  u.last_login_at = 5;
+  ExpectSchemaIs("User", UserJson(u));
+  auth::Team t;
+  t.id = 2;
+  t.name = "care";
+  ExpectSchemaIs("Team", TeamJson(t));
+  auth::TokenInfo tok;
+  tok.id = 3;
+  tok.expires_at = 9;
+  ExpectSchemaIs("Token", TokenJson(tok));
+  ExpectSchemaIs("AuditEntry", AuditJson(auth::AuditEntry{1, 2, "cli", "user.created", "user:claire", "", ""}));
 }
 
 // Also catches keys with no value, such as a flow mapping cut by a comma in
@@ -244,7 +314,10 @@ TEST_F(OpenApiTest, AlertSchemasMatchTheirJson) {
                                    {"min_severity", "high"},
                                    {"quiet_hours", {{"start", "22:00"}, {"end", "07:00"}}}});
   ASSERT_TRUE(rule.ok()) << rule.status().ToString();
-  ExpectSchemaIs("AlertRule", alert::RuleToJson(*rule));
+  // An sla rule writes the keys of the sla family instead of the message ones.
+  auto sla_rule = alert::RuleFromJson({{"name", "s"}, {"kind", "sla"}, {"teams", {"care"}}});
+  ASSERT_TRUE(sla_rule.ok()) << sla_rule.status().ToString();
+  ExpectSchemaCovers("AlertRule", {alert::RuleToJson(*rule), alert::RuleToJson(*sla_rule)});
   std::set<std::string> quiet = PropertyNames(Resolve("#/components/schemas/QuietHours"));
   const nlohmann::json rule_json = alert::RuleToJson(*rule);
   for (const auto& [key, value] : rule_json["quiet_hours"].items())

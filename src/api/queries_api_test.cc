@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/api_testing.h"
 #include "api/server.h"
 #include "ingest/input.h"
 #include "store/sqlite_store.h"
@@ -38,10 +39,12 @@ class QueriesApiTest : public ::testing::Test {
         o, *store_, [](ingest::RawBatch) -> base::Result<pipeline::BatchReport> {
           return base::Status::Unavailable("read-only test server");
         },
-        ingest::MakeJsonDecoder(), metrics_, base::SystemClock(), svc_.get());
+        ingest::MakeJsonDecoder(), &auth_.authenticator(), metrics_, base::SystemClock(), svc_.get());
     ASSERT_TRUE(server_->Start().ok());
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
     client_->set_read_timeout(10);
+    // A lead: may manage queries and correct labels (the user of a correction).
+    client_->set_default_headers(testing::TestAuth::Bearer(auth_.AddUserWithToken("claire", auth::Role::kLead)));
   }
   void TearDown() override { server_->Stop(); }
 
@@ -73,6 +76,7 @@ class QueriesApiTest : public ::testing::Test {
     return json::parse(r->body, nullptr, false);
   }
 
+  testing::TestAuth auth_;
   base::MetricsRegistry metrics_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<queries::QueryService> svc_;
@@ -223,7 +227,7 @@ TEST_F(QueriesApiTest, VolumeByLabelPerQueryFollowsCorrections) {
   EXPECT_EQ(bad["error"]["field"], "query_id");
 
   json fixed = Call("PATCH", "/api/v1/mentions/" + std::to_string(ms[0].id) + "/labels",
-                    R"({"sentiment":"neutral","severity_level":"medium","user":"claire"})", 200);
+                    R"({"sentiment":"neutral","severity_level":"medium"})", 200);
   EXPECT_EQ(fixed["sentiment"], "neutral");
   EXPECT_EQ(fixed["corrected"], json::array({"sentiment", "severity_level"}));
   EXPECT_EQ(totals("group_by=sentiment&query_id=" + qid), (Totals{{"neutral", 1}, {"positive", 1}}));

@@ -25,6 +25,9 @@ int HttpStatusFor(base::StatusCode code) {
     case base::StatusCode::kNotFound: return 404;
     case base::StatusCode::kAlreadyExists:
     case base::StatusCode::kFailedPrecondition: return 409;
+    case base::StatusCode::kUnauthenticated: return 401;
+    case base::StatusCode::kPermissionDenied: return 403;
+    case base::StatusCode::kResourceExhausted: return 429;
     case base::StatusCode::kUnavailable:
     case base::StatusCode::kCancelled: return 503;
     case base::StatusCode::kIoError:

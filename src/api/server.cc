@@ -9,19 +9,25 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <regex>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "api/alerts_api.h"
+#include "api/auth_api.h"
+#include "api/care_api.h"
 #include "api/params.h"
 #include "api/query_json.h"
 #include "api/reply.h"
+#include "api/request_context.h"
 #include "api/volume.h"
+#include "auth/authenticator.h"
 #include "ingest/input.h"
 #include "model/mention_json.h"
 
@@ -56,60 +62,124 @@ std::string PathRegex(const std::string& path) {
 
 }  // namespace
 
+// Adding an API class (say CareApi, for /api/v1/cases...):
+//   1. Write it like AlertsApi or AuthApi: handlers are methods
+//        Reply CareApi::ListCases(const httplib::Request& req, const RequestContext& ctx);
+//      ctx.route is the route (its query_params), ctx.user() the caller
+//      (authenticated and allowed by the route's permission before the
+//      call), ctx.actor() the audit actor.
+//   2. Give Server::Impl a member of that class (built from what the Server
+//      constructor receives) and add its type to `Apis` and its address to
+//      `apis_`.
+//   3. Add its rows to Defs(): Route("GET", "/api/v1/cases",
+//      P::kReadCases, &CareApi::ListCases, {"status", "limit"}). A table
+//      built at run time (a vector of {method, path, permission, member
+//      pointer}) can be appended to `defs` the same way, with Bind() (or a
+//      lambda taking (apis, req, ctx)) as the handler.
+//   4. Document each operation in docs/api/openapi.yaml with its
+//      x-ecoute-permission (api_openapi_test compares); api_authz_test
+//      covers the new routes with every role by itself.
 class Server::Impl {
  public:
-  using HandlerFn = Reply (Impl::*)(const httplib::Request&, const RouteInfo&);
-  // One route: handled by `fn` (a method of Impl), or, when fn is null, by
-  // `alerts` (a method of AlertsApi).
+  // The objects whose methods handle routes.
+  using Apis = std::tuple<Impl*, AlertsApi*, AuthApi*, CareApi*>;
+  using Handler = std::function<Reply(const Apis&, const httplib::Request&, const RequestContext&)>;
+
+  // A handler calling `fn` on this server's object of class Api.
+  template <typename Api>
+  static Handler Bind(Reply (Api::*fn)(const httplib::Request&, const RequestContext&)) {
+    return [fn](const Apis& apis, const httplib::Request& req, const RequestContext& ctx) {
+      return (std::get<Api*>(apis)->*fn)(req, ctx);
+    };
+  }
+
+  // One route: its description and its handler (a method of one of Apis).
   struct RouteDef {
     RouteInfo info;
-    HandlerFn fn = nullptr;
-    AlertsApi::Handler alerts = nullptr;
+    Handler handler;
   };
 
+  template <typename Api>
+  static RouteDef Route(std::string method, std::string path, auth::Permission permission,
+                        Reply (Api::*fn)(const httplib::Request&, const RequestContext&),
+                        std::vector<std::string> query_params = {}) {
+    return {{std::move(method), std::move(path), std::move(query_params), permission}, Bind(fn)};
+  }
+
+  // The care inbox's routes (CareApi::Routes(), handlers taking the
+  // caller's principal) inserted before /healthz.
+  static std::vector<RouteDef> WithCareRoutes(std::vector<RouteDef> defs) {
+    std::vector<RouteDef> care;
+    for (const CareRoute& cr : CareApi::Routes()) {
+      care.push_back({{cr.method, cr.path, cr.query_params, cr.permission},
+                      [h = cr.handler](const Apis& apis, const httplib::Request& req, const RequestContext& ctx) {
+                        return (std::get<CareApi*>(apis)->*h)(req, ctx.route, ctx.user());
+                      }});
+    }
+    auto at = std::find_if(defs.begin(), defs.end(), [](const RouteDef& d) { return d.info.path == "/healthz"; });
+    defs.insert(at, std::make_move_iterator(care.begin()), std::make_move_iterator(care.end()));
+    return defs;
+  }
+
   static const std::vector<RouteDef>& Defs() {
-    static const std::vector<RouteDef> defs = {
-        {{"POST", "/api/v1/mentions", {}}, &Impl::PostMentions},
-        {{"GET", "/api/v1/mentions",
-          {"q", "query", "query_id", "highlight", "from", "to", "channel", "lang", "author", "thread", "limit",
-           "cursor"}},
-         &Impl::ListMentions},
-        {{"GET", "/api/v1/mentions/{id}", {"highlight"}}, &Impl::GetMention},
-        {{"PATCH", "/api/v1/mentions/{id}/labels", {}}, &Impl::PatchLabels},
-        {{"GET", "/api/v1/mentions/{id}/explain", {}}, &Impl::ExplainMention},
-        {{"GET", "/api/v1/categories", {}}, &Impl::ListCategories},
-        {{"GET", "/api/v1/queries", {}}, &Impl::ListQueries},
-        {{"POST", "/api/v1/queries", {}}, &Impl::CreateQuery},
-        {{"POST", "/api/v1/queries/lint", {}}, &Impl::LintQuery},
-        {{"GET", "/api/v1/queries/{id}", {}}, &Impl::GetQuery},
-        {{"PUT", "/api/v1/queries/{id}", {}}, &Impl::UpdateQuery},
-        {{"DELETE", "/api/v1/queries/{id}", {}}, &Impl::DeleteQuery},
-        {{"GET", "/api/v1/stats/volume",
-          {"interval", "from", "to", "group_by", "channel", "lang", "query_id", "sentiment", "category", "severity",
-           "needs_reply"}},
-         &Impl::Volume},
-        {{"GET", "/api/v1/stats/summary", {}}, &Impl::Summary},
-        {{"GET", "/api/v1/rejects", {"limit", "before"}}, &Impl::Rejects},
-        {{"GET", "/api/v1/alert-rules", {}}, nullptr, &AlertsApi::ListRules},
-        {{"POST", "/api/v1/alert-rules", {}}, nullptr, &AlertsApi::CreateRule},
-        {{"GET", "/api/v1/alert-rules/{name}", {}}, nullptr, &AlertsApi::GetRule},
-        {{"PUT", "/api/v1/alert-rules/{name}", {}}, nullptr, &AlertsApi::ReplaceRule},
-        {{"DELETE", "/api/v1/alert-rules/{name}", {}}, nullptr, &AlertsApi::DeleteRule},
-        {{"GET", "/api/v1/alerts", {"status", "rule", "kind", "since", "until", "before_id", "limit"}},
-         nullptr,
-         &AlertsApi::ListAlerts},
+    using P = auth::Permission;
+    static const std::vector<RouteDef> defs = WithCareRoutes({
+        Route("POST", "/api/v1/mentions", P::kIngest, &Impl::PostMentions),
+        Route("GET", "/api/v1/mentions", P::kRead, &Impl::ListMentions,
+              {"q", "query", "query_id", "highlight", "from", "to", "channel", "lang", "author",
+              "thread", "limit", "cursor"}),
+        Route("GET", "/api/v1/mentions/{id}", P::kRead, &Impl::GetMention, {"highlight"}),
+        Route("PATCH", "/api/v1/mentions/{id}/labels", P::kLabel, &Impl::PatchLabels),
+        Route("GET", "/api/v1/mentions/{id}/explain", P::kRead, &Impl::ExplainMention),
+        Route("GET", "/api/v1/categories", P::kRead, &Impl::ListCategories),
+        Route("GET", "/api/v1/queries", P::kRead, &Impl::ListQueries),
+        Route("POST", "/api/v1/queries", P::kManageQueries, &Impl::CreateQuery),
+        Route("POST", "/api/v1/queries/lint", P::kRead, &Impl::LintQuery),
+        Route("GET", "/api/v1/queries/{id}", P::kRead, &Impl::GetQuery),
+        Route("PUT", "/api/v1/queries/{id}", P::kManageQueries, &Impl::UpdateQuery),
+        Route("DELETE", "/api/v1/queries/{id}", P::kManageQueries, &Impl::DeleteQuery),
+        Route("GET", "/api/v1/stats/volume", P::kRead, &Impl::Volume,
+              {"interval", "from", "to", "group_by", "channel", "lang", "query_id", "sentiment",
+              "category", "severity", "needs_reply"}),
+        Route("GET", "/api/v1/stats/summary", P::kRead, &Impl::Summary),
+        Route("GET", "/api/v1/rejects", P::kRead, &Impl::Rejects, {"limit", "before"}),
+        Route("GET", "/api/v1/alert-rules", P::kRead, &AlertsApi::ListRules),
+        Route("POST", "/api/v1/alert-rules", P::kManageAlerts, &AlertsApi::CreateRule),
+        Route("GET", "/api/v1/alert-rules/{name}", P::kRead, &AlertsApi::GetRule),
+        Route("PUT", "/api/v1/alert-rules/{name}", P::kManageAlerts, &AlertsApi::ReplaceRule),
+        Route("DELETE", "/api/v1/alert-rules/{name}", P::kManageAlerts, &AlertsApi::DeleteRule),
+        Route("GET", "/api/v1/alerts", P::kRead, &AlertsApi::ListAlerts,
+              {"status", "rule", "kind", "since", "until", "before_id", "limit"}),
         // Before /alerts/{id}, which would match "stream" too.
-        {{"GET", "/api/v1/alerts/stream", {}}, nullptr, &AlertsApi::Stream},
-        {{"GET", "/api/v1/alerts/{id}", {}}, nullptr, &AlertsApi::GetAlert},
-        {{"POST", "/api/v1/alerts/{id}/ack", {}}, nullptr, &AlertsApi::Acknowledge},
-        {{"POST", "/api/v1/alerts/{id}/resolve", {}}, nullptr, &AlertsApi::Resolve},
-        {{"GET", "/api/v1/alert-deliveries", {"alert_id", "notifier", "state", "before_id", "limit"}},
-         nullptr,
-         &AlertsApi::ListDeliveries},
-        {{"GET", "/api/v1/notifiers", {}}, nullptr, &AlertsApi::ListNotifiers},
-        {{"GET", "/healthz", {}}, &Impl::Health},
-        {{"GET", "/metrics", {}}, &Impl::MetricsPage},
-    };
+        Route("GET", "/api/v1/alerts/stream", P::kRead, &AlertsApi::Stream),
+        Route("GET", "/api/v1/alerts/{id}", P::kRead, &AlertsApi::GetAlert),
+        Route("POST", "/api/v1/alerts/{id}/ack", P::kAckAlerts, &AlertsApi::Acknowledge),
+        Route("POST", "/api/v1/alerts/{id}/resolve", P::kAckAlerts, &AlertsApi::Resolve),
+        Route("GET", "/api/v1/alert-deliveries", P::kRead, &AlertsApi::ListDeliveries,
+              {"alert_id", "notifier", "state", "before_id", "limit"}),
+        Route("GET", "/api/v1/notifiers", P::kRead, &AlertsApi::ListNotifiers),
+        Route("POST", "/api/v1/auth/login", P::kNone, &AuthApi::Login),
+        Route("POST", "/api/v1/auth/logout", P::kSelf, &AuthApi::Logout),
+        Route("GET", "/api/v1/auth/me", P::kSelf, &AuthApi::Me),
+        Route("PATCH", "/api/v1/auth/me", P::kSelf, &AuthApi::UpdateMe),
+        Route("GET", "/api/v1/users", P::kReadCases, &AuthApi::ListUsers),
+        Route("POST", "/api/v1/users", P::kManageUsers, &AuthApi::CreateUser),
+        Route("GET", "/api/v1/users/{id}", P::kReadCases, &AuthApi::GetUser),
+        Route("PATCH", "/api/v1/users/{id}", P::kManageUsers, &AuthApi::UpdateUser),
+        Route("DELETE", "/api/v1/users/{id}", P::kManageUsers, &AuthApi::DeleteUser),
+        Route("GET", "/api/v1/teams", P::kReadCases, &AuthApi::ListTeams),
+        Route("POST", "/api/v1/teams", P::kManageCare, &AuthApi::CreateTeam),
+        Route("GET", "/api/v1/teams/{id}", P::kReadCases, &AuthApi::GetTeam),
+        Route("PATCH", "/api/v1/teams/{id}", P::kManageCare, &AuthApi::UpdateTeam),
+        Route("DELETE", "/api/v1/teams/{id}", P::kManageCare, &AuthApi::DeleteTeam),
+        Route("GET", "/api/v1/tokens", P::kSelf, &AuthApi::ListTokens, {"user"}),
+        Route("POST", "/api/v1/tokens", P::kSelf, &AuthApi::CreateToken),
+        Route("DELETE", "/api/v1/tokens/{id}", P::kSelf, &AuthApi::DeleteToken),
+        Route("GET", "/api/v1/audit", P::kManageUsers, &AuthApi::Audit,
+              {"actor", "action", "target", "since", "until", "before_id", "limit"}),
+        Route("GET", "/healthz", P::kNone, &Impl::Health),
+        Route("GET", "/metrics", P::kRead, &Impl::MetricsPage),
+    });
     return defs;
   }
 
@@ -123,12 +193,16 @@ class Server::Impl {
   }
 
   Impl(ServerOptions options, store::Store& store, IngestFn ingest,
-       std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics, const base::Clock& clock,
-       queries::QueryService* queries, alert::AlertService* alerts)
+       std::shared_ptr<const ingest::Decoder> json_decoder, auth::Authenticator& auth, base::MetricsRegistry& metrics,
+       const base::Clock& clock, queries::QueryService* queries, alert::AlertService* alerts,
+       care::CareService* care)
       : options_(std::move(options)),
         store_(store),
         queries_(queries),
+        auth_(auth),
         alerts_api_(alerts, store, std::chrono::milliseconds(options_.stream_keep_alive_ms), stopping_),
+        auth_api_(auth, options_.secure_cookies),
+        care_api_(care, store, options_.explain, &auth.directory(), clock),
         ingest_(std::move(ingest)),
         json_decoder_(std::move(json_decoder)),
         metrics_(metrics),
@@ -267,12 +341,7 @@ class Server::Impl {
     const int64_t start = clock_.MonotonicNanos();
     Reply r;
     try {
-      if (route == kNoRoute) {
-        r = Unmatched(req);
-      } else {
-        const RouteDef& d = Defs()[route];
-        r = d.fn != nullptr ? (this->*d.fn)(req, d.info) : (alerts_api_.*d.alerts)(req, d.info);
-      }
+      r = route == kNoRoute ? Unmatched(req) : Handle(Defs()[route], req);
     } catch (const std::exception& e) {
       spdlog::error("api: {} {}: {}", req.method, req.path, e.what());
       r = ErrorReply(500, "internal", std::string("internal error: ") + e.what());
@@ -288,6 +357,31 @@ class Server::Impl {
       res.set_header("Content-Type", r.content_type);
     }
     Record(route, req, r.status, start);
+  }
+
+  // Authenticates the request and checks its route's permission, then
+  // calls the handler.
+  Reply Handle(const RouteDef& d, const httplib::Request& req) {
+    RequestContext ctx{d.info, nullptr, req.remote_addr};
+    if (d.info.permission == auth::Permission::kNone) return d.handler(apis_, req, ctx);
+    const std::string authorization = req.get_header_value("Authorization");
+    const std::string cookie = req.get_header_value("Cookie");
+    const std::string csrf = req.get_header_value("X-CSRF-Token");
+    base::Result<auth::Principal> p = auth_.Authenticate(auth::Credentials{req.method, authorization, cookie, csrf});
+    if (!p.ok()) {
+      const base::Status& s = p.status();
+      if (s.code() == base::StatusCode::kUnauthenticated) return UnauthenticatedReply(s.message());
+      if (s.code() == base::StatusCode::kPermissionDenied)
+        return ErrorReply(403, "permission_denied", s.message(), "X-CSRF-Token");
+      return StatusReply(s);
+    }
+    if (!auth::RoleAllows(p->role, d.info.permission)) {
+      return ErrorReply(403, "permission_denied",
+                        "permission " + std::string(auth::PermissionName(d.info.permission)) + " needed: " + p->login +
+                            " has role " + std::string(auth::RoleName(p->role)) + " (docs/auth.md)");
+    }
+    ctx.principal = &*p;
+    return d.handler(apis_, req, ctx);
   }
 
   void Record(size_t route, const httplib::Request& req, int status, std::optional<int64_t> start_nanos) {
@@ -324,10 +418,10 @@ class Server::Impl {
   }
 
   // POST /api/v1/mentions
-  Reply PostMentions(const httplib::Request& req, const RouteInfo& route) {
+  Reply PostMentions(const httplib::Request& req, const RequestContext& ctx) {
     if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
     QueryParams params(req.params);
-    params.CheckKnown(route.query_params);
+    params.CheckKnown(ctx.route.query_params);
     if (params.error()) return ParamReply(*params.error());
 
     ingest::RawBatch batch;
@@ -379,9 +473,9 @@ class Server::Impl {
   }
 
   // GET /api/v1/mentions
-  Reply ListMentions(const httplib::Request& req, const RouteInfo& route) {
+  Reply ListMentions(const httplib::Request& req, const RequestContext& ctx) {
     QueryParams p(req.params);
-    p.CheckKnown(route.query_params);
+    p.CheckKnown(ctx.route.query_params);
     store::MentionFilter f;
     if (auto q = p.String("q")) {
       if (q->size() > kMaxQueryBytes) {
@@ -478,9 +572,9 @@ class Server::Impl {
   }
 
   // GET /api/v1/queries
-  Reply ListQueries(const httplib::Request& req, const RouteInfo& route) {
+  Reply ListQueries(const httplib::Request& req, const RequestContext& ctx) {
     QueryParams p(req.params);
-    p.CheckKnown(route.query_params);
+    p.CheckKnown(ctx.route.query_params);
     if (p.error()) return ParamReply(*p.error());
     if (queries_ == nullptr) return QueriesUnavailable();
     json items = json::array();
@@ -489,7 +583,7 @@ class Server::Impl {
   }
 
   // POST /api/v1/queries
-  Reply CreateQuery(const httplib::Request& req, const RouteInfo&) {
+  Reply CreateQuery(const httplib::Request& req, const RequestContext&) {
     if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
     if (queries_ == nullptr) return QueriesUnavailable();
     base::Result<store::QueryDef> def = ParseQueryInput(req.body);
@@ -500,7 +594,7 @@ class Server::Impl {
   }
 
   // POST /api/v1/queries/lint
-  Reply LintQuery(const httplib::Request& req, const RouteInfo&) {
+  Reply LintQuery(const httplib::Request& req, const RequestContext&) {
     if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
     if (queries_ == nullptr) return QueriesUnavailable();
     json j = json::parse(req.body, nullptr, false);
@@ -511,7 +605,7 @@ class Server::Impl {
   }
 
   // GET /api/v1/queries/{id}
-  Reply GetQuery(const httplib::Request& req, const RouteInfo&) {
+  Reply GetQuery(const httplib::Request& req, const RequestContext&) {
     Reply error;
     std::optional<int64_t> id = PathId(req, error);
     if (!id) return error;
@@ -522,7 +616,7 @@ class Server::Impl {
   }
 
   // PUT /api/v1/queries/{id}
-  Reply UpdateQuery(const httplib::Request& req, const RouteInfo&) {
+  Reply UpdateQuery(const httplib::Request& req, const RequestContext&) {
     if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
     Reply error;
     std::optional<int64_t> id = PathId(req, error);
@@ -536,7 +630,7 @@ class Server::Impl {
   }
 
   // DELETE /api/v1/queries/{id}
-  Reply DeleteQuery(const httplib::Request& req, const RouteInfo&) {
+  Reply DeleteQuery(const httplib::Request& req, const RequestContext&) {
     Reply error;
     std::optional<int64_t> id = PathId(req, error);
     if (!id) return error;
@@ -547,9 +641,9 @@ class Server::Impl {
   }
 
   // GET /api/v1/mentions/{id}
-  Reply GetMention(const httplib::Request& req, const RouteInfo& route) {
+  Reply GetMention(const httplib::Request& req, const RequestContext& ctx) {
     QueryParams p(req.params);
-    p.CheckKnown(route.query_params);
+    p.CheckKnown(ctx.route.query_params);
     const bool highlight = p.Bool("highlight", false);
     if (p.error()) return ParamReply(*p.error());
     Reply error;
@@ -582,10 +676,10 @@ class Server::Impl {
   }
 
   // PATCH /api/v1/mentions/{id}/labels
-  Reply PatchLabels(const httplib::Request& req, const RouteInfo& route) {
+  Reply PatchLabels(const httplib::Request& req, const RequestContext& ctx) {
     if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
     QueryParams p(req.params);
-    p.CheckKnown(route.query_params);
+    p.CheckKnown(ctx.route.query_params);
     if (p.error()) return ParamReply(*p.error());
     Reply error;
     std::optional<int64_t> id = PathId(req, error);
@@ -594,9 +688,10 @@ class Server::Impl {
     if (j.is_discarded() || !j.is_object())
       return ErrorReply(400, "invalid_argument",
                         "body must be a JSON object: {\"sentiment\"?, \"needs_reply\"?, \"category\"?, "
-                        "\"severity_level\"?, \"user\"?}",
+                        "\"severity_level\"?}",
                         "body");
     store::LabelCorrection c;
+    c.user = ctx.user().login;  // who corrects: the signed-in user, never a name in the body
     for (const auto& [key, value] : j.items()) {
       auto text = [&, &key = key, &value = value](std::optional<std::string>& out) -> std::optional<Reply> {
         if (!value.is_string())
@@ -625,15 +720,11 @@ class Server::Impl {
                            "severity_level must be none, low, medium, high or critical, got " +
                                QuoteValue(*c.severity_level),
                            key);
-      } else if (key == "user") {
-        std::optional<std::string> user;
-        bad = text(user);
-        if (!bad && user->size() > 128) bad = ErrorReply(400, "invalid_argument", "user is longer than 128 bytes", key);
-        if (!bad) c.user = *user;
       } else {
         bad = ErrorReply(400, "invalid_argument",
                          "unknown key " + QuoteValue(key) +
-                             "; expected sentiment, needs_reply, category, severity_level or user",
+                             "; expected sentiment, needs_reply, category or severity_level (the user is the "
+                             "signed-in account)",
                          key);
       }
       if (bad) return *bad;
@@ -666,9 +757,9 @@ class Server::Impl {
   }
 
   // GET /api/v1/mentions/{id}/explain
-  Reply ExplainMention(const httplib::Request& req, const RouteInfo& route) {
+  Reply ExplainMention(const httplib::Request& req, const RequestContext& ctx) {
     QueryParams p(req.params);
-    p.CheckKnown(route.query_params);
+    p.CheckKnown(ctx.route.query_params);
     if (p.error()) return ParamReply(*p.error());
     Reply error;
     std::optional<int64_t> id = PathId(req, error);
@@ -694,9 +785,9 @@ class Server::Impl {
   }
 
   // GET /api/v1/categories
-  Reply ListCategories(const httplib::Request& req, const RouteInfo& route) {
+  Reply ListCategories(const httplib::Request& req, const RequestContext& ctx) {
     QueryParams p(req.params);
-    p.CheckKnown(route.query_params);
+    p.CheckKnown(ctx.route.query_params);
     if (p.error()) return ParamReply(*p.error());
     json items = json::array();
     for (const CategoryInfo& c : options_.categories)
@@ -731,9 +822,9 @@ class Server::Impl {
   }
 
   // GET /api/v1/stats/volume
-  Reply Volume(const httplib::Request& req, const RouteInfo& route) {
+  Reply Volume(const httplib::Request& req, const RequestContext& ctx) {
     QueryParams p(req.params);
-    p.CheckKnown(route.query_params);
+    p.CheckKnown(ctx.route.query_params);
     store::Interval interval = store::Interval::kHour;
     if (auto s = p.String("interval")) {
       base::Result<store::Interval> i = store::ParseInterval(*s);
@@ -853,9 +944,9 @@ class Server::Impl {
   }
 
   // GET /api/v1/stats/summary
-  Reply Summary(const httplib::Request& req, const RouteInfo& route) {
+  Reply Summary(const httplib::Request& req, const RequestContext& ctx) {
     QueryParams p(req.params);
-    p.CheckKnown(route.query_params);
+    p.CheckKnown(ctx.route.query_params);
     if (p.error()) return ParamReply(*p.error());
     base::Result<store::StoreCounts> c = store_.Counts();
     if (!c.ok()) return StatusReply(c.status());
@@ -864,9 +955,9 @@ class Server::Impl {
   }
 
   // GET /api/v1/rejects
-  Reply Rejects(const httplib::Request& req, const RouteInfo& route) {
+  Reply Rejects(const httplib::Request& req, const RequestContext& ctx) {
     QueryParams p(req.params);
-    p.CheckKnown(route.query_params);
+    p.CheckKnown(ctx.route.query_params);
     const int limit = static_cast<int>(p.Int("limit", kDefaultLimit, 1, kMaxLimit));
     const int64_t before = p.Int("before", 0, 1, std::numeric_limits<int64_t>::max());
     if (p.error()) return ParamReply(*p.error());
@@ -888,7 +979,7 @@ class Server::Impl {
   }
 
   // GET /healthz
-  Reply Health(const httplib::Request&, const RouteInfo&) {
+  Reply Health(const httplib::Request&, const RequestContext&) {
     base::Result<store::StoreCounts> c = store_.Counts();
     if (!c.ok()) {
       Reply r = JsonReply({{"status", "unavailable"},
@@ -901,7 +992,7 @@ class Server::Impl {
   }
 
   // GET /metrics
-  Reply MetricsPage(const httplib::Request&, const RouteInfo&) {
+  Reply MetricsPage(const httplib::Request&, const RequestContext&) {
     base::Result<store::StoreCounts> c = store_.Counts();
     store_up_->Set(c.ok() ? 1 : 0);
     if (c.ok()) {
@@ -920,7 +1011,11 @@ class Server::Impl {
   store::Store& store_;
   queries::QueryService* const queries_;  // may be null
   std::atomic<bool> stopping_{false};     // set by Stop(): open streams end
+  auth::Authenticator& auth_;
   AlertsApi alerts_api_;
+  AuthApi auth_api_;
+  CareApi care_api_;
+  const Apis apis_{this, &alerts_api_, &auth_api_, &care_api_};
   const IngestFn ingest_;
   const std::shared_ptr<const ingest::Decoder> json_decoder_;
   base::MetricsRegistry& metrics_;
@@ -943,11 +1038,19 @@ class Server::Impl {
   std::atomic<bool> listen_returned_{false};
 };
 
+namespace {
+auth::Authenticator& Required(auth::Authenticator* auth) {
+  ECOUTE_CHECK_MSG(auth != nullptr, "api::Server needs an auth::Authenticator");
+  return *auth;
+}
+}  // namespace
+
 Server::Server(ServerOptions options, store::Store& store, IngestFn ingest,
-               std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics,
-               const base::Clock& clock, queries::QueryService* queries, alert::AlertService* alerts)
-    : impl_(std::make_unique<Impl>(std::move(options), store, std::move(ingest), std::move(json_decoder), metrics,
-                                   clock, queries, alerts)) {}
+               std::shared_ptr<const ingest::Decoder> json_decoder, auth::Authenticator* auth,
+               base::MetricsRegistry& metrics, const base::Clock& clock, queries::QueryService* queries,
+               alert::AlertService* alerts, care::CareService* care)
+    : impl_(std::make_unique<Impl>(std::move(options), store, std::move(ingest), std::move(json_decoder),
+                                   Required(auth), metrics, clock, queries, alerts, care)) {}
 
 Server::~Server() = default;
 

@@ -2,14 +2,23 @@
 // (full text and the query language), monitored queries (CRUD and lint),
 // label corrections and explanations, the category taxonomy, volume
 // series, rejects, alerts (rules, alerts, ack/resolve, deliveries,
-// notifiers and a server-sent event stream), health and Prometheus metrics.
+// notifiers and a server-sent event stream), accounts (sign-in, users,
+// teams, API tokens, the audit log), health and Prometheus metrics.
+//
+// Every route states the auth::Permission it needs (RouteInfo::permission).
+// Before a handler runs, the server authenticates the request with the
+// auth::Authenticator (a bearer API token, or the session cookie with its
+// X-CSRF-Token on unsafe methods) and checks the caller's role: 401 with
+// `WWW-Authenticate: Bearer realm="ecoute"` without valid credentials, 403
+// naming the permission and the role otherwise. Only GET /healthz and
+// POST /api/v1/auth/login (Permission::kNone) are open. docs/auth.md.
 //
 // The server depends on the rest of ecoute only through narrow seams: the
 // Store (read, plus Store::CorrectLabels for PATCH .../labels), a function
 // that ingests a batch and returns once it is committed, the decoder used
-// for JSON bodies, an optional explanation hook and the optional query and
-// alert services. cpp-httplib does the
-// HTTP; it is hidden behind this header.
+// for JSON bodies, the authenticator, an optional explanation hook and the
+// optional query and alert services. cpp-httplib does the HTTP; it is
+// hidden behind this header.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/roles.h"
 #include "base/clock.h"
 #include "base/metrics.h"
 #include "base/status.h"
@@ -30,6 +40,12 @@
 namespace ecoute::alert {
 class AlertService;
 }  // namespace ecoute::alert
+namespace ecoute::care {
+class CareService;
+}  // namespace ecoute::care
+namespace ecoute::auth {
+class Authenticator;
+}  // namespace ecoute::auth
 
 namespace ecoute::api {
 
@@ -66,6 +82,9 @@ struct ServerOptions {
   // proxies keep it open; a client that left is noticed at the next write
   // (its worker thread is held until then).
   int64_t stream_keep_alive_ms = 15'000;
+  // Adds "Secure" to the session cookie set by POST /api/v1/auth/login:
+  // turn it on when clients reach ecoute over HTTPS (a TLS proxy).
+  bool secure_cookies = false;
 };
 
 // Ingests a batch of raw records and returns when they are committed
@@ -79,6 +98,10 @@ struct RouteInfo {
   std::string method;                     // "GET", "POST"
   std::string path;
   std::vector<std::string> query_params;  // accepted query parameters; others get 400
+  // What the caller's role must allow (auth::RoleAllows). kNone: open, no
+  // credentials needed. The default refuses everyone but admins: every
+  // route of the table states its own.
+  auth::Permission permission = auth::Permission::kManageUsers;
 };
 
 // The source name given to batches POSTed to the API.
@@ -87,7 +110,10 @@ inline constexpr std::string_view kPostSource = "POST /api/v1/mentions";
 class Server {
  public:
   // `store`, `metrics` and `clock` must outlive the server. `json_decoder`
-  // decodes POSTed records. Registers its metrics in `metrics`:
+  // decodes POSTed records. `auth` is required (a null one is a broken
+  // invariant) and must outlive the server: it checks every request but
+  // those of kNone routes, and backs the /auth, /users, /teams, /tokens and
+  // /audit routes (its directory is written by them). Registers its metrics in `metrics`:
   //   ecoute_http_requests_total{method,route,status}
   //   ecoute_http_request_duration_seconds{route}
   //   ecoute_stored_mentions, ecoute_stored_rejects, ecoute_stored_threads,
@@ -96,20 +122,25 @@ class Server {
   // mention searches by query are refused) must outlive the server.
   // `alerts` (may be null: the alert routes then answer 503 "alerts are
   // disabled") must outlive the server; its hub feeds the streams, which
-  // end when the hub closes (AlertService::Stop) or the server stops. The
-  // only write to `store` is CorrectLabels (PATCH .../labels), from request
-  // threads: the store serialises it with the pipeline's writer.
+  // end when the hub closes (AlertService::Stop) or the server stops.
+  // `care` (may be null: the care routes then answer 503 "the care inbox is
+  // disabled") must outlive the server. The only write to `store` is
+  // CorrectLabels (PATCH .../labels), from request threads: the store
+  // serialises it with the pipeline's writer.
   Server(ServerOptions options, store::Store& store, IngestFn ingest,
-         std::shared_ptr<const ingest::Decoder> json_decoder, base::MetricsRegistry& metrics = base::Metrics(),
+         std::shared_ptr<const ingest::Decoder> json_decoder, auth::Authenticator* auth,
+         base::MetricsRegistry& metrics = base::Metrics(),
          const base::Clock& clock = base::SystemClock(), queries::QueryService* queries = nullptr,
-         alert::AlertService* alerts = nullptr);
+         alert::AlertService* alerts = nullptr, care::CareService* care = nullptr);
   ~Server();  // Stop()
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Every route the server answers, in registration order. The same table
-  // registers the handlers, and api_openapi_test checks it against
-  // docs/api/openapi.yaml.
+  // Every route the server answers, in registration order, with the
+  // permission it needs. The same table registers the handlers;
+  // api_openapi_test checks it against docs/api/openapi.yaml (operations,
+  // parameters, x-ecoute-permission) and api_authz_test walks it with every
+  // role.
   static const std::vector<RouteInfo>& Routes();
 
   // Binds host:port and serves on background threads; returns once the

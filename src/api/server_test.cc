@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/api_testing.h"
 #include "store/testing.h"
 
 namespace ecoute::api {
@@ -307,13 +308,14 @@ class ServerTest : public ::testing::Test {
     options.threads = 4;
     options.keep_alive_seconds = 1;
     server_ = std::make_unique<Server>(options, store_, FakeIngest{&store_, &closed_, &batches_, &last_source_},
-                                       std::make_shared<TestDecoder>(), metrics_, clock_);
+                                       std::make_shared<TestDecoder>(), &auth_.authenticator(), metrics_, clock_);
     base::Status s = server_->Start();
     ASSERT_TRUE(s.ok()) << s.ToString();
     ASSERT_GT(server_->port(), 0);
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
     client_->set_connection_timeout(5);
     client_->set_read_timeout(10);
+    auth_.SignIn(*client_);
   }
 
   httplib::Result Post(const std::string& body, const std::string& type = "application/x-ndjson",
@@ -374,6 +376,7 @@ class ServerTest : public ::testing::Test {
   }
 
   base::FakeClock clock_{T("2024-03-10T12:30:00Z")};
+  testing::TestAuth auth_{&clock_};
   base::MetricsRegistry metrics_;
   FakeStore store_;
   std::atomic<bool> closed_{false};
@@ -744,6 +747,7 @@ TEST_F(ServerTest, ConcurrentPostsAreAllCounted) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       httplib::Client c("127.0.0.1", server_->port());
+      auth_.SignIn(c);
       for (int p = 0; p < kPosts; ++p) {
         std::string body;
         for (int i = 0; i < kPerPost; ++i) {
@@ -765,7 +769,7 @@ TEST_F(ServerTest, SecondServerOnATakenPortFailsNamingIt) {
   ServerOptions o;
   o.port = server_->port();
   Server other(o, store_, FakeIngest{&store_, &closed_, &batches_, &last_source_}, std::make_shared<TestDecoder>(),
-               metrics_, clock_);
+               &auth_.authenticator(), metrics_, clock_);
   base::Status s = other.Start();
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), base::StatusCode::kIoError);
@@ -801,12 +805,13 @@ TEST_F(ServerTest, StopWaitsForInFlightRequests) {
   };
   ServerOptions o;
   o.port = 0;
-  Server s(o, store_, slow, std::make_shared<TestDecoder>(), metrics_, clock_);
+  Server s(o, store_, slow, std::make_shared<TestDecoder>(), &auth_.authenticator(), metrics_, clock_);
   ASSERT_TRUE(s.Start().ok());
   int status = 0;
   std::string body;
   std::thread client([&] {
     httplib::Client c("127.0.0.1", s.port());
+    auth_.SignIn(c);
     auto res = c.Post("/api/v1/mentions", Line("twitter", "1", "x", "2024-03-10"), "application/json");
     if (res) {
       status = res->status;
@@ -844,7 +849,8 @@ TEST(ServerPerf, PostThroughputWithFastIngest) {
   };
   ServerOptions o;
   o.port = 0;
-  Server server(o, store, fast, std::make_shared<TestDecoder>(), metrics);
+  testing::TestAuth auth;
+  Server server(o, store, fast, std::make_shared<TestDecoder>(), &auth.authenticator(), metrics);
   ASSERT_TRUE(server.Start().ok());
 
   constexpr int kBatch = 1000;
@@ -857,6 +863,7 @@ TEST(ServerPerf, PostThroughputWithFastIngest) {
   }
   const int batches = std::getenv("ECOUTE_API_PERF_BATCHES") ? std::atoi(std::getenv("ECOUTE_API_PERF_BATCHES")) : 50;
   httplib::Client c("127.0.0.1", server.port());
+  auth.SignIn(c);
   c.set_keep_alive(true);
   c.set_tcp_nodelay(true);
   auto start = std::chrono::steady_clock::now();
@@ -913,7 +920,7 @@ TEST_F(LabelsTest, PatchLabelsCorrectsAndReturnsTheMention) {
   const int64_t id = IdOf("3");
   store_.SetLabels("3", "neutral", "none", "none", false);
   auto res = Patch(id, R"({"sentiment": "negative", "category": "billing", "needs_reply": true,
-                           "severity_level": "high", "user": "claire"})");
+                           "severity_level": "high"})");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
   json m = json::parse(res->body);
@@ -925,13 +932,31 @@ TEST_F(LabelsTest, PatchLabelsCorrectsAndReturnsTheMention) {
   EXPECT_EQ(m["severity_level"], "high");
   EXPECT_EQ(m["corrected"], json::array({"category", "needs_reply", "sentiment", "severity_level"}));
   ASSERT_TRUE(store_.last_correction.has_value());
-  EXPECT_EQ(store_.last_correction->user, "claire");
+  EXPECT_EQ(store_.last_correction->user, "admin") << "the signed-in user corrects";
   EXPECT_EQ(store_.last_correction->at, clock_.Now());
   // "none" is always a category; one field alone is enough.
   res = Patch(id, R"({"category": "none"})");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200) << res->body;
   EXPECT_FALSE(store_.last_correction->sentiment.has_value());
+}
+
+// The correction is recorded under the login of whoever is signed in.
+TEST_F(LabelsTest, PatchLabelsRecordsTheSignedInUser) {
+  const int64_t id = IdOf("3");
+  const std::string token = auth_.AddUserWithToken("claire", auth::Role::kAnalyst);
+  const std::string path = "/api/v1/mentions/" + std::to_string(id) + "/labels";
+  httplib::Client c("127.0.0.1", server_->port());
+  auto res = c.Patch(path.c_str(), testing::TestAuth::Bearer(token), R"({"sentiment": "positive"})", "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(store_.last_correction->user, "claire");
+  // A viewer may not correct labels.
+  const std::string viewer = auth_.AddUserWithToken("victor", auth::Role::kViewer);
+  res = c.Patch(path.c_str(), testing::TestAuth::Bearer(viewer), R"({"sentiment": "negative"})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403) << res->body;
+  EXPECT_EQ(store_.last_correction->sentiment, "positive");
 }
 
 // The two stages stay coherent: no reply needed <=> category none.
@@ -958,7 +983,7 @@ TEST_F(LabelsTest, PatchLabelsErrorsNameTheField) {
   ExpectPatchError(id, R"({"needs_reply": "yes"})", 400, "needs_reply");
   ExpectPatchError(id, R"({"mood": "sad"})", 400, "mood");
   ExpectPatchError(id, R"({})", 400, "body");
-  ExpectPatchError(id, R"({"user": "claire"})", 400, "body");
+  ExpectPatchError(id, R"({"user": "claire"})", 400, "user");  // the user is the signed-in account
   ExpectPatchError(id, "", 400, "body");
   ExpectPatchError(id, "[1]", 400, "body");
   ExpectPatchError(-1, R"({"sentiment": "neutral"})", 400, "id");

@@ -74,6 +74,8 @@
 #include "alert/service.h"
 #include "api/server.h"
 #include "app/runtime.h"
+#include "auth/authenticator.h"
+#include "auth/password.h"
 #include "base/clock.h"
 #include "base/metrics.h"
 #include "config/config.h"
@@ -281,7 +283,8 @@ struct Schedule {
   std::atomic<uint64_t> next_probe{0};
 };
 
-void RunClient(int client, const Flags& flags, int port, Schedule& schedule, Probes& probes, ClientResult& out) {
+void RunClient(int client, const Flags& flags, int port, const std::string& token, Schedule& schedule, Probes& probes,
+               ClientResult& out) {
   demo::DemoOptions dopt;
   dopt.seed = 1000 + static_cast<uint64_t>(client);
   dopt.start = base::SystemClock().Now() - 86'400'000;
@@ -298,6 +301,7 @@ void RunClient(int client, const Flags& flags, int port, Schedule& schedule, Pro
   http.set_connection_timeout(std::chrono::seconds(10));
   http.set_read_timeout(std::chrono::seconds(60));
   http.set_write_timeout(std::chrono::seconds(60));
+  http.set_default_headers({{"Authorization", "Bearer " + token}});
 
   // Messages kept back as possible probes: batch k carries message numbers
   // [k * batch, (k + 1) * batch) and those divisible by probe_every are probes.
@@ -513,6 +517,20 @@ int Run(const Flags& flags) {
   if (!svc.ok()) return fail("alerts", svc.status());
   std::unique_ptr<alert::AlertService> alerts = std::move(*svc);
 
+  // The clients post as a lead (ingest permission), with an API token.
+  auth::DirectoryOptions dopt;
+  dopt.password_cost = auth::MinimalCost();
+  auto directory = auth::Directory::Open(":memory:", dopt);
+  if (!directory.ok()) return fail("accounts", directory.status());
+  auth::Authenticator authenticator(**directory, base::SystemClock());
+  auth::User poster;
+  poster.login = "bench";
+  poster.role = auth::Role::kLead;
+  auto bench_user = (*directory)->CreateUser(poster, auth::GeneratePassword(), auth::Actor("bench"));
+  if (!bench_user.ok()) return fail("accounts", bench_user.status());
+  auto token = authenticator.CreateToken(bench_user->id, "bench", std::nullopt, auth::Actor("bench"));
+  if (!token.ok()) return fail("accounts", token.status());
+
   api::ServerOptions so;
   so.host = "127.0.0.1";
   so.port = 0;
@@ -520,7 +538,8 @@ int Run(const Flags& flags) {
   so.max_body_bytes = static_cast<size_t>(config.server.max_body_mb) << 20;
   api::Server server(
       so, **store, [&pipe](ingest::RawBatch batch) { return pipe.SubmitAndWait(std::move(batch)); },
-      std::make_shared<TimingDecoder>(ingest::MakeJsonDecoder(), probes), base::Metrics(), base::SystemClock(),
+      std::make_shared<TimingDecoder>(ingest::MakeJsonDecoder(), probes), &authenticator, base::Metrics(),
+      base::SystemClock(),
       &queries, alerts.get());
   if (base::Status s = server.Start(); !s.ok()) return fail("server", s);
   if (base::Status s = alerts->Start(); !s.ok()) return fail("alerts start", s);
@@ -553,7 +572,7 @@ int Run(const Flags& flags) {
   std::vector<std::thread> clients;
   for (int c = 0; c < flags.clients; ++c)
     clients.emplace_back([&, c] {
-      RunClient(c, flags, server.port(), schedule, probes, results[static_cast<size_t>(c)]);
+      RunClient(c, flags, server.port(), token->token, schedule, probes, results[static_cast<size_t>(c)]);
     });
   // Progress, once a second.
   for (int64_t next = start_ns + 1'000'000'000; NowNs() < end_ns; next += 1'000'000'000) {

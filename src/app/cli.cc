@@ -141,6 +141,53 @@ int Main(int argc, char** argv) {
   rep->add_flag("--json", replay.json, "One JSON object per alert (as GET /api/v1/alerts)");
   rep->add_flag("--all", replay.all_changes, "Also print updates and resolutions, not only openings");
 
+  ReportSlaFlags report_sla;
+  auto* report = app.add_subcommand("report", "Reports on the stored data.");
+  report->require_subcommand(1);
+  auto* rsla = report->add_subcommand("sla", "First-response and resolution times of the cases, and the share met.");
+  rsla->add_option("--group-by", report_sla.group_by, "team | channel | agent | account (brand) | priority | none")
+      ->capture_default_str();
+  rsla->add_option("--target", report_sla.target, "Measure against this target on the wall clock, e.g. 3h, 45m");
+  rsla->add_option("--from", report_sla.from, "Cases created at or after (ISO 8601)");
+  rsla->add_option("--to", report_sla.to, "Cases created before (ISO 8601)");
+  rsla->add_flag("--wall-clock", report_sla.wall_clock, "Durations on the wall clock instead of business hours");
+  rsla->add_flag("--json", report_sla.json, "The report as JSON (as GET /api/v1/reports/sla)");
+
+  UserFlags user;
+  CLI::App* usr = app.add_subcommand("user", "Accounts: who may use the HTTP API, with which role (docs/auth.md).");
+  usr->require_subcommand(1);
+  CLI::App* uadd = usr->add_subcommand(
+      "add", "Create an account. Without --password-stdin a strong password is generated and printed once.");
+  uadd->add_option("login", user.login, "Login: 1 to 64 of a-z, 0-9, '.', '_', '-' (upper case is lowered)")
+      ->required();
+  uadd->add_option("--role", user.role, "viewer, analyst, agent, lead or admin")->required();
+  uadd->add_option("--display-name", user.display_name, "Name shown to colleagues (default: the login)");
+  uadd->add_option("--email", user.email, "E-mail address");
+  uadd->add_flag("--password-stdin", user.password_stdin, "Read the password from the first line of standard input");
+  uadd->add_option("--token", user.token, "Also create an API token with this name and print it (for scripts)");
+  CLI::App* ulist = usr->add_subcommand("list", "List the accounts with their role, teams and last sign-in.");
+  ulist->add_flag("--json", user.json, "One JSON object per line (as GET /api/v1/users)");
+  CLI::App* upass = usr->add_subcommand(
+      "passwd", "Set a new password (generated and printed unless --password-stdin); the user's sessions end.");
+  upass->add_option("login", user.login, "The account")->required();
+  upass->add_flag("--password-stdin", user.password_stdin, "Read the password from the first line of standard input");
+  CLI::App* udis = usr->add_subcommand(
+      "disable", "Disable an account: it cannot sign in, its sessions end and its API tokens are refused.");
+  udis->add_option("login", user.login, "The account")->required();
+
+  TokenFlags token;
+  CLI::App* tok = app.add_subcommand("token", "API tokens (\"Authorization: Bearer ect_...\") for scripts and integrations.");
+  tok->require_subcommand(1);
+  CLI::App* tcreate = tok->add_subcommand("create", "Create an API token for LOGIN and print it once.");
+  tcreate->add_option("login", token.login, "The account the token acts as")->required();
+  tcreate->add_option("name", token.name, "What the token is for, e.g. grafana")->required();
+  tcreate->add_option("--expires-days", token.expires_days, "Expire after this many days (default never)")
+      ->check(CLI::Range(1, 3650));
+  CLI::App* tlist = tok->add_subcommand("list", "List the active API tokens (never their secret).");
+  tlist->add_option("login", token.login, "Only this account's");
+  CLI::App* trev = tok->add_subcommand("revoke", "Revoke an API token at once.");
+  trev->add_option("id", token.id, "The token's id (ecoute token list)")->required()->check(CLI::PositiveNumber);
+
   app.add_subcommand("version", "Print the version.");
 
   try {
@@ -162,6 +209,14 @@ int Main(int argc, char** argv) {
   if (*evl) return RunEval(global, eval);
   if (*trn) return RunTrain(global, train);
   if (*rep) return RunAlertsReplay(global, replay);
+  if (*rsla) return RunReportSla(global, report_sla);
+  if (*uadd) return RunUserAdd(global, user);
+  if (*ulist) return RunUserList(global, user);
+  if (*upass) return RunUserPasswd(global, user);
+  if (*udis) return RunUserDisable(global, user);
+  if (*tcreate) return RunTokenCreate(global, token);
+  if (*tlist) return RunTokenList(global, token);
+  if (*trev) return RunTokenRevoke(global, token);
   std::printf("ecoute 0.1.0\n");
   return 0;
 }

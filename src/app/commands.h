@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "app/runtime.h"
+#include "auth/authenticator.h"
+#include "auth/directory.h"
 #include "train/datasets.h"
 
 namespace ecoute::app {
@@ -121,6 +123,61 @@ struct AlertsReplayFlags {
 // the alerts that would have opened (time, level, rule, id, title, whether
 // notified), then a summary on stderr.
 int RunAlertsReplay(const GlobalFlags& global, const AlertsReplayFlags& flags);
+
+struct ReportSlaFlags {
+  std::string group_by = "account";  // team | channel | agent | account | priority | none
+  std::string target;                // e.g. "3h": measure against it on the wall clock
+  std::string from, to;              // created_at bounds (ISO 8601), empty = all
+  bool wall_clock = false;           // durations on the wall clock instead of business hours
+  bool json = false;
+  bool now_is_latest = true;         // unanswered cases are judged at the newest recorded activity
+};
+// Prints the SLA report of the stored cases (care/sla_report.h).
+int RunReportSla(const GlobalFlags& global, const ReportSlaFlags& flags);
+
+// --- accounts (user_command.cc; docs/auth.md) ---
+
+struct UserFlags {
+  std::string login;
+  std::string role;           // add: required (viewer | analyst | agent | lead | admin)
+  std::string display_name, email;
+  bool password_stdin = false;  // read the password from the first line of stdin; else one is generated and printed
+  std::string token;          // add --token NAME: also create an API token and print it
+  bool json = false;          // list
+};
+// `ecoute user add`: creates the account; prints the generated password
+// (unless --password-stdin) and the API token (with --token), once.
+int RunUserAdd(const GlobalFlags& global, const UserFlags& flags);
+int RunUserList(const GlobalFlags& global, const UserFlags& flags);
+// `ecoute user passwd LOGIN`: a new password (read or generated); ends the user's sessions.
+int RunUserPasswd(const GlobalFlags& global, const UserFlags& flags);
+// `ecoute user disable LOGIN`: refuses the last enabled admin.
+int RunUserDisable(const GlobalFlags& global, const UserFlags& flags);
+
+struct TokenFlags {
+  std::string login;    // create: the owner; list: only theirs (empty = everyone's)
+  std::string name;     // create
+  int expires_days = 0;  // create: 0 = never
+  int64_t id = 0;       // revoke
+};
+int RunTokenCreate(const GlobalFlags& global, const TokenFlags& flags);
+int RunTokenList(const GlobalFlags& global, const TokenFlags& flags);
+int RunTokenRevoke(const GlobalFlags& global, const TokenFlags& flags);
+
+// The account directory of the configured database (the store's file; a
+// ":memory:" store gets a ":memory:" directory). Open the store first: it
+// creates the database. The password cost is the default.
+base::Result<std::unique_ptr<auth::Directory>> OpenDirectory(const config::Config& config);
+// Session lifetimes and the sign-in limit from the configuration's `auth:`.
+auth::AuthOptions AuthOptionsFrom(const config::Config& config);
+// At `serve` start, with no account at all: with `demo`, creates the demo
+// accounts (admin, lead, agent1, agent2, analyst, viewer; team "care") with
+// one generated password and an API token for admin, logs them once and
+// writes them to <data dir>/demo-credentials.txt (mode 0600); without, logs
+// the command that creates the first admin. Does nothing when an account
+// exists.
+base::Status PrepareAccounts(const GlobalFlags& global, const config::Config& config, bool demo,
+                             auth::Authenticator& authenticator);
 
 // Prints "ecoute: <message>" on stderr and returns 1.
 int Fail(const base::Status& status);

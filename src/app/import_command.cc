@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/care_wiring.h"
 #include "app/commands.h"
 #include "base/clock.h"
 
@@ -100,6 +101,10 @@ int RunImport(const GlobalFlags& global, const ImportFlags& flags) {
     return Fail(s);
   auto store = OpenStore(*config);
   if (!store.ok()) return Fail(store.status());
+  auto care_section = CareSectionFrom(*config);
+  if (!care_section.ok()) return Fail(care_section.status());
+  auto first_new = (*store)->MaxMentionId();
+  if (!first_new.ok()) return Fail(first_new.status());
   auto ingestion = Ingestion::Open(*config, **store);
   if (!ingestion.ok()) return Fail(ingestion.status());
   pipeline::Pipeline& pipe = (*ingestion)->pipeline();
@@ -187,6 +192,23 @@ int RunImport(const GlobalFlags& global, const ImportFlags& flags) {
     }
   }
   if (flags.stats) PrintStats(pipe.Stats(), **store, total_seconds);
+  // The care inbox: the new messages in event time (an import is history:
+  // its cases, answers and SLA are those of the time they were written).
+  if (exit_code == 0 && !signal.requested() && care_section->enabled) {
+    auto last = (*store)->MaxMentionId();
+    if (!last.ok()) return Fail(last.status());
+    if (last.value() > first_new.value()) {
+      auto care = OpenCare(*config, *care_section, **store, nullptr, nullptr, nullptr, nullptr, clock);
+      if (!care.ok()) return Fail(care.status());
+      if (base::Status st = (*care)->service->Start(); !st.ok()) return Fail(st);
+      const uint64_t before = (*care)->service->Stats().cases_created;
+      if (base::Status st = ReplayIntoCare(*(*care)->service, **store, first_new.value() + 1, last.value()); !st.ok())
+        return Fail(st.WithPrefix("care"));
+      const care::CareStats cs = (*care)->service->Stats();
+      std::printf("care: %s new cases, %s active (`ecoute report sla` reports their response times)\n",
+                  Thousands(cs.cases_created - before).c_str(), Thousands(cs.active_cases).c_str());
+    }
+  }
   if (signal.requested() && exit_code == 0) exit_code = 130;
   return exit_code;
 }

@@ -1,7 +1,11 @@
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 #include "api/server.h"
+#include "app/care_wiring.h"
 #include "app/commands.h"
+#include "auth/directory.h"
 #include "app/demo_feed.h"
 #include "app/result_json.h"
 #include "demo/generator.h"
@@ -35,6 +39,12 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
   SetUpLogging(config->log_level);
   auto store = OpenStore(*config);
   if (!store.ok()) return Fail(store.status());
+  // Accounts live in the same database file, opened after the store created it.
+  auto directory = OpenDirectory(*config);
+  if (!directory.ok()) return Fail(directory.status());
+  auth::Authenticator authenticator(**directory, base::SystemClock(), AuthOptionsFrom(*config));
+  if (base::Status s = PrepareAccounts(global, *config, flags.demo, authenticator); !s.ok())
+    return Fail(s.WithPrefix("accounts"));
   auto ingestion = Ingestion::Open(*config, **store);
   if (!ingestion.ok()) return Fail(ingestion.status());
   pipeline::Pipeline& pipe = (*ingestion)->pipeline();
@@ -54,11 +64,22 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
     spdlog::info("demo: installed {} monitored queries (GET /api/v1/queries)", demo::DemoQueries().size());
   }
 
+  auto care_section = CareSectionFrom(*config);
+  if (!care_section.ok()) return Fail(care_section.status());
+  auth::Directory* accounts = directory->get();
+
   // Alerts: rules evaluated on every commit, notifications, history.
   std::unique_ptr<alert::AlertService> alerts;
   if (config->alerts.enabled) {
     auto ao = AlertOptionsFrom(*config);
     if (!ao.ok()) return Fail(ao.status());
+    ao->team_names = [accounts] {
+      std::vector<std::string> names;
+      if (auto teams = accounts->ListTeams(); teams.ok()) {
+        for (const auth::Team& t : *teams) names.push_back(t.name);
+      }
+      return names;
+    };
     auto svc = alert::AlertService::Create(
         std::move(*ao), **store,
         [&queries] {
@@ -71,11 +92,26 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
     alerts = std::move(*svc);
   }
 
+  // The care inbox: cases from what needs a reply, routing, SLA, replies.
+  std::unique_ptr<CareStack> care;
+  if (care_section->enabled) {
+    if (flags.demo && care_section->settings.default_team.empty() && accounts->FindTeam("care").ok()) {
+      care_section->settings.default_team = "care";  // the demo accounts' team
+    }
+    auto opened = OpenCare(*config, *care_section, **store, accounts,
+                           OutboundThroughPipeline(pipe, ingest::MakeJsonDecoder()), SlaToAlerts(alerts.get(), ""),
+                           QueryIdsOf(queries), base::SystemClock());
+    if (!opened.ok()) return Fail(opened.status());
+    care = std::move(*opened);
+    if (base::Status st = care->service->Start(); !st.ok()) return Fail(st.WithPrefix("care"));
+  }
+
   api::ServerOptions so;
   so.host = config->server.host;
   so.port = config->server.port;
   so.threads = config->server.threads;
   so.max_body_bytes = static_cast<size_t>(config->server.max_body_mb) << 20;
+  so.secure_cookies = config->auth.secure_cookies;
   for (const classify::CategoryDef& c : TaxonomyFrom(*config)) so.categories.push_back({c.name, c.label_en, c.label_fr});
   if (std::shared_ptr<const classify::Classifier> clf = (*ingestion)->classifier()) {
     // What the current models say about a stored mention, with their reasons.
@@ -94,7 +130,8 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
   }
   api::Server server(
       so, **store, [&pipe](ingest::RawBatch batch) { return pipe.SubmitAndWait(std::move(batch)); },
-      ingest::MakeJsonDecoder(), base::Metrics(), base::SystemClock(), &queries, alerts.get());
+      ingest::MakeJsonDecoder(), &authenticator, base::Metrics(), base::SystemClock(), &queries, alerts.get(),
+      care ? care->service.get() : nullptr);
   // SIGHUP re-reads ecoute.yaml's queries: changes apply without a restart
   // (a bad file is reported and changes nothing).
   signal.OnReload([&global, &queries, &alerts] {
@@ -117,6 +154,8 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
   spdlog::info("ecoute listening on http://{}:{}  (store {})", so.host, server.port(), config->store.path);
 
   DemoFeed demo(pipe, **store, config->demo);
+  auto before_backlog = (*store)->MaxMentionId();
+  if (!before_backlog.ok()) return Fail(before_backlog.status());
   if (flags.demo) {
     auto loaded = demo.LoadBacklog();
     if (!loaded.ok()) spdlog::error("demo backlog: {}", loaded.status().ToString());
@@ -137,17 +176,36 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
     pipe.AddCommitListener([a = alerts.get()](const std::vector<model::Mention>& ms) { a->OnCommit(ms); });
     spdlog::info("alerts: {} rules, {} notifiers", alerts->Rules().size(), alerts->NotifierNames().size());
   }
+  if (care) {
+    // The demo history goes through the inbox in event time, then every
+    // commit is followed live.
+    auto last = (*store)->MaxMentionId();
+    if (!last.ok()) return Fail(last.status());
+    if (flags.demo && last.value() > before_backlog.value()) {
+      base::Status st = ReplayIntoCare(*care->service, **store, before_backlog.value() + 1, last.value());
+      if (!st.ok()) return Fail(st.WithPrefix("care"));
+    }
+    pipe.AddCommitListener([c = care->service.get()](const std::vector<model::Mention>& ms) { c->OnCommit(ms); });
+    const care::CareStats cs = care->service->Stats();
+    spdlog::info("care: {} active cases, {} connectors (GET /api/v1/cases)", cs.active_cases,
+                 care->connectors ? care->connectors->size() : 0);
+  }
   if (flags.demo) {
     demo.StartLive();
+    // The admin's demo token is in demo-credentials.txt (PrepareAccounts).
+    const std::string creds =
+        (std::filesystem::path(config->store.path).parent_path() / "demo-credentials.txt").string();
     spdlog::info("demo: streaming about {} live messages a minute; try\n"
-                 "  curl -s 'http://{}:{}/api/v1/mentions?q=livraison&limit=3'\n"
-                 "  curl -s 'http://{}:{}/api/v1/stats/volume?interval=hour&group_by=channel'\n"
-                 "  curl -s 'http://{}:{}/api/v1/queries'\n"
-                 "  curl -s 'http://{}:{}/api/v1/alerts?limit=5'\n"
-                 "  curl -s -G 'http://{}:{}/api/v1/mentions' --data-urlencode 'query=colis NEAR/3 perdu' "
-                 "-d highlight=true",
-                 config->demo.live_per_minute, so.host, server.port(), so.host, server.port(), so.host, server.port(),
-                 so.host, server.port(), so.host, server.port());
+                 "  TOKEN=$(grep -o 'ect_[A-Za-z0-9_-]*' {})\n"
+                 "  curl -s -H \"Authorization: Bearer $TOKEN\" 'http://{}:{}/api/v1/mentions?q=livraison&limit=3'\n"
+                 "  curl -s -H \"Authorization: Bearer $TOKEN\" "
+                 "'http://{}:{}/api/v1/stats/volume?interval=hour&group_by=channel'\n"
+                 "  curl -s -H \"Authorization: Bearer $TOKEN\" 'http://{}:{}/api/v1/queries'\n"
+                 "  curl -s -H \"Authorization: Bearer $TOKEN\" 'http://{}:{}/api/v1/alerts?limit=5'\n"
+                 "  curl -s -H \"Authorization: Bearer $TOKEN\" -G 'http://{}:{}/api/v1/mentions' "
+                 "--data-urlencode 'query=colis NEAR/3 perdu' -d highlight=true",
+                 config->demo.live_per_minute, creds, so.host, server.port(), so.host, server.port(), so.host,
+                 server.port(), so.host, server.port(), so.host, server.port());
   }
 
   signal.Wait();
@@ -156,6 +214,7 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
   demo.Stop();
   server.Stop();
   pipe.Drain();
+  care.reset();                 // processes what was committed; may still raise SLA alerts
   if (alerts) alerts->Stop();  // after the last commit was evaluated
   pipeline::PipelineStats s = pipe.Stats();
   ingestion->reset();

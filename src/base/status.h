@@ -26,6 +26,9 @@ enum class StatusCode {
   kCancelled,
   kInternal,
   kFailedPrecondition,  // the request is valid but the current state forbids it (e.g. still referenced)
+  kUnauthenticated,     // no valid credentials (HTTP 401)
+  kPermissionDenied,    // authenticated, but the role does not allow it (HTTP 403)
+  kResourceExhausted,   // a rate limit or quota; try again later (HTTP 429)
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -45,6 +48,9 @@ class [[nodiscard]] Status {
   static Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
   static Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPrecondition, std::move(m)}; }
+  static Status Unauthenticated(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
+  static Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
+  static Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

@@ -435,6 +435,27 @@ Status ParseNamedList(const Ctx& ctx, const YAML::Node& list, const std::string&
   return Status::Ok();
 }
 
+void RecordPositions(const YAML::Node& node, const std::string& path,
+                     std::map<std::string, std::pair<int, int>>& out) {
+  if (node.Mark().line >= 0) out[path] = {node.Mark().line + 1, node.Mark().column + 1};
+  if (node.IsSequence()) {
+    for (size_t i = 0; i < node.size(); ++i) RecordPositions(node[i], path + "[" + std::to_string(i) + "]", out);
+  } else if (node.IsMap()) {
+    for (const auto& kv : node) {
+      if (kv.first.IsScalar()) RecordPositions(kv.second, path + "." + kv.first.Scalar(), out);
+    }
+  }
+}
+
+// The care section is interpreted by the care module (care/settings.h);
+// here it only becomes JSON, with the place of each node.
+Status ParseCare(const Ctx& ctx, const YAML::Node& n, CareConfig& out) {
+  if (!n.IsMap()) return ctx.Error(n, "care", "expected a mapping (docs/care.md)");
+  ECOUTE_RETURN_IF_ERROR(AppendJson(ctx, n, "care", 0, out.json));
+  RecordPositions(n, "care", out.positions);
+  return Status::Ok();
+}
+
 Status ParseAlerts(const Ctx& ctx, const YAML::Node& a, AlertsConfig& out) {
   const std::string p = "alerts";
   ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, a, p, {"enabled", "time_zone", "max_age_minutes", "notifiers", "rules"}));
@@ -456,7 +477,7 @@ Status ParseRoot(const Ctx& ctx, const YAML::Node& root, Config& c) {
   if (root.IsNull()) return Status::Ok();  // an empty file: all defaults
   ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, root, "",
                                    {"store", "server", "pipeline", "demo", "mappings", "queries", "understanding",
-                                    "alerts", "log"}));
+                                    "alerts", "care", "auth", "log"}));
   if (YAML::Node s = root["store"]) {
     ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, s, "store", {"path", "synchronous", "read_connections", "cache_mb"}));
     ECOUTE_RETURN_IF_ERROR(ReadString(ctx, s, "store", "path", c.store.path));
@@ -524,8 +545,23 @@ Status ParseRoot(const Ctx& ctx, const YAML::Node& root, Config& c) {
   if (YAML::Node u = root["understanding"]) {
     ECOUTE_RETURN_IF_ERROR(ParseUnderstanding(ctx, u, c.understanding));
   }
+  if (YAML::Node care = root["care"]) {
+    ECOUTE_RETURN_IF_ERROR(ParseCare(ctx, care, c.care));
+  }
   if (YAML::Node a = root["alerts"]) {
     ECOUTE_RETURN_IF_ERROR(ParseAlerts(ctx, a, c.alerts));
+  }
+  if (YAML::Node a = root["auth"]) {
+    const std::string p = "auth";
+    ECOUTE_RETURN_IF_ERROR(
+        CheckKeys(ctx, a, p, {"session_idle_hours", "session_max_days", "secure_cookies", "login_max_failures"}));
+    ECOUTE_RETURN_IF_ERROR(Read(ctx, a, p, "session_idle_hours", c.auth.session_idle_hours, 1, 720));
+    ECOUTE_RETURN_IF_ERROR(Read(ctx, a, p, "session_max_days", c.auth.session_max_days, 1, 365));
+    ECOUTE_RETURN_IF_ERROR(ReadBool(ctx, a, p, "secure_cookies", c.auth.secure_cookies));
+    ECOUTE_RETURN_IF_ERROR(Read(ctx, a, p, "login_max_failures", c.auth.login_max_failures, 1, 1000));
+    if (int64_t{c.auth.session_idle_hours} > int64_t{c.auth.session_max_days} * 24)
+      return ctx.Error(a["session_idle_hours"], p + ".session_idle_hours",
+                       "must not exceed session_max_days (" + std::to_string(c.auth.session_max_days) + " days)");
   }
   if (YAML::Node l = root["log"]) {
     ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, l, "log", {"level"}));

@@ -131,6 +131,22 @@ struct AlertsConfig {
   std::vector<AlertRuleConfig> rules;
 };
 
+// The `care:` section (docs/care.md), kept as JSON for the care module's
+// parser, with the place of every node so its errors can name the line.
+struct CareConfig {
+  std::string json;  // the section as JSON text; empty when absent
+  // "care", "care.routing", "care.routing[0].team" ... -> (line, column)
+  std::map<std::string, std::pair<int, int>> positions;
+};
+
+// The `auth:` section (docs/auth.md): sessions and sign-in.
+struct AuthConfig {
+  int session_idle_hours = 12;  // 1..720: a session ends after this long without a request
+  int session_max_days = 7;     // 1..365: and this long after sign-in, whatever the activity
+  bool secure_cookies = false;  // the session cookie is "Secure" (clients use HTTPS, e.g. through a proxy)
+  int login_max_failures = 5;   // 1..1000 failed sign-ins per login within 15 minutes, then 429
+};
+
 struct Config {
   std::string source_path;  // the file it came from; empty for defaults
   StoreConfig store;
@@ -141,6 +157,8 @@ struct Config {
   std::vector<QueryConfig> queries;
   UnderstandingConfig understanding;
   AlertsConfig alerts;
+  AuthConfig auth;
+  CareConfig care;
   std::string log_level = "info";  // trace | debug | info | warn | error
 };
 

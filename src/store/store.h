@@ -209,7 +209,7 @@ std::optional<AlertStatus> ParseAlertStatus(std::string_view s);  // inverse, ca
 struct AlertRecord {
   int64_t id = 0;
   std::string rule;        // name of the rule
-  std::string kind;        // mention | severity | high_reach | volume_spike | negative_share | snowball
+  std::string kind;        // mention | severity | high_reach | volume_spike | negative_share | snowball | sla
   std::string group_key;   // what triggers fold on, e.g. "query=12", "query=12/channel=twitter", "thread=twitter:991"
   std::string level;       // info | warning | critical
   AlertStatus status = AlertStatus::kOpen;

@@ -1,0 +1,57 @@
+#include "care/case.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace ecoute::care {
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+constexpr std::array<std::string_view, 5> kStatusNames = {"new", "open", "pending", "resolved", "closed"};
+constexpr std::array<std::string_view, 4> kPriorityNames = {"low", "normal", "high", "urgent"};
+constexpr std::array<std::string_view, 6> kSlaEventNames = {"customer", "agent", "pending", "resumed", "resolved", "reopened"};
+
+}  // namespace
+
+std::string_view CaseStatusName(CaseStatus s) { return kStatusNames[static_cast<size_t>(s)]; }
+
+std::optional<CaseStatus> ParseCaseStatus(std::string_view s) {
+  for (size_t i = 0; i < kStatusNames.size(); ++i) {
+    if (EqualsIgnoreCase(s, kStatusNames[i])) return static_cast<CaseStatus>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view PriorityName(Priority p) { return kPriorityNames[static_cast<size_t>(p)]; }
+
+std::optional<Priority> ParsePriority(std::string_view s) {
+  for (size_t i = 0; i < kPriorityNames.size(); ++i) {
+    if (EqualsIgnoreCase(s, kPriorityNames[i])) return static_cast<Priority>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view SlaEventKindName(SlaEventKind k) { return kSlaEventNames[static_cast<size_t>(k)]; }
+
+std::optional<SlaEventKind> ParseSlaEventKind(std::string_view s) {
+  for (size_t i = 0; i < kSlaEventNames.size(); ++i) {
+    if (EqualsIgnoreCase(s, kSlaEventNames[i])) return static_cast<SlaEventKind>(i);
+  }
+  return std::nullopt;
+}
+
+Priority PriorityFromSeverity(std::string_view level) {
+  if (level == "critical") return Priority::kUrgent;
+  if (level == "high") return Priority::kHigh;
+  if (level == "medium") return Priority::kNormal;
+  if (level == "low" || level == "none") return Priority::kLow;
+  return Priority::kNormal;
+}
+
+}  // namespace ecoute::care

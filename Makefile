@@ -42,6 +42,8 @@ bench: build
 	scripts/bench.sh $(BUILD)
 	@echo "== alert latency (POST /api/v1/mentions -> webhook, 10,000 msgs/s)"
 	$(BUILD)/src/app/alert_latency_bench $(ALERT_BENCH_SECONDS) --quiet
+	@echo "== care inbox: case creation and routing (10% need a reply, 10,000 open cases)"
+	$(BUILD)/src/care/care_throughput_bench 200000
 
 # Coverage-guided fuzzing of the query language: clang-14 + libFuzzer +
 # ASan/UBSan in $(BUILD_FUZZ), FUZZ_SECONDS (default 60) per target.

@@ -29,15 +29,15 @@ awk -v n="$N" -v mb="$(( $(stat -c %s "$DIR/demo.jsonl") / 1048576 ))" -v a="$t0
   'BEGIN { printf "demo: generated %s messages (%s MB) in %.1f s\n", n, mb, b - a }'
 
 echo "== import (file -> store), synchronous=full"
-"$ECOUTE" --db "$DIR/import.db" import --no-progress --stats "$DIR/demo.jsonl"
+"$ECOUTE" --db "$DIR/import.db" import --no-progress --no-care --stats "$DIR/demo.jsonl"
 
 echo "== import with 1,000 monitored queries (match stage in the pipeline), synchronous=normal"
 "$BUILD/src/match/match_bench" --yaml 1000 > "$DIR/queries.yaml"
 printf 'store: {synchronous: normal}\n' >> "$DIR/queries.yaml"
-"$ECOUTE" --config "$DIR/queries.yaml" --db "$DIR/queries.db" import --no-progress --stats "$DIR/demo.jsonl"
+"$ECOUTE" --config "$DIR/queries.yaml" --db "$DIR/queries.db" import --no-progress --no-care --stats "$DIR/demo.jsonl"
 echo "== import without queries, synchronous=normal (the same file, for comparison)"
 printf 'store: {synchronous: normal}\n' > "$DIR/plain.yaml"
-"$ECOUTE" --config "$DIR/plain.yaml" --db "$DIR/plain.db" import --no-progress --stats "$DIR/demo.jsonl"
+"$ECOUTE" --config "$DIR/plain.yaml" --db "$DIR/plain.db" import --no-progress --no-care --stats "$DIR/demo.jsonl"
 rm -f "$DIR"/queries.db* "$DIR"/plain.db*
 
 echo "== search"

@@ -1,5 +1,7 @@
-// SMTP transport of the alert notifier (declared in notifier.h): message
-// building (SmtpMessage) and delivery through libcurl.
+// SMTP of ecoute: the shared pieces (smtp.h) and the alert notifier's SMTP
+// transport (notifier.h): SmtpMessage, MakeSmtpNotifier.
+#include "alert/smtp.h"
+
 #include <curl/curl.h>
 #include <sodium.h>
 #include <time.h>
@@ -9,45 +11,11 @@
 #include <cstdio>
 #include <mutex>
 #include <nlohmann/json.hpp>
-
-#include "alert/notifier.h"
+#include <utility>
 
 namespace ecoute::alert {
+namespace smtp {
 namespace {
-
-constexpr std::string_view kCrlf = "\r\n";
-constexpr size_t kMaxLine = 998;  // RFC 5322 2.1.1, CRLF excluded
-
-bool IsAscii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-// Control characters (CR and LF included) become spaces: no header injection.
-std::string HeaderText(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) c = ' ';
-  }
-  return out;
-}
-
-// [A-Za-z0-9_-] kept, every other byte as %XX: a valid, injective id-left.
-std::string MessageIdPart(std::string_view id) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : id) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' || u == '-') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    }
-  }
-  return out.empty() ? "event" : out;
-}
 
 std::string Base64(std::string_view bytes) {
   std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
@@ -57,60 +25,28 @@ std::string Base64(std::string_view bytes) {
   return out;
 }
 
-// "Subject: <text>", as is when ASCII and short, else as RFC 2047 B
-// encoded-words of at most 39 bytes (whole UTF-8 sequences), one a line.
-std::string SubjectHeader(const std::string& text) {
-  const std::string name = "Subject: ";
-  if (IsAscii(text) && text.find("=?") == std::string::npos && name.size() + text.size() <= 78) {
-    return name + text;
-  }
-  std::string out = name;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t end = std::min(text.size(), i + 39);
-    while (end < text.size() && end > i + 1 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-    if (i > 0) out += "\r\n ";
-    out += "=?UTF-8?B?" + Base64(std::string_view(text).substr(i, end - i)) + "?=";
-    i = end;
-  }
-  return out;
+struct CurlDeleter {
+  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
+}  // namespace
+
+bool IsAscii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-std::string DateHeader(base::Timestamp now_ms) {
-  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const time_t secs = static_cast<time_t>(now_ms >= 0 ? now_ms / 1000 : (now_ms - 999) / 1000);
-  struct tm tm {};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000", kDays[tm.tm_wday], tm.tm_mday,
-                kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
-}
-
-// "To: a, b", folded before an address that would pass column 78.
-std::string ToHeader(const std::vector<std::string>& to) {
-  std::string out = "To: ";
-  size_t line = out.size();
-  for (size_t i = 0; i < to.size(); ++i) {
-    const std::string addr = HeaderText(to[i]);
-    if (i > 0) {
-      if (line + 2 + addr.size() > 78) {
-        out += ",\r\n ";
-        line = 1;
-      } else {
-        out += ", ";
-        line += 2;
-      }
-    }
-    out += addr;
-    line += addr.size();
+std::string HeaderText(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) c = ' ';
   }
   return out;
 }
 
-// Splits on "\r\n", "\r" or "\n".
 std::vector<std::string> Lines(std::string_view text) {
   std::vector<std::string> lines;
   std::string cur;
@@ -127,8 +63,40 @@ std::vector<std::string> Lines(std::string_view text) {
   return lines;
 }
 
-// RFC 2045 6.7 quoted-printable of one line (no line break in it), soft
-// line breaks keeping encoded lines within 76 characters.
+std::string EncodedWords(std::string_view text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = std::min(text.size(), i + 39);
+    while (end < text.size() && end > i + 1 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    if (i > 0) out += "\r\n ";
+    out += "=?UTF-8?B?" + Base64(text.substr(i, end - i)) + "?=";
+    i = end;
+  }
+  return out;
+}
+
+std::string UnstructuredHeader(std::string_view name, std::string_view text) {
+  const std::string head = std::string(name) + ": ";
+  if (IsAscii(text) && text.find("=?") == std::string_view::npos && head.size() + text.size() <= 78) {
+    return head + std::string(text);
+  }
+  return head + EncodedWords(text);
+}
+
+std::string DateHeader(base::Timestamp now_ms) {
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const time_t secs = static_cast<time_t>(now_ms >= 0 ? now_ms / 1000 : (now_ms - 999) / 1000);
+  struct tm tm {};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000", kDays[tm.tm_wday], tm.tm_mday,
+                kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
 void AppendQuotedPrintable(std::string_view line, std::string& out) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string cur;
@@ -150,6 +118,247 @@ void AppendQuotedPrintable(std::string_view line, std::string& out) {
   }
   out += cur;
   out += kCrlf;
+}
+
+std::string AddressProblem(std::string_view a, bool allow_address_literal) {
+  if (a.empty()) return "empty";
+  if (a.size() > 254) return "longer than 254 characters";
+  const size_t at = a.rfind('@');
+  if (at == std::string_view::npos) return "no '@'";
+  const std::string_view local = a.substr(0, at), domain = a.substr(at + 1);
+  if (local.empty() || local.size() > 64) return "local part empty or longer than 64 characters";
+  static constexpr std::string_view kAtext = "!#$%&'*+-/=?^_`{|}~.";
+  for (char c : local) {
+    const auto u = static_cast<unsigned char>(c);
+    if (!(std::isalnum(u) && u < 0x80) && kAtext.find(c) == std::string_view::npos) {
+      return "character not allowed in the local part";
+    }
+  }
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) {
+    return "misplaced '.' in the local part";
+  }
+  if (domain.empty()) return "empty domain";
+  if (domain.front() == '[') {
+    if (!allow_address_literal) return "bad domain";
+    if (domain.back() != ']' || domain.size() < 3) return "bad address literal";
+    for (char c : domain.substr(1, domain.size() - 2)) {
+      if (!std::isxdigit(static_cast<unsigned char>(c)) && c != '.' && c != ':' && c != 'I' && c != 'P' &&
+          c != 'v') {
+        return "bad address literal";
+      }
+    }
+    return "";
+  }
+  size_t start = 0;
+  while (start <= domain.size()) {
+    const size_t dot = std::min(domain.find('.', start), domain.size());
+    const std::string_view label = domain.substr(start, dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return "bad domain";
+    for (char c : label) {
+      const auto u = static_cast<unsigned char>(c);
+      if (!(u < 0x80 && std::isalnum(u)) && c != '-') return "bad domain";
+    }
+    start = dot + 1;
+  }
+  return "";
+}
+
+base::Status CheckAddress(std::string_view field, std::string_view address, bool allow_address_literal) {
+  const std::string problem = AddressProblem(address, allow_address_literal);
+  if (problem.empty()) return base::Status::Ok();
+  return base::Status::InvalidArgument(std::string(field) + ": not an e-mail address (" + problem + "): \"" +
+                                       HeaderText(address) + "\"");
+}
+
+base::Status CheckSmtpUrl(std::string_view field_view, const std::string& url, std::string_view shown_view) {
+  const std::string field(field_view), shown(shown_view);
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
+  if (u == nullptr) return base::Status::Internal(field + ": curl_url failed");
+  if (curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    return base::Status::InvalidArgument(field + ": not a URL: " + shown);
+  }
+  auto part = [&](CURLUPart which) {
+    char* p = nullptr;
+    std::string s;
+    if (curl_url_get(u.get(), which, &p, 0) == CURLUE_OK && p != nullptr) s = p;
+    curl_free(p);
+    return s;
+  };
+  const std::string scheme = part(CURLUPART_SCHEME);
+  if (scheme != "smtp" && scheme != "smtps") {
+    return base::Status::InvalidArgument(field + ": scheme must be smtp or smtps: " + shown);
+  }
+  if (url.find("://") == std::string::npos || part(CURLUPART_HOST).empty()) {
+    return base::Status::InvalidArgument(field + ": no host: " + shown);
+  }
+  return base::Status::Ok();
+}
+
+base::Status CurlGlobalInit() {
+  static std::once_flag once;
+  static CURLcode rc = CURLE_OK;
+  std::call_once(once, [] { rc = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  if (rc != CURLE_OK) return base::Status::Internal(std::string("curl_global_init: ") + curl_easy_strerror(rc));
+  return base::Status::Ok();
+}
+
+// ------------------------------------------------------------------ Client
+
+struct Client::Impl {
+  Options options;
+  std::unique_ptr<CURL, CurlDeleter> curl;
+  std::unique_ptr<curl_slist, SlistDeleter> rcpt;
+  std::string from;  // "<options.from>"
+  std::string message;  // of the attempt in progress
+  size_t sent = 0;
+  std::vector<std::string> replies;  // server lines of the attempt in progress
+  char errbuf[CURL_ERROR_SIZE] = {};
+
+  static size_t Read(char* buf, size_t size, size_t n, void* self_ptr) {
+    auto* self = static_cast<Impl*>(self_ptr);
+    const size_t len = std::min(size * n, self->message.size() - self->sent);
+    std::copy_n(self->message.data() + self->sent, len, buf);
+    self->sent += len;
+    return len;
+  }
+
+  static int Debug(CURL*, curl_infotype type, char* data, size_t size, void* self_ptr) {
+    if (type != CURLINFO_HEADER_IN) return 0;
+    auto* self = static_cast<Impl*>(self_ptr);
+    for (std::string& line : Lines(std::string_view(data, size))) {
+      if (!line.empty() && self->replies.size() < 256) self->replies.push_back(HeaderText(line));
+    }
+    return 0;
+  }
+};
+
+Client::Client(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Client::~Client() = default;
+
+std::unique_ptr<Client> Client::Create(Options options) {
+  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  if (curl == nullptr) return nullptr;
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->curl = std::move(curl);
+  impl->from = "<" + impl->options.from + ">";
+  const Options& o = impl->options;
+  CURL* c = impl->curl.get();
+  const long timeout = static_cast<long>(o.timeout_ms);
+  curl_easy_setopt(c, CURLOPT_URL, o.url.c_str());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  curl_easy_setopt(c, CURLOPT_MAIL_FROM, impl->from.c_str());
+  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(c, CURLOPT_READFUNCTION, &Impl::Read);
+  curl_easy_setopt(c, CURLOPT_READDATA, impl.get());
+  if (!o.username.empty()) {
+    curl_easy_setopt(c, CURLOPT_USERNAME, o.username.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, o.password.c_str());
+  }
+  if (o.starttls) curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, impl->errbuf);
+  // Verbose only to see the server's reply lines (the error's text).
+  curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, &Impl::Debug);
+  curl_easy_setopt(c, CURLOPT_DEBUGDATA, impl.get());
+  curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+  return std::unique_ptr<Client>(new Client(std::move(impl)));
+}
+
+bool Client::SetRecipients(const std::vector<std::string>& to) {
+  std::unique_ptr<curl_slist, SlistDeleter> list;
+  for (const std::string& address : to) {
+    curl_slist* next = curl_slist_append(list.get(), ("<" + address + ">").c_str());
+    if (next == nullptr) return false;
+    (void)list.release();
+    list.reset(next);
+  }
+  curl_easy_setopt(impl_->curl.get(), CURLOPT_MAIL_RCPT, list.get());
+  impl_->rcpt = std::move(list);
+  return true;
+}
+
+Transport::Outcome Client::Send(std::string message) {
+  using Outcome = Transport::Outcome;
+  Impl& s = *impl_;
+  s.message = std::move(message);
+  s.sent = 0;
+  s.replies.clear();
+  s.errbuf[0] = '\0';
+  const CURLcode rc = curl_easy_perform(s.curl.get());
+  long code = 0;
+  curl_easy_getinfo(s.curl.get(), CURLINFO_RESPONSE_CODE, &code);
+  const int status = static_cast<int>(code);
+  if (rc == CURLE_OK) return Outcome{status, "", true};
+  if (status >= 400) {
+    // The failing reply's text; curl's QUIT may have been answered after it.
+    const std::string code_text = std::to_string(status);
+    std::string error = "smtp " + code_text;
+    for (auto it = s.replies.rbegin(); it != s.replies.rend(); ++it) {
+      if (it->size() > 4 && it->compare(0, 3, code_text) == 0) {
+        error += " " + it->substr(4, 200);
+        break;
+      }
+    }
+    return Outcome{status, std::move(error), status < 500};
+  }
+  const std::string detail = s.errbuf[0] != '\0' ? std::string(s.errbuf) : curl_easy_strerror(rc);
+  if (rc == CURLE_OPERATION_TIMEDOUT) return Outcome{status, "timeout: " + detail, true};
+  const bool permanent = rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT ||
+                         rc == CURLE_NOT_BUILT_IN || rc == CURLE_LOGIN_DENIED;
+  return Outcome{status, "connection: " + detail, !permanent};
+}
+
+}  // namespace smtp
+
+// ------------------------------------------------------ the alert transport
+
+namespace {
+
+using smtp::HeaderText;
+using smtp::kCrlf;
+using smtp::Lines;
+
+constexpr size_t kMaxLine = 998;  // RFC 5322 2.1.1, CRLF excluded
+
+// [A-Za-z0-9_-] kept, every other byte as %XX: a valid, injective id-left.
+std::string MessageIdPart(std::string_view id) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : id) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' || u == '-') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out.empty() ? "event" : out;
+}
+
+// "To: a, b", folded before an address that would pass column 78.
+std::string ToHeader(const std::vector<std::string>& to) {
+  std::string out = "To: ";
+  size_t line = out.size();
+  for (size_t i = 0; i < to.size(); ++i) {
+    const std::string addr = HeaderText(to[i]);
+    if (i > 0) {
+      if (line + 2 + addr.size() > 78) {
+        out += ",\r\n ";
+        line = 1;
+      } else {
+        out += ", ";
+        line += 2;
+      }
+    }
+    out += addr;
+    line += addr.size();
+  }
+  return out;
 }
 
 std::string Body(const AlertEvent& e) {
@@ -187,198 +396,30 @@ std::string Body(const AlertEvent& e) {
   return body;
 }
 
-// Plausible bare address (local@domain, ASCII, no quoting or comments);
-// empty when fine, else what is wrong.
-std::string AddressProblem(std::string_view a) {
-  if (a.empty()) return "empty";
-  if (a.size() > 254) return "longer than 254 characters";
-  const size_t at = a.rfind('@');
-  if (at == std::string_view::npos) return "no '@'";
-  const std::string_view local = a.substr(0, at), domain = a.substr(at + 1);
-  if (local.empty() || local.size() > 64) return "local part empty or longer than 64 characters";
-  static constexpr std::string_view kAtext = "!#$%&'*+-/=?^_`{|}~.";
-  for (char c : local) {
-    const auto u = static_cast<unsigned char>(c);
-    if (!(std::isalnum(u) && u < 0x80) && kAtext.find(c) == std::string_view::npos) {
-      return "character not allowed in the local part";
-    }
-  }
-  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) {
-    return "misplaced '.' in the local part";
-  }
-  if (domain.empty()) return "empty domain";
-  if (domain.front() == '[') {
-    if (domain.back() != ']' || domain.size() < 3) return "bad address literal";
-    for (char c : domain.substr(1, domain.size() - 2)) {
-      if (!std::isxdigit(static_cast<unsigned char>(c)) && c != '.' && c != ':' && c != 'I' && c != 'P' &&
-          c != 'v') {
-        return "bad address literal";
-      }
-    }
-    return "";
-  }
-  size_t start = 0;
-  while (start <= domain.size()) {
-    const size_t dot = std::min(domain.find('.', start), domain.size());
-    const std::string_view label = domain.substr(start, dot - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return "bad domain";
-    for (char c : label) {
-      const auto u = static_cast<unsigned char>(c);
-      if (!(u < 0x80 && std::isalnum(u)) && c != '-') return "bad domain";
-    }
-    start = dot + 1;
-  }
-  return "";
-}
-
-base::Status CheckAddress(std::string_view field, std::string_view address) {
-  const std::string problem = AddressProblem(address);
-  if (problem.empty()) return base::Status::Ok();
-  return base::Status::InvalidArgument(std::string(field) + ": not an e-mail address (" + problem + "): \"" +
-                                       HeaderText(address) + "\"");
-}
-
-base::Status CheckUrl(const std::string& url) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
-  if (u == nullptr) return base::Status::Internal("smtp.url: curl_url failed");
-  if (curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
-    return base::Status::InvalidArgument("smtp.url: not a URL: " + url);
-  }
-  auto part = [&](CURLUPart which) {
-    char* p = nullptr;
-    std::string s;
-    if (curl_url_get(u.get(), which, &p, 0) == CURLUE_OK && p != nullptr) s = p;
-    curl_free(p);
-    return s;
-  };
-  const std::string scheme = part(CURLUPART_SCHEME);
-  if (scheme != "smtp" && scheme != "smtps") {
-    return base::Status::InvalidArgument("smtp.url: scheme must be smtp or smtps: " + url);
-  }
-  if (url.find("://") == std::string::npos || part(CURLUPART_HOST).empty()) {
-    return base::Status::InvalidArgument("smtp.url: no host: " + url);
-  }
-  return base::Status::Ok();
-}
-
-base::Status CurlGlobalInit() {
-  static std::once_flag once;
-  static CURLcode rc = CURLE_OK;
-  std::call_once(once, [] { rc = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  if (rc != CURLE_OK) return base::Status::Internal(std::string("curl_global_init: ") + curl_easy_strerror(rc));
-  return base::Status::Ok();
-}
-
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-
-// One libcurl easy handle for every attempt, so that its connection cache
-// keeps a live SMTP connection between messages. Delivery thread only.
+// One smtp::Client for every attempt (so a live connection is reused).
+// Delivery thread only.
 class SmtpTransport final : public Transport {
  public:
-  // Null when libcurl cannot allocate the handle.
+  // Null when libcurl cannot allocate the handle or the recipient list.
   static std::unique_ptr<SmtpTransport> Create(SmtpOptions options) {
-    std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-    if (curl == nullptr) return nullptr;
-    std::unique_ptr<curl_slist, SlistDeleter> rcpt;
-    for (const std::string& to : options.to) {
-      curl_slist* next = curl_slist_append(rcpt.get(), ("<" + to + ">").c_str());
-      if (next == nullptr) return nullptr;
-      (void)rcpt.release();
-      rcpt.reset(next);
-    }
-    return std::unique_ptr<SmtpTransport>(new SmtpTransport(std::move(options), std::move(curl), std::move(rcpt)));
+    std::unique_ptr<smtp::Client> client = smtp::Client::Create(smtp::Client::Options{
+        options.url, options.username, options.password, options.starttls, options.from, options.delivery.timeout_ms});
+    if (client == nullptr || !client->SetRecipients(options.to)) return nullptr;
+    return std::unique_ptr<SmtpTransport>(new SmtpTransport(std::move(options), std::move(client)));
   }
 
   std::string_view type() const override { return "smtp"; }
 
   Outcome Send(const AlertEvent& event, int64_t unix_seconds) override {
-    message_ = SmtpMessage(event, options_, unix_seconds * 1000);
-    sent_ = 0;
-    replies_.clear();
-    errbuf_[0] = '\0';
-    const CURLcode rc = curl_easy_perform(curl_.get());
-    long code = 0;
-    curl_easy_getinfo(curl_.get(), CURLINFO_RESPONSE_CODE, &code);
-    const int status = static_cast<int>(code);
-    if (rc == CURLE_OK) return Outcome{status, "", true};
-    if (status >= 400) {
-      // The failing reply's text; curl's QUIT may have been answered after it.
-      const std::string code_text = std::to_string(status);
-      std::string error = "smtp " + code_text;
-      for (auto it = replies_.rbegin(); it != replies_.rend(); ++it) {
-        if (it->size() > 4 && it->compare(0, 3, code_text) == 0) {
-          error += " " + it->substr(4, 200);
-          break;
-        }
-      }
-      return Outcome{status, std::move(error), status < 500};
-    }
-    const std::string detail = errbuf_[0] != '\0' ? std::string(errbuf_) : curl_easy_strerror(rc);
-    if (rc == CURLE_OPERATION_TIMEDOUT) return Outcome{status, "timeout: " + detail, true};
-    const bool permanent = rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT ||
-                           rc == CURLE_NOT_BUILT_IN || rc == CURLE_LOGIN_DENIED;
-    return Outcome{status, "connection: " + detail, !permanent};
+    return client_->Send(SmtpMessage(event, options_, unix_seconds * 1000));
   }
 
  private:
-  SmtpTransport(SmtpOptions options, std::unique_ptr<CURL, CurlDeleter> curl,
-                std::unique_ptr<curl_slist, SlistDeleter> rcpt)
-      : options_(std::move(options)), curl_(std::move(curl)), rcpt_(std::move(rcpt)) {
-    CURL* c = curl_.get();
-    const long timeout = static_cast<long>(options_.delivery.timeout_ms);
-    from_ = "<" + options_.from + ">";
-    curl_easy_setopt(c, CURLOPT_URL, options_.url.c_str());
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    curl_easy_setopt(c, CURLOPT_MAIL_FROM, from_.c_str());
-    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt_.get());
-    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(c, CURLOPT_READFUNCTION, &SmtpTransport::Read);
-    curl_easy_setopt(c, CURLOPT_READDATA, this);
-    if (!options_.username.empty()) {
-      curl_easy_setopt(c, CURLOPT_USERNAME, options_.username.c_str());
-      curl_easy_setopt(c, CURLOPT_PASSWORD, options_.password.c_str());
-    }
-    if (options_.starttls) curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf_);
-    // Verbose only to see the server's reply lines (the error's text).
-    curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, &SmtpTransport::Debug);
-    curl_easy_setopt(c, CURLOPT_DEBUGDATA, this);
-    curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
-  }
-
-  static size_t Read(char* buf, size_t size, size_t n, void* self_ptr) {
-    auto* self = static_cast<SmtpTransport*>(self_ptr);
-    const size_t len = std::min(size * n, self->message_.size() - self->sent_);
-    std::copy_n(self->message_.data() + self->sent_, len, buf);
-    self->sent_ += len;
-    return len;
-  }
-
-  static int Debug(CURL*, curl_infotype type, char* data, size_t size, void* self_ptr) {
-    if (type != CURLINFO_HEADER_IN) return 0;
-    auto* self = static_cast<SmtpTransport*>(self_ptr);
-    for (std::string& line : Lines(std::string_view(data, size))) {
-      if (!line.empty() && self->replies_.size() < 256) self->replies_.push_back(HeaderText(line));
-    }
-    return 0;
-  }
+  SmtpTransport(SmtpOptions options, std::unique_ptr<smtp::Client> client)
+      : options_(std::move(options)), client_(std::move(client)) {}
 
   const SmtpOptions options_;
-  std::unique_ptr<CURL, CurlDeleter> curl_;
-  std::unique_ptr<curl_slist, SlistDeleter> rcpt_;
-  std::string from_;
-  std::string message_;  // of the attempt in progress
-  size_t sent_ = 0;
-  std::vector<std::string> replies_;  // server lines of the attempt in progress
-  char errbuf_[CURL_ERROR_SIZE] = {};
+  const std::unique_ptr<smtp::Client> client_;
 };
 
 }  // namespace
@@ -395,7 +436,7 @@ std::string SmtpMessage(const AlertEvent& event, const SmtpOptions& options, bas
 
   const std::string body = Body(event);
   const std::vector<std::string> lines = Lines(body);
-  const bool plain = IsAscii(body) && body.find('\0') == std::string::npos &&
+  const bool plain = smtp::IsAscii(body) && body.find('\0') == std::string::npos &&
                      std::all_of(lines.begin(), lines.end(), [](const std::string& l) { return l.size() <= kMaxLine; });
   const std::string id = MessageIdPart(event.id);
 
@@ -406,8 +447,8 @@ std::string SmtpMessage(const AlertEvent& event, const SmtpOptions& options, bas
   };
   header("From: " + HeaderText(options.from));
   header(ToHeader(options.to));
-  header(SubjectHeader(subject));
-  header(DateHeader(now_ms));
+  header(smtp::UnstructuredHeader("Subject", subject));
+  header(smtp::DateHeader(now_ms));
   header("Message-ID: <" + id + "@ecoute>");
   header("MIME-Version: 1.0");
   header("Content-Type: text/plain; charset=utf-8");
@@ -421,7 +462,7 @@ std::string SmtpMessage(const AlertEvent& event, const SmtpOptions& options, bas
       m += lines[i];
       m += kCrlf;
     } else {
-      AppendQuotedPrintable(lines[i], m);
+      smtp::AppendQuotedPrintable(lines[i], m);
     }
   }
   return m;
@@ -429,12 +470,12 @@ std::string SmtpMessage(const AlertEvent& event, const SmtpOptions& options, bas
 
 base::Result<std::unique_ptr<Notifier>> MakeSmtpNotifier(std::string name, SmtpOptions options,
                                                          const base::Clock* clock) {
-  ECOUTE_RETURN_IF_ERROR(CheckUrl(options.url));
+  ECOUTE_RETURN_IF_ERROR(smtp::CheckSmtpUrl("smtp.url", options.url, options.url));
   if (options.from.empty()) return base::Status::InvalidArgument("smtp.from: required");
-  ECOUTE_RETURN_IF_ERROR(CheckAddress("smtp.from", options.from));
+  ECOUTE_RETURN_IF_ERROR(smtp::CheckAddress("smtp.from", options.from));
   if (options.to.empty()) return base::Status::InvalidArgument("smtp.to: at least one recipient required");
   for (size_t i = 0; i < options.to.size(); ++i) {
-    ECOUTE_RETURN_IF_ERROR(CheckAddress("smtp.to[" + std::to_string(i) + "]", options.to[i]));
+    ECOUTE_RETURN_IF_ERROR(smtp::CheckAddress("smtp.to[" + std::to_string(i) + "]", options.to[i]));
   }
   if (options.username.empty() && !options.password.empty()) {
     return base::Status::InvalidArgument("smtp.password: set without smtp.username");
@@ -442,7 +483,7 @@ base::Result<std::unique_ptr<Notifier>> MakeSmtpNotifier(std::string name, SmtpO
   if (options.delivery.timeout_ms <= 0) {  // checked again by Create; the handle needs it first
     return base::Status::InvalidArgument("smtp.delivery.timeout_ms: must be > 0");
   }
-  ECOUTE_RETURN_IF_ERROR(CurlGlobalInit());
+  ECOUTE_RETURN_IF_ERROR(smtp::CurlGlobalInit());
   DeliveryOptions delivery = options.delivery;
   std::unique_ptr<SmtpTransport> transport = SmtpTransport::Create(std::move(options));
   if (transport == nullptr) return base::Status::Internal("smtp: cannot create a libcurl handle");

@@ -1,309 +1,28 @@
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sodium.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <cctype>
 #include <chrono>
-#include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "alert/notifier.h"
 #include "alert/notifier_testing.h"
+#include "alert/smtp.h"
+#include "alert/smtp_testing.h"
 #include "base/clock.h"
 
 namespace ecoute::alert {
 namespace {
 
+using test_util::DecodeQuotedPrintable;
+using test_util::DecodeWords;
 using test_util::FreePort;
 using test_util::Recorder;
+using test_util::SmtpServer;
+using test_util::SmtpStage;
 using test_util::WaitFor;
 
 using namespace std::chrono_literals;
-
-// ------------------------------------------------------------ test server
-
-struct Received {
-  std::string from;
-  std::vector<std::string> rcpt;
-  std::string data;  // dot-unstuffed, as the message was meant
-  std::string raw;   // as it came on the wire, before the final "."
-};
-
-enum class Stage { kMail, kRcpt, kData, kEndOfData };
-
-// A minimal SMTP server on 127.0.0.1 (ephemeral port), one thread per
-// connection: 220 greeting, EHLO/HELO, AUTH PLAIN, MAIL, RCPT, DATA, RSET,
-// NOOP, QUIT. Faults: FailNext answers `code` at `stage` for the next n
-// transactions; CloseNext closes the next n connections at once; StallNext
-// accepts the next n without ever answering.
-class SmtpServer {
- public:
-  SmtpServer() {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    EXPECT_EQ(::listen(listen_fd_, 16), 0);
-    socklen_t len = sizeof addr;
-    EXPECT_EQ(::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-    port_ = ntohs(addr.sin_port);
-    acceptor_ = std::thread([this] { Accept(); });
-  }
-  ~SmtpServer() {
-    stop_ = true;
-    acceptor_.join();
-    for (std::thread& t : connections_) t.join();
-    ::close(listen_fd_);
-  }
-
-  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
-  void FailNext(Stage stage, int code, int n) {
-    std::lock_guard lock(mu_);
-    fail_stage_ = stage;
-    fail_code_ = code;
-    fail_n_ = n;
-  }
-  void CloseNext(int n) {
-    std::lock_guard lock(mu_);
-    close_n_ = n;
-  }
-  void StallNext(int n) {
-    std::lock_guard lock(mu_);
-    stall_n_ = n;
-  }
-  // Closes the connection after the next n messages accepted.
-  void DropAfterNext(int n) {
-    std::lock_guard lock(mu_);
-    drop_n_ = n;
-  }
-  int closed() {
-    std::lock_guard lock(mu_);
-    return closed_count_;
-  }
-  std::vector<Received> received() {
-    std::lock_guard lock(mu_);
-    return received_;
-  }
-  int connections() {
-    std::lock_guard lock(mu_);
-    return connection_count_;
-  }
-  std::string auth() {
-    std::lock_guard lock(mu_);
-    return auth_;
-  }
-
- private:
-  enum class Mode { kServe, kClose, kStall };
-
-  void Accept() {
-    while (!stop_) {
-      pollfd p{listen_fd_, POLLIN, 0};
-      if (::poll(&p, 1, 10) <= 0) continue;
-      const int fd = ::accept(listen_fd_, nullptr, nullptr);
-      if (fd < 0) continue;
-      Mode mode = Mode::kServe;
-      {
-        std::lock_guard lock(mu_);
-        ++connection_count_;
-        if (close_n_ > 0) {
-          --close_n_;
-          mode = Mode::kClose;
-        } else if (stall_n_ > 0) {
-          --stall_n_;
-          mode = Mode::kStall;
-        }
-      }
-      connections_.emplace_back([this, fd, mode] {
-        if (mode == Mode::kServe) Serve(fd);
-        if (mode == Mode::kStall) {
-          std::string buf, ignored;
-          while (ReadLine(fd, buf, ignored)) {
-          }
-        }
-        ::close(fd);
-        std::lock_guard lock(mu_);
-        ++closed_count_;
-      });
-    }
-  }
-
-  // The next line from `fd` (`buf`: what was read past the previous line),
-  // without its CRLF. False on EOF, error or stop.
-  bool ReadLine(int fd, std::string& buf, std::string& line) {
-    for (;;) {
-      const size_t eol = buf.find('\n');
-      if (eol != std::string::npos) {
-        line = buf.substr(0, eol > 0 && buf[eol - 1] == '\r' ? eol - 1 : eol);
-        buf.erase(0, eol + 1);
-        return true;
-      }
-      pollfd p{fd, POLLIN, 0};
-      while (!stop_ && ::poll(&p, 1, 10) == 0) {
-      }
-      if (stop_) return false;
-      char chunk[4096];
-      const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-      if (n <= 0) return false;
-      buf.append(chunk, static_cast<size_t>(n));
-    }
-  }
-
-  static void Reply(int fd, const std::string& text) {
-    const std::string out = text + "\r\n";
-    (void)::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
-  }
-
-  static bool StartsWith(const std::string& s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (size_t i = 0; i < prefix.size(); ++i) {
-      if (std::toupper(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-    }
-    return true;
-  }
-
-  static std::string Path(const std::string& arg) {  // "<a@b>" -> "a@b"
-    const size_t lt = arg.find('<'), gt = arg.find('>');
-    return lt == std::string::npos || gt == std::string::npos ? arg : arg.substr(lt + 1, gt - lt - 1);
-  }
-
-  static std::string Base64Decode(const std::string& b64) {
-    std::string out(b64.size(), '\0');
-    size_t len = 0;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), b64.data(), b64.size(), nullptr,
-                          &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
-      return "<bad base64>";
-    }
-    out.resize(len);
-    return out;
-  }
-
-  void Serve(int fd) {
-    Reply(fd, "220 test.local ESMTP ready");
-    std::string buf;
-    Received txn;
-    bool in_txn = false;
-    int fault_code = 0;
-    Stage fault_stage = Stage::kMail;
-    auto fault = [&](Stage s) {
-      if (fault_code == 0 || fault_stage != s) return false;
-      Reply(fd, std::to_string(fault_code) + (fault_code < 500 ? " 4.7.1 try again later" : " 5.1.1 refused"));
-      txn = Received{};
-      in_txn = false;
-      fault_code = 0;
-      return true;
-    };
-    std::string line;
-    while (ReadLine(fd, buf, line)) {
-      if (StartsWith(line, "EHLO")) {
-        Reply(fd, "250-test.local\r\n250-AUTH PLAIN\r\n250 8BITMIME");
-      } else if (StartsWith(line, "HELO")) {
-        Reply(fd, "250 test.local");
-      } else if (StartsWith(line, "AUTH PLAIN")) {
-        std::string b64 = line.size() > 11 ? line.substr(11) : "";
-        if (b64.empty()) {
-          Reply(fd, "334 ");
-          if (!ReadLine(fd, buf, b64)) break;
-        }
-        {
-          std::lock_guard lock(mu_);
-          auth_ = Base64Decode(b64);
-        }
-        Reply(fd, "235 2.7.0 authenticated");
-      } else if (StartsWith(line, "MAIL FROM:")) {
-        txn = Received{};
-        {
-          std::lock_guard lock(mu_);
-          fault_code = 0;
-          if (fail_n_ > 0) {
-            --fail_n_;
-            fault_code = fail_code_;
-            fault_stage = fail_stage_;
-          }
-        }
-        if (fault(Stage::kMail)) continue;
-        txn.from = Path(line.substr(10));
-        in_txn = true;
-        Reply(fd, "250 2.1.0 ok");
-      } else if (StartsWith(line, "RCPT TO:")) {
-        if (!in_txn) {
-          Reply(fd, "503 5.5.1 MAIL first");
-        } else if (!fault(Stage::kRcpt)) {
-          txn.rcpt.push_back(Path(line.substr(8)));
-          Reply(fd, "250 2.1.5 ok");
-        }
-      } else if (StartsWith(line, "DATA")) {
-        if (!in_txn || txn.rcpt.empty()) {
-          Reply(fd, "503 5.5.1 RCPT first");
-          continue;
-        }
-        if (fault(Stage::kData)) continue;
-        Reply(fd, "354 end with <CRLF>.<CRLF>");
-        std::string l;
-        bool complete = false;
-        while (ReadLine(fd, buf, l)) {
-          if (l == ".") {
-            complete = true;
-            break;
-          }
-          txn.raw += l + "\r\n";
-          txn.data += (!l.empty() && l[0] == '.' ? l.substr(1) : l) + "\r\n";
-        }
-        if (!complete) break;
-        if (fault(Stage::kEndOfData)) continue;
-        {
-          std::lock_guard lock(mu_);
-          received_.push_back(txn);
-        }
-        txn = Received{};
-        in_txn = false;
-        Reply(fd, "250 2.0.0 queued");
-        std::lock_guard lock(mu_);
-        if (drop_n_ > 0) {
-          --drop_n_;
-          break;
-        }
-      } else if (StartsWith(line, "RSET")) {
-        txn = Received{};
-        in_txn = false;
-        Reply(fd, "250 2.0.0 ok");
-      } else if (StartsWith(line, "NOOP")) {
-        Reply(fd, "250 2.0.0 ok");
-      } else if (StartsWith(line, "QUIT")) {
-        Reply(fd, "221 2.0.0 bye");
-        break;
-      } else {
-        Reply(fd, "500 5.5.2 unknown command");
-      }
-    }
-  }
-
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread acceptor_;
-  std::vector<std::thread> connections_;  // acceptor thread only, then the destructor
-  std::mutex mu_;
-  Stage fail_stage_ = Stage::kMail;  // GUARDED_BY(mu_)
-  int fail_code_ = 0;                // GUARDED_BY(mu_)
-  int fail_n_ = 0;                   // GUARDED_BY(mu_)
-  int close_n_ = 0;                  // GUARDED_BY(mu_)
-  int stall_n_ = 0;                  // GUARDED_BY(mu_)
-  int drop_n_ = 0;                   // GUARDED_BY(mu_)
-  int connection_count_ = 0;         // GUARDED_BY(mu_)
-  int closed_count_ = 0;             // GUARDED_BY(mu_)
-  std::string auth_;                 // GUARDED_BY(mu_)
-  std::vector<Received> received_;   // GUARDED_BY(mu_)
-};
 
 // ---------------------------------------------------------------- helpers
 
@@ -360,41 +79,6 @@ std::string Header(const std::string& message, const std::string& name) {
 }
 
 std::string Body(const std::string& message) { return message.substr(message.find("\r\n\r\n") + 4); }
-
-// RFC 2047: concatenation of the B encoded-words of `value` (whitespace
-// between them ignored); `value` itself when it has none.
-std::string DecodeWords(const std::string& value) {
-  if (value.find("=?") == std::string::npos) return value;
-  std::string out;
-  size_t i = 0;
-  while ((i = value.find("=?UTF-8?B?", i)) != std::string::npos) {
-    const size_t end = value.find("?=", i + 10);
-    const std::string b64 = value.substr(i + 10, end - i - 10);
-    std::string bin(b64.size(), '\0');
-    size_t len = 0;
-    EXPECT_EQ(sodium_base642bin(reinterpret_cast<unsigned char*>(bin.data()), bin.size(), b64.data(), b64.size(),
-                                nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL),
-              0);
-    out += bin.substr(0, len);
-    i = end + 2;
-  }
-  return out;
-}
-
-std::string DecodeQuotedPrintable(const std::string& qp) {
-  std::string out;
-  for (size_t i = 0; i < qp.size(); ++i) {
-    if (qp[i] != '=') {
-      out += qp[i];
-    } else if (qp.compare(i + 1, 2, "\r\n") == 0) {
-      i += 2;
-    } else {
-      out += static_cast<char>(std::stoi(qp.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    }
-  }
-  return out;
-}
 
 // Every line ends with CRLF and has at most `max` octets.
 void ExpectCrlfLines(const std::string& m, size_t max) {
@@ -488,6 +172,46 @@ TEST(SmtpMessageTest, EncodedWordsDoNotSplitCharacters) {
   EXPECT_EQ(DecodeWords(subject), "[ecoute] " + e.title);
 }
 
+// ------------------------------------------------------------ helpers of smtp.h
+
+TEST(SmtpHelpersTest, AddressLiteralsOnlyWhenAllowed) {
+  EXPECT_EQ(smtp::AddressProblem("x@[127.0.0.1]"), "");
+  EXPECT_EQ(smtp::AddressProblem("x@[127.0.0.1]", /*allow_address_literal=*/false), "bad domain");
+  EXPECT_EQ(smtp::AddressProblem("x@[127.0.0.1", /*allow_address_literal=*/true), "bad address literal");
+  EXPECT_EQ(smtp::AddressProblem("x@example.com", /*allow_address_literal=*/false), "");
+  EXPECT_EQ(smtp::CheckAddress("to", "a b@example.com", false).message(),
+            "to: not an e-mail address (character not allowed in the local part): \"a b@example.com\"");
+}
+
+TEST(SmtpHelpersTest, UrlErrorsShowTheUrlAsAsked) {
+  EXPECT_TRUE(smtp::CheckSmtpUrl("f", "smtps://mail.example.com:465", "u").ok());
+  EXPECT_EQ(smtp::CheckSmtpUrl("f", "http://h", "<u>").message(), "f: scheme must be smtp or smtps: <u>");
+  EXPECT_EQ(smtp::CheckSmtpUrl("f", "smtp://", "<u>").code(), base::StatusCode::kInvalidArgument);
+  EXPECT_EQ(smtp::CheckSmtpUrl("f", "smtp://", "<u>").message().rfind("f: ", 0), 0u);
+}
+
+TEST(SmtpHelpersTest, ClientMakesOneAttemptPerSend) {
+  SmtpServer server;
+  ASSERT_TRUE(smtp::CurlGlobalInit().ok());
+  auto client = smtp::Client::Create({server.url(), "", "", false, "me@ecoute.test", 2000});
+  ASSERT_NE(client, nullptr);
+  ASSERT_TRUE(client->SetRecipients({"a@example.com"}));
+  const Transport::Outcome ok = client->Send("Subject: x\r\n\r\nhi\r\n");
+  EXPECT_EQ(ok.status, 250);
+  EXPECT_EQ(ok.error, "");
+  server.FailNext(SmtpStage::kRcpt, 550, 1, "5.1.1 no such user");
+  ASSERT_TRUE(client->SetRecipients({"b@example.com"}));
+  const Transport::Outcome refused = client->Send("Subject: y\r\n\r\nho\r\n");
+  EXPECT_EQ(refused.status, 550);
+  EXPECT_EQ(refused.error, "smtp 550 5.1.1 no such user");
+  EXPECT_FALSE(refused.retryable);
+  const auto got = server.received();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].from, "me@ecoute.test");
+  EXPECT_EQ(got[0].rcpt, std::vector<std::string>{"a@example.com"});
+  EXPECT_EQ(got[0].data, "Subject: x\r\n\r\nhi\r\n");
+}
+
 // ------------------------------------------------------------ delivery
 
 TEST(SmtpNotifierTest, DeliversEnvelopeHeadersAndBody) {
@@ -548,7 +272,7 @@ TEST(SmtpNotifierTest, ReconnectsWhenTheServerDroppedTheConnection) {
 
 TEST(SmtpNotifierTest, TransientReplyIsRetriedAfterBackoff) {
   SmtpServer server;
-  server.FailNext(Stage::kRcpt, 451, 1);
+  server.FailNext(SmtpStage::kRcpt, 451, 1);
   base::FakeClock clock(kT0);
   Recorder rec;
   SmtpOptions o = Options(server.url());
@@ -590,10 +314,10 @@ TEST(SmtpNotifierTest, PermanentReplyIsDeadAtOnce) {
   auto n = Make(o);
   ASSERT_NE(n, nullptr);
   n->Start();
-  server.FailNext(Stage::kMail, 550, 1);
+  server.FailNext(SmtpStage::kMail, 550, 1);
   ASSERT_TRUE(n->Enqueue(Event("ev-550")));
   ASSERT_TRUE(WaitFor([&] { return n->DeadLetters().size() == 1; }));
-  server.FailNext(Stage::kEndOfData, 554, 1);
+  server.FailNext(SmtpStage::kEndOfData, 554, 1);
   ASSERT_TRUE(n->Enqueue(Event("ev-554")));
   ASSERT_TRUE(WaitFor([&] { return n->DeadLetters().size() == 2; }));
   ASSERT_TRUE(n->Enqueue(Event("ev-ok")));  // a fresh connection after the failures

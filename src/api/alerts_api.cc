@@ -47,16 +47,7 @@ Reply RuleStatusReply(const base::Status& s) {
 
 // The JSON object of a rule body, or the reply refusing it.
 std::optional<json> RuleBody(const httplib::Request& req, Reply& error) {
-  if (auto bad = CheckJsonContentType(req)) {
-    error = ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
-    return std::nullopt;
-  }
-  json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
-    error = ErrorReply(400, "invalid_argument", "body must be a JSON object: an alert rule", "body");
-    return std::nullopt;
-  }
-  return j;
+  return JsonObjectBody(req, "an alert rule", error);
 }
 
 // One server-sent event: "id", "event", then one "data" line per line of
@@ -79,18 +70,14 @@ std::string SseFrame(const alert::StreamEvent& e) {
 }  // namespace
 
 std::optional<Reply> AlertsApi::Refuse(const httplib::Request& req, const RouteInfo& route) const {
-  QueryParams p(req.params);
-  p.CheckKnown(route.query_params);
-  if (p.error()) return ParamReply(*p.error());
+  if (std::optional<Reply> refused = ParamRefusal(QueryParams(req.params, route.query_params))) return refused;
   if (service_ == nullptr) return Disabled();
   return std::nullopt;
 }
 
 Reply AlertsApi::ListRules(const httplib::Request& req, const RequestContext& ctx) {
   if (std::optional<Reply> refused = Refuse(req, ctx.route)) return *refused;
-  json rules = json::array();
-  for (const alert::Rule& r : service_->Rules()) rules.push_back(alert::RuleToJson(r));
-  return JsonReply({{"rules", std::move(rules)}});
+  return JsonReply({{"rules", JsonArray(service_->Rules(), alert::RuleToJson)}});
 }
 
 Reply AlertsApi::CreateRule(const httplib::Request& req, const RequestContext& ctx) {
@@ -124,105 +111,80 @@ Reply AlertsApi::DeleteRule(const httplib::Request& req, const RequestContext& c
   if (std::optional<Reply> refused = Refuse(req, ctx.route)) return *refused;
   base::Status s = service_->DeleteRule(PathName(req));
   if (!s.ok()) return RuleStatusReply(s);
-  Reply r;
-  r.status = 204;
-  return r;
+  return NoContentReply();
 }
 
 Reply AlertsApi::ListAlerts(const httplib::Request& req, const RequestContext& ctx) {
-  QueryParams p(req.params);
-  p.CheckKnown(ctx.route.query_params);
+  QueryParams p(req.params, ctx.route.query_params);
   store::AlertFilter f;
-  for (const std::string& item : p.ListValues("status")) {
-    std::optional<store::AlertStatus> s = store::ParseAlertStatus(item);
-    if (!s) {
-      p.Fail("status", "status must be open, acknowledged or resolved (comma-separated), got " + QuoteValue(item));
-      break;
-    }
-    if (std::find(f.statuses.begin(), f.statuses.end(), *s) == f.statuses.end()) f.statuses.push_back(*s);
-  }
+  f.statuses = p.Parsed<store::AlertStatus>("status", store::ParseAlertStatus, "open, acknowledged or resolved");
   f.rule = p.String("rule").value_or("");
   f.kind = p.String("kind").value_or("");
   if (!f.kind.empty() && !alert::ParseRuleKind(f.kind))
     p.Fail("kind",
            "kind must be mention, severity, high_reach, volume_spike, negative_share, snowball or sla, got " +
                QuoteValue(f.kind));
-  std::optional<base::Timestamp> since = p.Time("since");
-  std::optional<base::Timestamp> until = p.Time("until");
-  f.before_id = p.Int("before_id", 0, 1, std::numeric_limits<int64_t>::max());
-  f.limit = static_cast<int>(p.Int("limit", kDefaultLimit, 1, kMaxLimit));
-  if (since && until && *since > *until)
-    p.Fail("since",
-           "since (" + base::FormatTimestamp(*since) + ") is after until (" + base::FormatTimestamp(*until) + ")");
+  const QueryParams::IdPage page = p.ReadIdPage(kDefaultLimit, kMaxLimit);
   if (p.error()) return ParamReply(*p.error());
   if (service_ == nullptr) return Disabled();
   // 0 means "no bound" to the store: the epoch itself is bound enough.
-  f.since = since.value_or(0);
-  f.until = until.value_or(0);
+  f.since = page.since.value_or(0);
+  f.until = page.until.value_or(0);
+  f.before_id = page.before_id;
+  f.limit = page.limit;
   base::Result<std::vector<store::AlertRecord>> alerts = service_->Alerts(f);
   if (!alerts.ok()) return StatusReply(alerts.status());
-  json items = json::array();
-  for (const store::AlertRecord& a : *alerts) items.push_back(alert::AlertToJson(a));
-  json next = nullptr;
-  if (!alerts->empty() && static_cast<int>(alerts->size()) == f.limit) next = alerts->back().id;
-  return JsonReply({{"alerts", std::move(items)}, {"next_before_id", std::move(next)}});
+  return JsonReply(
+      {{"alerts", JsonArray(*alerts, alert::AlertToJson)}, {"next_before_id", NextPageId(*alerts, f.limit)}});
 }
 
 Reply AlertsApi::GetAlert(const httplib::Request& req, const RequestContext& ctx) {
-  if (std::optional<Reply> refused = Refuse(req, ctx.route)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  base::Result<store::AlertRecord> alert = service_->GetAlert(*id);
-  if (!alert.ok()) return StatusReply(alert.status(), alert.status().code() == base::StatusCode::kNotFound ? "id" : "");
-  base::Result<std::vector<store::AlertHistoryEntry>> history = service_->History(*id);
-  if (!history.ok()) return StatusReply(history.status());
-  store::DeliveryFilter df;
-  df.alert_id = *id;
-  df.limit = static_cast<int>(kMaxLimit);
-  base::Result<std::vector<store::DeliveryRecord>> deliveries = service_->Deliveries(df);
-  if (!deliveries.ok()) return StatusReply(deliveries.status());
+  return WithPathId(Refuse(req, ctx.route), req, [&](int64_t id) -> Reply {
+    base::Result<store::AlertRecord> alert = service_->GetAlert(id);
+    if (!alert.ok())
+      return StatusReply(alert.status(), alert.status().code() == base::StatusCode::kNotFound ? "id" : "");
+    base::Result<std::vector<store::AlertHistoryEntry>> history = service_->History(id);
+    if (!history.ok()) return StatusReply(history.status());
+    store::DeliveryFilter df;
+    df.alert_id = id;
+    df.limit = static_cast<int>(kMaxLimit);
+    base::Result<std::vector<store::DeliveryRecord>> deliveries = service_->Deliveries(df);
+    if (!deliveries.ok()) return StatusReply(deliveries.status());
 
-  json out = alert::AlertToJson(*alert);
-  json h = json::array();
-  for (const store::AlertHistoryEntry& e : *history) h.push_back(AlertHistoryJson(e));
-  json d = json::array();
-  for (const store::DeliveryRecord& e : *deliveries) d.push_back(DeliveryJson(e));
-  // The samples as GET /api/v1/mentions/{id} shows them; a mention no
-  // longer stored is left out.
-  json samples = json::array();
-  for (int64_t mid : alert->sample_ids) {
-    base::Result<std::optional<model::Mention>> m = store_.Get(mid);
-    if (!m.ok()) return StatusReply(m.status());
-    if (m->has_value()) samples.push_back(model::MentionToJson(**m));
-  }
-  out["history"] = std::move(h);
-  out["deliveries"] = std::move(d);
-  out["samples"] = std::move(samples);
-  return JsonReply(out);
+    json out = alert::AlertToJson(*alert);
+    // The samples as GET /api/v1/mentions/{id} shows them; a mention no
+    // longer stored is left out.
+    json samples = json::array();
+    for (int64_t mid : alert->sample_ids) {
+      base::Result<std::optional<model::Mention>> m = store_.Get(mid);
+      if (!m.ok()) return StatusReply(m.status());
+      if (m->has_value()) samples.push_back(model::MentionToJson(**m));
+    }
+    out["history"] = JsonArray(*history, AlertHistoryJson);
+    out["deliveries"] = JsonArray(*deliveries, DeliveryJson);
+    out["samples"] = std::move(samples);
+    return JsonReply(out);
+  });
 }
 
 Reply AlertsApi::Acknowledge(const httplib::Request& req, const RequestContext& ctx) {
-  return Transition(req, ctx, /*resolve=*/false);
+  return WithPathId(Refuse(req, ctx.route), req,
+                    [&](int64_t id) { return Transition(req, ctx, id, /*resolve=*/false); });
 }
 
 Reply AlertsApi::Resolve(const httplib::Request& req, const RequestContext& ctx) {
-  return Transition(req, ctx, /*resolve=*/true);
+  return WithPathId(Refuse(req, ctx.route), req,
+                    [&](int64_t id) { return Transition(req, ctx, id, /*resolve=*/true); });
 }
 
-Reply AlertsApi::Transition(const httplib::Request& req, const RequestContext& ctx, bool resolve) {
-  if (std::optional<Reply> refused = Refuse(req, ctx.route)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
+Reply AlertsApi::Transition(const httplib::Request& req, const RequestContext& ctx, int64_t id, bool resolve) {
   // The body is optional: {"note"?}. The actor is the signed-in user.
   std::string note;
   if (!Trim(req.body).empty()) {
-    if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
-    json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object())
-      return ErrorReply(400, "invalid_argument", "body must be a JSON object: {\"note\"?}", "body");
-    for (const auto& [key, value] : j.items()) {
+    Reply error;
+    std::optional<json> j = JsonObjectBody(req, "{\"note\"?}", error);
+    if (!j) return error;
+    for (const auto& [key, value] : j->items()) {
       if (key != "note")
         return ErrorReply(400, "invalid_argument",
                           "unknown key " + QuoteValue(key) + "; expected note (the actor is the signed-in account)",
@@ -236,14 +198,13 @@ Reply AlertsApi::Transition(const httplib::Request& req, const RequestContext& c
   }
   const std::string& by = ctx.user().login;
   base::Result<store::AlertRecord> a =
-      resolve ? service_->Resolve(*id, by, note) : service_->Acknowledge(*id, by, note);
+      resolve ? service_->Resolve(id, by, note) : service_->Acknowledge(id, by, note);
   if (!a.ok()) return StatusReply(a.status(), a.status().code() == base::StatusCode::kNotFound ? "id" : "");
   return JsonReply(alert::AlertToJson(*a));
 }
 
 Reply AlertsApi::ListDeliveries(const httplib::Request& req, const RequestContext& ctx) {
-  QueryParams p(req.params);
-  p.CheckKnown(ctx.route.query_params);
+  QueryParams p(req.params, ctx.route.query_params);
   store::DeliveryFilter f;
   f.alert_id = p.Int("alert_id", 0, 1, std::numeric_limits<int64_t>::max());
   f.notifier = p.String("notifier").value_or("");
@@ -256,11 +217,8 @@ Reply AlertsApi::ListDeliveries(const httplib::Request& req, const RequestContex
   if (service_ == nullptr) return Disabled();
   base::Result<std::vector<store::DeliveryRecord>> rows = service_->Deliveries(f);
   if (!rows.ok()) return StatusReply(rows.status());
-  json items = json::array();
-  for (const store::DeliveryRecord& d : *rows) items.push_back(DeliveryJson(d));
-  json next = nullptr;
-  if (!rows->empty() && static_cast<int>(rows->size()) == f.limit) next = rows->back().id;
-  return JsonReply({{"deliveries", std::move(items)}, {"next_before_id", std::move(next)}});
+  return JsonReply(
+      {{"deliveries", JsonArray(*rows, DeliveryJson)}, {"next_before_id", NextPageId(*rows, f.limit)}});
 }
 
 Reply AlertsApi::ListNotifiers(const httplib::Request& req, const RequestContext& ctx) {

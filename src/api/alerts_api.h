@@ -56,7 +56,8 @@ class AlertsApi {
   // For a route that takes no query parameters: the reply refusing the
   // request (an unknown parameter, alerts disabled), or nullopt.
   std::optional<Reply> Refuse(const httplib::Request& req, const RouteInfo& route) const;
-  Reply Transition(const httplib::Request& req, const RequestContext& ctx, bool resolve);
+  // Acknowledges (or resolves) alert `id`, with the body's note.
+  Reply Transition(const httplib::Request& req, const RequestContext& ctx, int64_t id, bool resolve);
 
   alert::AlertService* const service_;  // may be null
   const store::Store& store_;

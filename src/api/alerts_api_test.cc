@@ -168,16 +168,10 @@ class AlertsApiTest : public ::testing::Test {
   }
 
   void StartServer(alert::AlertService* alerts) {
-    ServerOptions o;
-    o.port = 0;
-    o.threads = 6;
-    o.keep_alive_seconds = 1;
+    ServerOptions o = testing::LocalServerOptions(6);
     o.stream_keep_alive_ms = 100;
-    server_ = std::make_unique<Server>(
-        o, *store_, [](ingest::RawBatch) -> base::Result<pipeline::BatchReport> {
-          return base::Status::Unavailable("read-only test server");
-        },
-        ingest::MakeJsonDecoder(), &auth_.authenticator(), metrics_, clock_, nullptr, alerts);
+    server_ = std::make_unique<Server>(o, *store_, testing::ReadOnlyIngest(), ingest::MakeJsonDecoder(),
+                                       &auth_.authenticator(), metrics_, clock_, nullptr, alerts);
     ASSERT_TRUE(server_->Start().ok());
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
     client_->set_read_timeout(10);

@@ -22,21 +22,6 @@ constexpr size_t kMaxIds = 1000;
 
 json TimeOrNull(base::Timestamp t) { return t == 0 ? json(nullptr) : json(base::FormatTimestamp(t)); }
 
-// The JSON object of a body, or the reply refusing it; `shape` describes
-// what is expected.
-std::optional<json> ObjectBody(const httplib::Request& req, std::string_view shape, Reply& error) {
-  if (auto bad = CheckJsonContentType(req)) {
-    error = ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
-    return std::nullopt;
-  }
-  json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
-    error = ErrorReply(400, "invalid_argument", "body must be a JSON object: " + std::string(shape), "body");
-    return std::nullopt;
-  }
-  return j;
-}
-
 // Typed readers of one body field: false (and `error` set, naming `key`)
 // when the value has the wrong type or range.
 bool ReadString(const json& v, const std::string& key, std::string& out, Reply& error) {
@@ -117,10 +102,40 @@ Reply DirectoryReply(const base::Status& s) {
 }
 
 std::optional<Reply> CheckNoParams(const httplib::Request& req, const RequestContext& ctx) {
-  QueryParams p(req.params);
-  p.CheckKnown(ctx.route.query_params);
-  if (p.error()) return ParamReply(*p.error());
-  return std::nullopt;
+  return ParamRefusal(QueryParams(req.params, ctx.route.query_params));
+}
+
+// `refused` when set; else the rows `list()` fetches, as {key: [to_json(row)...]}.
+template <typename List, typename ToJson>
+Reply Listing(std::optional<Reply> refused, const char* key, List list, ToJson to_json) {
+  if (refused) return std::move(*refused);
+  auto rows = list();
+  if (!rows.ok()) return StatusReply(rows.status());
+  return JsonReply({{key, JsonArray(*rows, to_json)}});
+}
+
+// `r` with "Cache-Control: no-store" (it holds a secret).
+Reply NoStore(Reply r) {
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+// Saves the changes of user `id` an update request made (its profile `u`
+// when `profile`, its new `password`), ending the user's other sessions on
+// a new password but `keep_session`; then the user as stored now.
+Reply SaveUser(auth::Directory& dir, int64_t id, const auth::User* profile, const std::optional<std::string>& password,
+               int64_t keep_session, const auth::Actor& actor) {
+  if (profile != nullptr) {
+    base::Result<auth::User> updated = dir.UpdateUser(*profile, actor);
+    if (!updated.ok()) return DirectoryReply(updated.status());
+  }
+  if (password) {
+    base::Status s = dir.SetPassword(id, *password, actor, keep_session);
+    if (!s.ok()) return DirectoryReply(s);
+  }
+  base::Result<auth::User> fresh = dir.GetUser(id);
+  if (!fresh.ok()) return StatusReply(fresh.status());
+  return JsonReply(UserJson(*fresh));
 }
 
 bool MayManageUsers(const auth::Principal& p) { return auth::RoleAllows(p.role, auth::Permission::kManageUsers); }
@@ -222,7 +237,7 @@ std::string AuthApi::SessionCookie(const std::string& value, int64_t max_age_sec
 Reply AuthApi::Login(const httplib::Request& req, const RequestContext& ctx) {
   if (auto refused = CheckNoParams(req, ctx)) return *refused;
   Reply error;
-  std::optional<json> body = ObjectBody(req, "{\"login\", \"password\"}", error);
+  std::optional<json> body = JsonObjectBody(req, "{\"login\", \"password\"}", error);
   if (!body) return error;
   std::optional<std::string> login, password;
   for (const auto& [key, value] : body->items()) {
@@ -242,8 +257,7 @@ Reply AuthApi::Login(const httplib::Request& req, const RequestContext& ctx) {
                        {"csrf_token", grant->csrf_token},
                        {"expires_at", base::FormatTimestamp(grant->expires_at)}});
   r.headers.emplace_back("Set-Cookie", SessionCookie(grant->session_token, auth_.options().session_max_ms / 1000));
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
+  return NoStore(std::move(r));
 }
 
 Reply AuthApi::Logout(const httplib::Request& req, const RequestContext& ctx) {
@@ -256,8 +270,7 @@ Reply AuthApi::Logout(const httplib::Request& req, const RequestContext& ctx) {
                       "Authorization");
   base::Status s = auth_.EndSession(me.session_id, ctx.actor());
   if (!s.ok()) return StatusReply(s);
-  Reply r;
-  r.status = 204;
+  Reply r = NoContentReply();
   r.headers.emplace_back("Set-Cookie", SessionCookie("", 0));
   return r;
 }
@@ -280,16 +293,14 @@ Reply AuthApi::Me(const httplib::Request& req, const RequestContext& ctx) {
   } else {
     out["token_id"] = me.token_id;
   }
-  Reply r = JsonReply(out);
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
+  return NoStore(JsonReply(out));
 }
 
 Reply AuthApi::UpdateMe(const httplib::Request& req, const RequestContext& ctx) {
   if (auto refused = CheckNoParams(req, ctx)) return *refused;
   const auth::Principal& me = ctx.user();
   Reply error;
-  std::optional<json> body = ObjectBody(
+  std::optional<json> body = JsonObjectBody(
       req, "{\"display_name\"?, \"language\"?, \"time_zone\"?, \"password\"?, \"current_password\"?}", error);
   if (!body) return error;
   auth::Directory& dir = auth_.directory();
@@ -323,44 +334,26 @@ Reply AuthApi::UpdateMe(const httplib::Request& req, const RequestContext& ctx) 
     if (!auth::VerifyPassword(*hash, *current))
       return ErrorReply(400, "invalid_argument", "current_password does not match", "current_password");
   }
-  if (profile) {
-    base::Result<auth::User> updated = dir.UpdateUser(u, ctx.actor());
-    if (!updated.ok()) return DirectoryReply(updated.status());
-  }
-  if (password) {
-    base::Status s = dir.SetPassword(me.user_id, *password, ctx.actor(), me.session_id);
-    if (!s.ok()) return DirectoryReply(s);
-  }
-  base::Result<auth::User> fresh = dir.GetUser(me.user_id);
-  if (!fresh.ok()) return StatusReply(fresh.status());
-  return JsonReply(UserJson(*fresh));
+  return SaveUser(dir, me.user_id, profile ? &u : nullptr, password, me.session_id, ctx.actor());
 }
 
 // --- users ---
 
 Reply AuthApi::ListUsers(const httplib::Request& req, const RequestContext& ctx) {
-  if (auto refused = CheckNoParams(req, ctx)) return *refused;
-  base::Result<std::vector<auth::User>> users = auth_.directory().ListUsers();
-  if (!users.ok()) return StatusReply(users.status());
-  json items = json::array();
-  for (const auth::User& u : *users) items.push_back(UserJson(u));
-  return JsonReply({{"users", std::move(items)}});
+  return Listing(CheckNoParams(req, ctx), "users", [&] { return auth_.directory().ListUsers(); }, UserJson);
 }
 
 Reply AuthApi::GetUser(const httplib::Request& req, const RequestContext& ctx) {
-  if (auto refused = CheckNoParams(req, ctx)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  base::Result<auth::User> u = auth_.directory().GetUser(*id);
-  if (!u.ok()) return DirectoryReply(u.status());
-  return JsonReply(UserJson(*u));
+  return WithPathId(CheckNoParams(req, ctx), req, [&](int64_t id) {
+    base::Result<auth::User> u = auth_.directory().GetUser(id);
+    return u.ok() ? JsonReply(UserJson(*u)) : DirectoryReply(u.status());
+  });
 }
 
 Reply AuthApi::CreateUser(const httplib::Request& req, const RequestContext& ctx) {
   if (auto refused = CheckNoParams(req, ctx)) return *refused;
   Reply error;
-  std::optional<json> body = ObjectBody(req, "a user: {\"login\", \"role\", ...}", error);
+  std::optional<json> body = JsonObjectBody(req, "a user: {\"login\", \"role\", ...}", error);
   if (!body) return error;
   auth::User u;
   bool has_role = false;
@@ -389,20 +382,19 @@ Reply AuthApi::CreateUser(const httplib::Request& req, const RequestContext& ctx
   if (!created.ok()) return FieldStatusReply(created.status());
   json out = UserJson(*created);
   if (generated) out["generated_password"] = *password;
-  Reply r = JsonReply(out, 201);
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
+  return NoStore(JsonReply(out, 201));
 }
 
 Reply AuthApi::UpdateUser(const httplib::Request& req, const RequestContext& ctx) {
-  if (auto refused = CheckNoParams(req, ctx)) return *refused;
+  return WithPathId(CheckNoParams(req, ctx), req, [&](int64_t id) { return ChangeUser(req, ctx, id); });
+}
+
+Reply AuthApi::ChangeUser(const httplib::Request& req, const RequestContext& ctx, int64_t id) {
   Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  std::optional<json> body = ObjectBody(req, "{" + std::string(kUserKeys) + "}", error);
+  std::optional<json> body = JsonObjectBody(req, "{" + std::string(kUserKeys) + "}", error);
   if (!body) return error;
   auth::Directory& dir = auth_.directory();
-  base::Result<auth::User> user = dir.GetUser(*id);
+  base::Result<auth::User> user = dir.GetUser(id);
   if (!user.ok()) return DirectoryReply(user.status());
   auth::User u = *user;
   bool profile = false;
@@ -425,59 +417,36 @@ Reply AuthApi::UpdateUser(const httplib::Request& req, const RequestContext& ctx
     base::Status policy = auth::CheckPasswordPolicy(*password);
     if (!policy.ok()) return FieldStatusReply(policy);
   }
-  if (profile) {
-    base::Result<auth::User> updated = dir.UpdateUser(u, ctx.actor());
-    if (!updated.ok()) return DirectoryReply(updated.status());
-  }
-  if (password) {
-    const auth::Principal& me = ctx.user();
-    base::Status s = dir.SetPassword(*id, *password, ctx.actor(), *id == me.user_id ? me.session_id : 0);
-    if (!s.ok()) return DirectoryReply(s);
-  }
-  base::Result<auth::User> fresh = dir.GetUser(*id);
-  if (!fresh.ok()) return StatusReply(fresh.status());
-  return JsonReply(UserJson(*fresh));
+  const auth::Principal& me = ctx.user();
+  return SaveUser(dir, id, profile ? &u : nullptr, password, id == me.user_id ? me.session_id : 0, ctx.actor());
 }
 
 Reply AuthApi::DeleteUser(const httplib::Request& req, const RequestContext& ctx) {
-  if (auto refused = CheckNoParams(req, ctx)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  if (*id == ctx.user().user_id)
-    return ErrorReply(409, "failed_precondition", "you cannot delete your own account", "id");
-  base::Status s = auth_.directory().DeleteUser(*id, ctx.actor());
-  if (!s.ok()) return DirectoryReply(s);
-  Reply r;
-  r.status = 204;
-  return r;
+  return WithPathId(CheckNoParams(req, ctx), req, [&](int64_t id) {
+    if (id == ctx.user().user_id)
+      return ErrorReply(409, "failed_precondition", "you cannot delete your own account", "id");
+    base::Status s = auth_.directory().DeleteUser(id, ctx.actor());
+    return s.ok() ? NoContentReply() : DirectoryReply(s);
+  });
 }
 
 // --- teams ---
 
 Reply AuthApi::ListTeams(const httplib::Request& req, const RequestContext& ctx) {
-  if (auto refused = CheckNoParams(req, ctx)) return *refused;
-  base::Result<std::vector<auth::Team>> teams = auth_.directory().ListTeams();
-  if (!teams.ok()) return StatusReply(teams.status());
-  json items = json::array();
-  for (const auth::Team& t : *teams) items.push_back(TeamJson(t));
-  return JsonReply({{"teams", std::move(items)}});
+  return Listing(CheckNoParams(req, ctx), "teams", [&] { return auth_.directory().ListTeams(); }, TeamJson);
 }
 
 Reply AuthApi::GetTeam(const httplib::Request& req, const RequestContext& ctx) {
-  if (auto refused = CheckNoParams(req, ctx)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  base::Result<auth::Team> t = auth_.directory().GetTeam(*id);
-  if (!t.ok()) return DirectoryReply(t.status());
-  return JsonReply(TeamJson(*t));
+  return WithPathId(CheckNoParams(req, ctx), req, [&](int64_t id) {
+    base::Result<auth::Team> t = auth_.directory().GetTeam(id);
+    return t.ok() ? JsonReply(TeamJson(*t)) : DirectoryReply(t.status());
+  });
 }
 
 Reply AuthApi::CreateTeam(const httplib::Request& req, const RequestContext& ctx) {
   if (auto refused = CheckNoParams(req, ctx)) return *refused;
   Reply error;
-  std::optional<json> body = ObjectBody(req, "a team: {\"name\", ...}", error);
+  std::optional<json> body = JsonObjectBody(req, "a team: {\"name\", ...}", error);
   if (!body) return error;
   auth::Team t;
   for (const auto& [key, value] : body->items()) {
@@ -492,13 +461,14 @@ Reply AuthApi::CreateTeam(const httplib::Request& req, const RequestContext& ctx
 }
 
 Reply AuthApi::UpdateTeam(const httplib::Request& req, const RequestContext& ctx) {
-  if (auto refused = CheckNoParams(req, ctx)) return *refused;
+  return WithPathId(CheckNoParams(req, ctx), req, [&](int64_t id) { return ChangeTeam(req, ctx, id); });
+}
+
+Reply AuthApi::ChangeTeam(const httplib::Request& req, const RequestContext& ctx, int64_t id) {
   Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  std::optional<json> body = ObjectBody(req, "{" + std::string(kTeamKeys) + "}", error);
+  std::optional<json> body = JsonObjectBody(req, "{" + std::string(kTeamKeys) + "}", error);
   if (!body) return error;
-  base::Result<auth::Team> team = auth_.directory().GetTeam(*id);
+  base::Result<auth::Team> team = auth_.directory().GetTeam(id);
   if (!team.ok()) return DirectoryReply(team.status());
   auth::Team t = *team;
   if (body->empty()) return NothingToChange(kTeamKeys);
@@ -513,22 +483,16 @@ Reply AuthApi::UpdateTeam(const httplib::Request& req, const RequestContext& ctx
 }
 
 Reply AuthApi::DeleteTeam(const httplib::Request& req, const RequestContext& ctx) {
-  if (auto refused = CheckNoParams(req, ctx)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  base::Status s = auth_.directory().DeleteTeam(*id, ctx.actor());
-  if (!s.ok()) return DirectoryReply(s);
-  Reply r;
-  r.status = 204;
-  return r;
+  return WithPathId(CheckNoParams(req, ctx), req, [&](int64_t id) {
+    base::Status s = auth_.directory().DeleteTeam(id, ctx.actor());
+    return s.ok() ? NoContentReply() : DirectoryReply(s);
+  });
 }
 
 // --- API tokens ---
 
 Reply AuthApi::ListTokens(const httplib::Request& req, const RequestContext& ctx) {
-  QueryParams p(req.params);
-  p.CheckKnown(ctx.route.query_params);
+  QueryParams p(req.params, ctx.route.query_params);
   const auth::Principal& me = ctx.user();
   const int64_t user = p.Int("user", me.user_id, 1, std::numeric_limits<int64_t>::max());
   if (p.error()) return ParamReply(*p.error());
@@ -539,15 +503,13 @@ Reply AuthApi::ListTokens(const httplib::Request& req, const RequestContext& ctx
                       "user");
   base::Result<std::vector<auth::TokenInfo>> tokens = auth_.directory().ListTokens(user);
   if (!tokens.ok()) return StatusReply(tokens.status());
-  json items = json::array();
-  for (const auth::TokenInfo& t : *tokens) items.push_back(TokenJson(t));
-  return JsonReply({{"tokens", std::move(items)}});
+  return JsonReply({{"tokens", JsonArray(*tokens, TokenJson)}});
 }
 
 Reply AuthApi::CreateToken(const httplib::Request& req, const RequestContext& ctx) {
   if (auto refused = CheckNoParams(req, ctx)) return *refused;
   Reply error;
-  std::optional<json> body = ObjectBody(req, "{\"name\", \"expires_days\"?}", error);
+  std::optional<json> body = JsonObjectBody(req, "{\"name\", \"expires_days\"?}", error);
   if (!body) return error;
   std::optional<std::string> name;
   std::optional<base::Timestamp> expires;
@@ -571,57 +533,41 @@ Reply AuthApi::CreateToken(const httplib::Request& req, const RequestContext& ct
   if (!created.ok()) return FieldStatusReply(created.status());
   json out = TokenJson(created->info);
   out["token"] = created->token;
-  Reply r = JsonReply(out, 201);
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
+  return NoStore(JsonReply(out, 201));
 }
 
 Reply AuthApi::DeleteToken(const httplib::Request& req, const RequestContext& ctx) {
-  if (auto refused = CheckNoParams(req, ctx)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  const auth::Principal& me = ctx.user();
-  base::Result<auth::TokenInfo> t = auth_.directory().GetToken(*id);
-  // Another user's token is as unknown as a missing one (unless the caller manages users).
-  if (!t.ok() || (t->user_id != me.user_id && !MayManageUsers(me))) {
-    if (t.ok() || t.status().code() == base::StatusCode::kNotFound)
-      return ErrorReply(404, "not_found", "token " + std::to_string(*id) + ": no such token", "id");
-    return StatusReply(t.status());
-  }
-  base::Status s = auth_.RevokeToken(*id, ctx.actor());
-  if (!s.ok()) return DirectoryReply(s);
-  Reply r;
-  r.status = 204;
-  return r;
+  return WithPathId(CheckNoParams(req, ctx), req, [&](int64_t id) {
+    const auth::Principal& me = ctx.user();
+    base::Result<auth::TokenInfo> t = auth_.directory().GetToken(id);
+    // Another user's token is as unknown as a missing one (unless the caller manages users).
+    if (!t.ok() || (t->user_id != me.user_id && !MayManageUsers(me))) {
+      if (t.ok() || t.status().code() == base::StatusCode::kNotFound)
+        return ErrorReply(404, "not_found", "token " + std::to_string(id) + ": no such token", "id");
+      return StatusReply(t.status());
+    }
+    base::Status s = auth_.RevokeToken(id, ctx.actor());
+    return s.ok() ? NoContentReply() : DirectoryReply(s);
+  });
 }
 
 // --- audit ---
 
 Reply AuthApi::Audit(const httplib::Request& req, const RequestContext& ctx) {
-  QueryParams p(req.params);
-  p.CheckKnown(ctx.route.query_params);
+  QueryParams p(req.params, ctx.route.query_params);
   auth::AuditFilter f;
   f.actor = p.String("actor").value_or("");
   f.action = p.String("action").value_or("");
   f.target = p.String("target").value_or("");
-  std::optional<base::Timestamp> since = p.Time("since");
-  std::optional<base::Timestamp> until = p.Time("until");
-  f.before_id = p.Int("before_id", 0, 1, std::numeric_limits<int64_t>::max());
-  f.limit = static_cast<int>(p.Int("limit", kDefaultLimit, 1, kMaxLimit));
-  if (since && until && *since > *until)
-    p.Fail("since",
-           "since (" + base::FormatTimestamp(*since) + ") is after until (" + base::FormatTimestamp(*until) + ")");
+  const QueryParams::IdPage page = p.ReadIdPage(kDefaultLimit, kMaxLimit);
   if (p.error()) return ParamReply(*p.error());
-  f.since = since.value_or(0);
-  f.until = until.value_or(0);
+  f.since = page.since.value_or(0);
+  f.until = page.until.value_or(0);
+  f.before_id = page.before_id;
+  f.limit = page.limit;
   base::Result<std::vector<auth::AuditEntry>> entries = auth_.directory().Audit(f);
   if (!entries.ok()) return StatusReply(entries.status());
-  json items = json::array();
-  for (const auth::AuditEntry& e : *entries) items.push_back(AuditJson(e));
-  json next = nullptr;
-  if (!entries->empty() && static_cast<int>(entries->size()) == f.limit) next = entries->back().id;
-  return JsonReply({{"entries", std::move(items)}, {"next_before_id", std::move(next)}});
+  return JsonReply({{"entries", JsonArray(*entries, AuditJson)}, {"next_before_id", NextPageId(*entries, f.limit)}});
 }
 
 }  // namespace ecoute::api

@@ -49,6 +49,9 @@ class AuthApi {
 
  private:
   std::string SessionCookie(const std::string& value, int64_t max_age_seconds) const;
+  // UpdateUser and UpdateTeam once the path's `id` is read.
+  Reply ChangeUser(const httplib::Request& req, const RequestContext& ctx, int64_t id);
+  Reply ChangeTeam(const httplib::Request& req, const RequestContext& ctx, int64_t id);
 
   auth::Authenticator& auth_;
   const bool secure_cookies_;

@@ -42,21 +42,11 @@ class AuthApiTest : public ::testing::Test {
   void Start(ServerOptions o) {
     if (server_) server_->Stop();
     if (!store_) {
-      store::SqliteOptions so;
-      so.path = ":memory:";
-      so.synchronous = "normal";
-      auto st = store::OpenSqliteStore(so);
-      ASSERT_TRUE(st.ok()) << st.status().ToString();
-      store_ = std::move(*st);
+      ASSERT_NO_FATAL_FAILURE(testing::OpenMemoryStore(store_));
     }
-    o.port = 0;
-    o.threads = 4;
-    o.keep_alive_seconds = 1;
-    server_ = std::make_unique<Server>(
-        o, *store_, [](ingest::RawBatch) -> base::Result<pipeline::BatchReport> {
-          return base::Status::Unavailable("read-only test server");
-        },
-        ingest::MakeJsonDecoder(), &auth_.authenticator(), metrics_, clock_);
+    server_ = std::make_unique<Server>(testing::LocalServerOptions(4, std::move(o)), *store_,
+                                       testing::ReadOnlyIngest(), ingest::MakeJsonDecoder(), &auth_.authenticator(),
+                                       metrics_, clock_);
     ASSERT_TRUE(server_->Start().ok());
   }
 

@@ -45,26 +45,12 @@ bool HasBody(const std::string& method) { return method == "POST" || method == "
 class AuthzTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::SqliteOptions so;
-    so.path = ":memory:";
-    so.synchronous = "normal";
-    auto st = store::OpenSqliteStore(so);
-    ASSERT_TRUE(st.ok()) << st.status().ToString();
-    store_ = std::move(*st);
-    auto svc = queries::QueryService::Open(*store_);
-    ASSERT_TRUE(svc.ok()) << svc.status().ToString();
-    queries_ = std::move(*svc);
-    ServerOptions o;
-    o.port = 0;
-    o.threads = 4;
-    o.keep_alive_seconds = 1;
+    ASSERT_NO_FATAL_FAILURE(testing::OpenMemoryStore(store_, &queries_));
     // No alert service: the alert routes answer 503 past the gate (the
     // stream would otherwise stay open).
-    server_ = std::make_unique<Server>(
-        o, *store_, [](ingest::RawBatch) -> base::Result<pipeline::BatchReport> {
-          return base::Status::Unavailable("read-only test server");
-        },
-        ingest::MakeJsonDecoder(), &auth_.authenticator(), metrics_, base::SystemClock(), queries_.get(), nullptr);
+    server_ = std::make_unique<Server>(testing::LocalServerOptions(4), *store_, testing::ReadOnlyIngest(),
+                                       ingest::MakeJsonDecoder(), &auth_.authenticator(), metrics_,
+                                       base::SystemClock(), queries_.get(), nullptr);
     ASSERT_TRUE(server_->Start().ok());
     for (auth::Role r : kRoles) {
       tokens_.push_back(r == auth::Role::kAdmin

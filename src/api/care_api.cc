@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <initializer_list>
 #include <limits>
 #include <map>
@@ -82,16 +83,9 @@ class Body {
   static std::optional<Body> Parse(const httplib::Request& req, std::string_view shape, Reply& error,
                                    bool optional = false) {
     if (optional && Trim(req.body).empty()) return Body(json::object());
-    if (auto bad = CheckJsonContentType(req)) {
-      error = ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
-      return std::nullopt;
-    }
-    json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object()) {
-      error = ErrorReply(400, "invalid_argument", "body must be a JSON object: " + std::string(shape), "body");
-      return std::nullopt;
-    }
-    return Body(std::move(j));
+    std::optional<json> j = JsonObjectBody(req, shape, error);
+    if (!j) return std::nullopt;
+    return Body(std::move(*j));
   }
 
   // Records an error for the first key not in `allowed`.
@@ -248,33 +242,64 @@ base::Status InBody(const base::Status& s, std::string_view service_prefix) {
   return s;
 }
 
-// The "items" array of a settings PUT, parsed element by element with
-// `parse(element, "items[i]")`.
-template <typename T, typename Parse>
-std::optional<std::vector<T>> SettingItems(const httplib::Request& req, std::string_view shape, Parse parse,
-                                           Reply& error) {
-  std::optional<Body> b = Body::Parse(req, shape, error);
-  if (!b) return std::nullopt;
+// A settings PUT: the "items" array of the body ({"items": [<what>]}),
+// parsed element by element with `parse(element, "items[i]")`, handed to
+// `replace` (its errors named as in the body), then the answer of `get`.
+template <typename T, typename Parse, typename Replace, typename Get>
+Reply PutSettings(std::optional<Reply> refused, const httplib::Request& req, std::string_view what,
+                  std::string_view service_prefix, Parse parse, Replace replace, Get get) {
+  if (refused) return std::move(*refused);
+  Reply error;
+  std::optional<Body> b = Body::Parse(req, "{\"items\": [" + std::string(what) + "]}", error);
+  if (!b) return error;
   b->CheckKnown({"items"});
   if (!b->error() && !b->Given("items")) b->Fail("items", "items is required");
   if (!b->error() && !b->Raw("items").is_array()) b->Fail("items", "items must be an array");
   if (!b->error() && b->Raw("items").size() > CareApi::kMaxSettingItems)
     b->Fail("items", "items has more than " + std::to_string(CareApi::kMaxSettingItems) + " elements");
-  if (b->error()) {
-    error = ParamReply(*b->error());
-    return std::nullopt;
-  }
+  if (b->error()) return ParamReply(*b->error());
   std::vector<T> out;
   const json& items = b->Raw("items");
   for (size_t i = 0; i < items.size(); ++i) {
     base::Result<T> r = parse(items[i], "items[" + std::to_string(i) + "]");
-    if (!r.ok()) {
-      error = ServiceError(r.status());
-      return std::nullopt;
-    }
+    if (!r.ok()) return ServiceError(r.status());
     out.push_back(std::move(r).value());
   }
-  return out;
+  base::Status s = replace(std::move(out));
+  if (!s.ok()) return ServiceError(InBody(s, service_prefix));
+  return get();
+}
+
+// The reply to a service call: to_json of its value with `status`, or the
+// ServiceError.
+template <typename T, typename ToJson>
+Reply Answer(const base::Result<T>& r, ToJson to_json, int status = 200) {
+  if (!r.ok()) return ServiceError(r.status());
+  return JsonReply(to_json(*r), status);
+}
+
+// {"items": [to_json(row)...]}.
+template <typename Rows, typename ToJson>
+Reply Items(const Rows& rows, ToJson to_json) {
+  return JsonReply({{"items", JsonArray(rows, to_json)}});
+}
+
+// The "from" and "to" query parameters (Time): from not before 1970, to
+// after it and after from.
+std::pair<std::optional<base::Timestamp>, std::optional<base::Timestamp>> ReadFromTo(QueryParams& p) {
+  std::optional<base::Timestamp> from = p.Time("from");
+  std::optional<base::Timestamp> to = p.Time("to");
+  if (from && *from < 0) p.Fail("from", "from must not be before 1970");
+  if (to && *to <= 0) p.Fail("to", "to must be after 1970-01-01T00:00:00Z");
+  if (from && to && *to <= *from)
+    p.Fail("to", "to (" + base::FormatTimestamp(*to) + ") must be after from (" + base::FormatTimestamp(*from) + ")");
+  return {from, to};
+}
+
+// Records an error for a "language" body field that is not a language code.
+void CheckLanguage(Body& b, const std::string& language) {
+  if (!language.empty() && !IsLanguageCode(language))
+    b.Fail("language", "language must be a language code such as \"fr\" or \"en-GB\", got " + Quote(language));
 }
 
 // The customer message latest in time among `messages`; 0 when none.
@@ -345,18 +370,50 @@ const std::vector<CareRoute>& CareApi::Routes() {
 }
 // clang-format on
 
-std::optional<Reply> CareApi::Refuse(const httplib::Request& req, const RouteInfo& route) const {
-  QueryParams p(req.params);
-  p.CheckKnown(route.query_params);
-  if (p.error()) return ParamReply(*p.error());
+std::optional<Reply> CareApi::Refuse(const QueryParams& p) const {
+  if (std::optional<Reply> refused = ParamRefusal(p)) return refused;
   if (service_ == nullptr) return Disabled();
   return std::nullopt;
 }
 
-contacts::ContactStore* CareApi::Contacts(Reply& error) const {
-  contacts::ContactStore* c = service_->contacts();
-  if (c == nullptr) error = ErrorReply(503, "unavailable", "the contact directory is disabled");
-  return c;
+std::optional<Reply> CareApi::Refuse(const httplib::Request& req, const RouteInfo& route) const {
+  return Refuse(QueryParams(req.params, route.query_params));
+}
+
+std::optional<Reply> CareApi::RefuseWithBody(const httplib::Request& req, const RouteInfo& route) const {
+  if (std::optional<Reply> refused = Refuse(req, route)) return refused;
+  return RefuseBody(req);
+}
+
+std::optional<Reply> CareApi::RefuseCanned(const httplib::Request& req, const RouteInfo& route) const {
+  if (std::optional<Reply> refused = Refuse(req, route)) return refused;
+  if (service_->canned() == nullptr) return ErrorReply(503, "unavailable", "canned responses are disabled");
+  return std::nullopt;
+}
+
+Reply CareApi::WithCase(std::optional<Reply> refused, const httplib::Request& req,
+                        const std::function<Reply(const care::CaseRecord&)>& act) const {
+  return WithPathId(std::move(refused), req, [&](int64_t id) {
+    base::Result<std::optional<care::CaseRecord>> c = service_->GetCase(id);
+    if (!c.ok()) return ServiceError(c.status());
+    if (!c->has_value()) return ErrorReply(404, "not_found", "case " + std::to_string(id) + ": no such case", "id");
+    return act(**c);
+  });
+}
+
+Reply CareApi::WithContacts(std::optional<Reply> refused,
+                            const std::function<Reply(contacts::ContactStore&)>& act) const {
+  if (refused) return std::move(*refused);
+  contacts::ContactStore* store = service_->contacts();
+  if (store == nullptr) return ErrorReply(503, "unavailable", "the contact directory is disabled");
+  return act(*store);
+}
+
+Reply CareApi::WithContact(std::optional<Reply> refused, const httplib::Request& req,
+                           const std::function<Reply(int64_t, contacts::ContactStore&)>& act) const {
+  return WithPathId(std::move(refused), req, [&](int64_t id) {
+    return WithContacts(std::nullopt, [&](contacts::ContactStore& store) { return act(id, store); });
+  });
 }
 
 CaseJsonContext CareApi::Context(const std::vector<const care::CaseRecord*>& cases) const {
@@ -383,22 +440,23 @@ CaseJsonContext CareApi::Context(const std::vector<const care::CaseRecord*>& cas
   return ctx;
 }
 
+json CareApi::CasesJson(const std::vector<const care::CaseRecord*>& cases) const {
+  const CaseJsonContext ctx = Context(cases);
+  return JsonArray(cases, [&](const care::CaseRecord* c) { return CaseJson(*c, ctx); });
+}
+
 json CareApi::OneCaseJson(const care::CaseRecord& c) const { return CaseJson(c, Context({&c})); }
+
+Reply CareApi::CaseReply(const base::Result<care::CaseRecord>& r, int status) const {
+  return Answer(r, [this](const care::CaseRecord& c) { return OneCaseJson(c); }, status);
+}
 
 // ---------------------------------------------------------------- cases
 
 Reply CareApi::ListCases(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  QueryParams p(req.params);
-  p.CheckKnown(route.query_params);
+  QueryParams p(req.params, route.query_params);
   care::CaseFilter f;
-  for (const std::string& item : p.ListValues("status")) {
-    std::optional<care::CaseStatus> s = care::ParseCaseStatus(item);
-    if (!s) {
-      p.Fail("status", "status must be new, open, pending, resolved or closed (comma-separated), got " + Quote(item));
-      break;
-    }
-    if (std::find(f.statuses.begin(), f.statuses.end(), *s) == f.statuses.end()) f.statuses.push_back(*s);
-  }
+  f.statuses = p.Parsed<care::CaseStatus>("status", care::ParseCaseStatus, "new, open, pending, resolved or closed");
   f.team_id = p.Int("team", 0, 1, kMaxId);
   if (std::optional<std::string> a = p.String("assignee")) {
     if (*a == "me") {
@@ -413,26 +471,14 @@ Reply CareApi::ListCases(const httplib::Request& req, const RouteInfo& route, co
     }
   }
   f.contact_id = p.Int("contact", 0, 1, kMaxId);
-  for (const std::string& item : p.ListValues("priority")) {
-    std::optional<care::Priority> pr = care::ParsePriority(item);
-    if (!pr) {
-      p.Fail("priority", "priority must be low, normal, high or urgent (comma-separated), got " + Quote(item));
-      break;
-    }
-    if (std::find(f.priorities.begin(), f.priorities.end(), *pr) == f.priorities.end()) f.priorities.push_back(*pr);
-  }
+  f.priorities = p.Parsed<care::Priority>("priority", care::ParsePriority, "low, normal, high or urgent");
   f.channels = p.Channels("channel");
   f.account = p.String("account").value_or("");
   f.tag = p.String("tag").value_or("");
   f.category = p.String("category").value_or("");
   f.breached_only = p.Bool("breached", false);
   f.text = p.String("q").value_or("");
-  std::optional<base::Timestamp> from = p.Time("from");
-  std::optional<base::Timestamp> to = p.Time("to");
-  if (from && *from < 0) p.Fail("from", "from must not be before 1970");
-  if (to && *to <= 0) p.Fail("to", "to must be after 1970-01-01T00:00:00Z");
-  if (from && to && *to <= *from)
-    p.Fail("to", "to (" + base::FormatTimestamp(*to) + ") must be after from (" + base::FormatTimestamp(*from) + ")");
+  const auto [from, to] = ReadFromTo(p);
   if (std::optional<std::string> s = p.String("sort")) {
     if (*s == "urgency") f.sort = care::CaseFilter::Sort::kUrgency;
     else if (*s == "updated") f.sort = care::CaseFilter::Sort::kUpdated;
@@ -441,264 +487,206 @@ Reply CareApi::ListCases(const httplib::Request& req, const RouteInfo& route, co
   }
   f.offset = static_cast<int>(p.Int("offset", 0, 0, std::numeric_limits<int>::max()));
   f.limit = static_cast<int>(p.Int("limit", kDefaultLimit, 1, kMaxLimit));
-  if (p.error()) return ParamReply(*p.error());
-  if (service_ == nullptr) return Disabled();
+  if (std::optional<Reply> refused = Refuse(p)) return *refused;
   f.created_from = from.value_or(0);
   f.created_to = to.value_or(0);
   base::Result<care::CasePage> page = service_->ListCases(f);
   if (!page.ok()) return ServiceError(page.status());
-  std::vector<const care::CaseRecord*> ptrs;
-  for (const care::CaseRecord& c : page->items) ptrs.push_back(&c);
-  const CaseJsonContext ctx = Context(ptrs);
-  json items = json::array();
-  for (const care::CaseRecord& c : page->items) items.push_back(CaseJson(c, ctx));
-  return JsonReply({{"items", std::move(items)}, {"total", page->total}});
+  std::vector<const care::CaseRecord*> cases;
+  for (const care::CaseRecord& c : page->items) cases.push_back(&c);
+  return JsonReply({{"items", CasesJson(cases)}, {"total", page->total}});
 }
 
 Reply CareApi::GetCase(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  base::Result<std::optional<care::CaseRecord>> c = service_->GetCase(*id);
-  if (!c.ok()) return ServiceError(c.status());
-  if (!c->has_value()) return ErrorReply(404, "not_found", "case " + std::to_string(*id) + ": no such case", "id");
-  const care::CaseRecord& cs = **c;
-
-  base::Result<std::vector<care::CaseMessage>> msgs = service_->cases().Messages(*id);
-  if (!msgs.ok()) return ServiceError(msgs.status());
-  json messages = json::array();
-  for (const care::CaseMessage& m : *msgs) {
-    base::Result<std::optional<model::Mention>> mention = store_.Get(m.mention_id);
-    if (!mention.ok()) return StatusReply(mention.status());
-    messages.push_back({{"mention_id", m.mention_id},
-                        {"direction", model::DirectionName(m.direction)},
-                        {"at", JsonTime(m.at)},
-                        {"author", m.author},
-                        {"user_id", JsonId(m.user_id)},
-                        // Null when the mention is no longer stored.
-                        {"mention", mention->has_value() ? model::MentionToJson(**mention) : json(nullptr)}});
-  }
-  base::Result<std::vector<care::ReplyRecord>> replies = service_->Replies(*id);
-  if (!replies.ok()) return ServiceError(replies.status());
-  json rs = json::array();
-  for (const care::ReplyRecord& r : *replies) rs.push_back(ReplyJson(r));
-  json viewers = json::array();
-  for (const care::CaseViewer& v : service_->Viewers(*id)) viewers.push_back(ViewerJson(v));
-  json contact = nullptr;
-  if (cs.contact_id != 0 && service_->contacts() != nullptr) {
-    base::Result<contacts::Contact> k = service_->contacts()->Get(cs.contact_id);
-    if (k.ok()) contact = ContactSummaryJson(*k);
-    else if (k.status().code() != base::StatusCode::kNotFound) return StatusReply(k.status());
-  }
-  return JsonReply({{"case", OneCaseJson(cs)},
-                    {"messages", std::move(messages)},
-                    {"replies", std::move(rs)},
-                    {"viewers", std::move(viewers)},
-                    {"contact", std::move(contact)}});
+  return WithCase(Refuse(req, route), req, [&](const care::CaseRecord& cs) -> Reply {
+    base::Result<std::vector<care::CaseMessage>> msgs = service_->cases().Messages(cs.id);
+    if (!msgs.ok()) return ServiceError(msgs.status());
+    json messages = json::array();
+    for (const care::CaseMessage& m : *msgs) {
+      base::Result<std::optional<model::Mention>> mention = store_.Get(m.mention_id);
+      if (!mention.ok()) return StatusReply(mention.status());
+      messages.push_back({{"mention_id", m.mention_id},
+                          {"direction", model::DirectionName(m.direction)},
+                          {"at", JsonTime(m.at)},
+                          {"author", m.author},
+                          {"user_id", JsonId(m.user_id)},
+                          // Null when the mention is no longer stored.
+                          {"mention", mention->has_value() ? model::MentionToJson(**mention) : json(nullptr)}});
+    }
+    base::Result<std::vector<care::ReplyRecord>> replies = service_->Replies(cs.id);
+    if (!replies.ok()) return ServiceError(replies.status());
+    json viewers = JsonArray(service_->Viewers(cs.id), ViewerJson);
+    json contact = nullptr;
+    if (cs.contact_id != 0 && service_->contacts() != nullptr) {
+      base::Result<contacts::Contact> k = service_->contacts()->Get(cs.contact_id);
+      if (k.ok()) contact = ContactSummaryJson(*k);
+      else if (k.status().code() != base::StatusCode::kNotFound) return StatusReply(k.status());
+    }
+    return JsonReply({{"case", OneCaseJson(cs)},
+                      {"messages", std::move(messages)},
+                      {"replies", JsonArray(*replies, ReplyJson)},
+                      {"viewers", std::move(viewers)},
+                      {"contact", std::move(contact)}});
+  });
 }
 
 Reply CareApi::UpdateCase(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  std::optional<Body> b =
-      Body::Parse(req, "{\"status\"?, \"priority\"?, \"team_id\"?, \"add_tags\"?, \"remove_tags\"?}", error);
-  if (!b) return error;
-  b->CheckKnown({"status", "priority", "team_id", "add_tags", "remove_tags"});
-  care::CaseUpdate u;
-  if (std::optional<std::string> s = b->String("status", 32)) {
-    u.status = care::ParseCaseStatus(*s);
-    if (!u.status) b->Fail("status", "status must be new, open, pending, resolved or closed, got " + Quote(*s));
-  }
-  if (std::optional<std::string> s = b->String("priority", 32)) {
-    u.priority = care::ParsePriority(*s);
-    if (!u.priority) b->Fail("priority", "priority must be low, normal, high or urgent, got " + Quote(*s));
-  }
-  if (b->Present("team_id")) {
-    // null or 0: no team.
-    u.team_id = b->Given("team_id") ? b->Int("team_id", 0, kMaxId).value_or(0) : 0;
-  }
-  u.add_tags = b->Strings("add_tags", kMaxTags, kMaxTagBytes);
-  u.remove_tags = b->Strings("remove_tags", kMaxTags, kMaxTagBytes);
-  if (!b->error() && !u.status && !u.priority && !u.team_id && u.add_tags.empty() && u.remove_tags.empty())
-    b->Fail("body", "nothing to change: give status, priority, team_id, add_tags or remove_tags");
-  if (b->error()) return ParamReply(*b->error());
-  base::Result<care::CaseRecord> r = service_->Update(*id, u, ActorOf(who));
-  if (!r.ok()) return ServiceError(r.status());
-  return JsonReply(OneCaseJson(*r));
+  return WithPathId(Refuse(req, route), req, [&](int64_t id) -> Reply {
+    Reply error;
+    std::optional<Body> b =
+        Body::Parse(req, "{\"status\"?, \"priority\"?, \"team_id\"?, \"add_tags\"?, \"remove_tags\"?}", error);
+    if (!b) return error;
+    b->CheckKnown({"status", "priority", "team_id", "add_tags", "remove_tags"});
+    care::CaseUpdate u;
+    if (std::optional<std::string> s = b->String("status", 32)) {
+      u.status = care::ParseCaseStatus(*s);
+      if (!u.status) b->Fail("status", "status must be new, open, pending, resolved or closed, got " + Quote(*s));
+    }
+    if (std::optional<std::string> s = b->String("priority", 32)) {
+      u.priority = care::ParsePriority(*s);
+      if (!u.priority) b->Fail("priority", "priority must be low, normal, high or urgent, got " + Quote(*s));
+    }
+    if (b->Present("team_id")) {
+      // null or 0: no team.
+      u.team_id = b->Given("team_id") ? b->Int("team_id", 0, kMaxId).value_or(0) : 0;
+    }
+    u.add_tags = b->Strings("add_tags", kMaxTags, kMaxTagBytes);
+    u.remove_tags = b->Strings("remove_tags", kMaxTags, kMaxTagBytes);
+    if (!b->error() && !u.status && !u.priority && !u.team_id && u.add_tags.empty() && u.remove_tags.empty())
+      b->Fail("body", "nothing to change: give status, priority, team_id, add_tags or remove_tags");
+    if (b->error()) return ParamReply(*b->error());
+    return CaseReply(service_->Update(id, u, ActorOf(who)));
+  });
 }
 
 Reply CareApi::AssignCase(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  std::optional<Body> b =
-      Body::Parse(req, "{\"user_id\": <id> | \"me\" | null} or {\"login\": \"...\"}", error);
-  if (!b) return error;
-  b->CheckKnown({"user_id", "login"});
-  if (b->error()) return ParamReply(*b->error());
-  if (b->Present("user_id") == b->Present("login"))
-    return ErrorReply(400, "invalid_argument",
-                      "give exactly one of user_id (an id, \"me\", or null to unassign) and login", "user_id");
-  int64_t user_id = 0;
-  if (b->Present("user_id")) {
-    const json& v = b->Raw("user_id");
-    if (v.is_string() && v.get_ref<const std::string&>() == "me") {
-      if (who.user_id <= 0) return ErrorReply(400, "invalid_argument", "user_id \"me\" needs a signed-in user", "user_id");
-      user_id = who.user_id;
-    } else if (!v.is_null()) {
-      if (!v.is_number_integer())
-        return ErrorReply(400, "invalid_argument", "user_id must be a user id, \"me\" or null", "user_id");
-      std::optional<int64_t> n = b->Int("user_id", 1, kMaxId);
-      if (!n) return ParamReply(*b->error());
-      user_id = *n;
+  return WithPathId(Refuse(req, route), req, [&](int64_t id) -> Reply {
+    Reply error;
+    std::optional<Body> b =
+        Body::Parse(req, "{\"user_id\": <id> | \"me\" | null} or {\"login\": \"...\"}", error);
+    if (!b) return error;
+    b->CheckKnown({"user_id", "login"});
+    if (b->error()) return ParamReply(*b->error());
+    if (b->Present("user_id") == b->Present("login"))
+      return ErrorReply(400, "invalid_argument",
+                        "give exactly one of user_id (an id, \"me\", or null to unassign) and login", "user_id");
+    int64_t user_id = 0;
+    if (b->Present("user_id")) {
+      const json& v = b->Raw("user_id");
+      if (v.is_string() && v.get_ref<const std::string&>() == "me") {
+        if (who.user_id <= 0)
+          return ErrorReply(400, "invalid_argument", "user_id \"me\" needs a signed-in user", "user_id");
+        user_id = who.user_id;
+      } else if (!v.is_null()) {
+        if (!v.is_number_integer())
+          return ErrorReply(400, "invalid_argument", "user_id must be a user id, \"me\" or null", "user_id");
+        std::optional<int64_t> n = b->Int("user_id", 1, kMaxId);
+        if (!n) return ParamReply(*b->error());
+        user_id = *n;
+      }
+    } else {
+      std::optional<std::string> login =
+          b->String("login", kMaxLoginBytes, /*required=*/true, /*allow_empty=*/false);
+      if (!login) return ParamReply(*b->error());
+      const std::string wanted = ToLowerAscii(Trim(*login));
+      for (const care::AgentLoad& a : service_->Agents()) {
+        if (ToLowerAscii(a.agent.login) == wanted) user_id = a.agent.id;
+      }
+      if (user_id == 0 && directory_ != nullptr) {
+        base::Result<auth::User> u = directory_->FindUser(wanted);
+        if (u.ok()) user_id = u->id;
+      }
+      if (user_id == 0) return ErrorReply(400, "invalid_argument", "login: no user " + Quote(*login), "login");
     }
-  } else {
-    std::optional<std::string> login = b->String("login", kMaxLoginBytes, /*required=*/true, /*allow_empty=*/false);
-    if (!login) return ParamReply(*b->error());
-    const std::string wanted = ToLowerAscii(Trim(*login));
-    for (const care::AgentLoad& a : service_->Agents()) {
-      if (ToLowerAscii(a.agent.login) == wanted) user_id = a.agent.id;
-    }
-    if (user_id == 0 && directory_ != nullptr) {
-      base::Result<auth::User> u = directory_->FindUser(wanted);
-      if (u.ok()) user_id = u->id;
-    }
-    if (user_id == 0) return ErrorReply(400, "invalid_argument", "login: no user " + Quote(*login), "login");
-  }
-  base::Result<care::CaseRecord> r = service_->Assign(*id, user_id, ActorOf(who));
-  if (!r.ok()) return ServiceError(r.status());
-  return JsonReply(OneCaseJson(*r));
+    return CaseReply(service_->Assign(id, user_id, ActorOf(who)));
+  });
 }
 
 Reply CareApi::AddNote(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  std::optional<Body> b = Body::Parse(req, "{\"text\": \"...\"}", error);
-  if (!b) return error;
-  b->CheckKnown({"text"});
-  std::optional<std::string> text = b->String("text", kMaxNoteBytes, /*required=*/true, /*allow_empty=*/false);
-  if (b->error()) return ParamReply(*b->error());
-  base::Result<care::CaseRecord> r = service_->AddNote(*id, *text, ActorOf(who));
-  if (!r.ok()) return ServiceError(r.status());
-  return JsonReply(OneCaseJson(*r), 201);
+  return WithPathId(Refuse(req, route), req, [&](int64_t id) -> Reply {
+    Reply error;
+    std::optional<Body> b = Body::Parse(req, "{\"text\": \"...\"}", error);
+    if (!b) return error;
+    b->CheckKnown({"text"});
+    std::optional<std::string> text = b->String("text", kMaxNoteBytes, /*required=*/true, /*allow_empty=*/false);
+    if (b->error()) return ParamReply(*b->error());
+    return CaseReply(service_->AddNote(id, *text, ActorOf(who)), 201);
+  });
 }
 
 Reply CareApi::PostReply(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  std::optional<Body> b = Body::Parse(
-      req, "{\"text\"?, \"canned\"?, \"language\"?, \"in_reply_to\"?, \"status_after\"?, \"force\"?}", error);
-  if (!b) return error;
-  b->CheckKnown({"text", "canned", "language", "in_reply_to", "status_after", "force"});
-  care::ReplyRequest r;
-  r.text = b->String("text", kMaxReplyBytes).value_or("");
-  r.canned = std::string(Trim(b->String("canned", 64).value_or("")));
-  r.language = b->String("language", kMaxLanguageBytes).value_or("");
-  if (!r.language.empty() && !IsLanguageCode(r.language))
-    b->Fail("language", "language must be a language code such as \"fr\" or \"en-GB\", got " + Quote(r.language));
-  r.in_reply_to = b->Int("in_reply_to", 1, kMaxId).value_or(0);
-  if (std::optional<std::string> s = b->String("status_after", 32)) {
-    r.status_after = care::ParseCaseStatus(*s);
-    if (!r.status_after || *r.status_after == care::CaseStatus::kNew)
-      b->Fail("status_after", "status_after must be open, pending, resolved or closed, got " + Quote(*s));
-  }
-  r.force = b->Bool("force").value_or(false);
-  if (!b->error() && Trim(r.text).empty() && r.canned.empty())
-    b->Fail("text", "a reply needs a text or a canned response");
-  if (b->error()) return ParamReply(*b->error());
-  base::Result<care::ReplyRecord> sent = service_->Reply(*id, r, ActorOf(who));
-  if (!sent.ok()) return ServiceError(sent.status());
-  return JsonReply(ReplyJson(*sent), 201);
+  return WithPathId(Refuse(req, route), req, [&](int64_t id) -> Reply {
+    Reply error;
+    std::optional<Body> b = Body::Parse(
+        req, "{\"text\"?, \"canned\"?, \"language\"?, \"in_reply_to\"?, \"status_after\"?, \"force\"?}", error);
+    if (!b) return error;
+    b->CheckKnown({"text", "canned", "language", "in_reply_to", "status_after", "force"});
+    care::ReplyRequest r;
+    r.text = b->String("text", kMaxReplyBytes).value_or("");
+    r.canned = std::string(Trim(b->String("canned", 64).value_or("")));
+    r.language = b->String("language", kMaxLanguageBytes).value_or("");
+    CheckLanguage(*b, r.language);
+    r.in_reply_to = b->Int("in_reply_to", 1, kMaxId).value_or(0);
+    if (std::optional<std::string> s = b->String("status_after", 32)) {
+      r.status_after = care::ParseCaseStatus(*s);
+      if (!r.status_after || *r.status_after == care::CaseStatus::kNew)
+        b->Fail("status_after", "status_after must be open, pending, resolved or closed, got " + Quote(*s));
+    }
+    r.force = b->Bool("force").value_or(false);
+    if (!b->error() && Trim(r.text).empty() && r.canned.empty())
+      b->Fail("text", "a reply needs a text or a canned response");
+    if (b->error()) return ParamReply(*b->error());
+    return Answer(service_->Reply(id, r, ActorOf(who)), ReplyJson, 201);
+  });
 }
 
 Reply CareApi::ListReplies(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  base::Result<std::optional<care::CaseRecord>> c = service_->GetCase(*id);
-  if (!c.ok()) return ServiceError(c.status());
-  if (!c->has_value()) return ErrorReply(404, "not_found", "case " + std::to_string(*id) + ": no such case", "id");
-  base::Result<std::vector<care::ReplyRecord>> replies = service_->Replies(*id);
-  if (!replies.ok()) return ServiceError(replies.status());
-  json items = json::array();
-  for (const care::ReplyRecord& r : *replies) items.push_back(ReplyJson(r));
-  return JsonReply({{"items", std::move(items)}});
+  return WithCase(Refuse(req, route), req, [&](const care::CaseRecord& c) {
+    base::Result<std::vector<care::ReplyRecord>> replies = service_->Replies(c.id);
+    return replies.ok() ? Items(*replies, ReplyJson) : ServiceError(replies.status());
+  });
 }
 
 Reply CareApi::ListEvents(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
-  QueryParams p(req.params);
-  p.CheckKnown(route.query_params);
+  QueryParams p(req.params, route.query_params);
   const int64_t after = p.Int("after_id", 0, 0, kMaxId);
   const int limit = static_cast<int>(p.Int("limit", kDefaultEventLimit, 1, kMaxLimit));
-  if (p.error()) return ParamReply(*p.error());
-  if (service_ == nullptr) return Disabled();
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  base::Result<std::optional<care::CaseRecord>> c = service_->GetCase(*id);
-  if (!c.ok()) return ServiceError(c.status());
-  if (!c->has_value()) return ErrorReply(404, "not_found", "case " + std::to_string(*id) + ": no such case", "id");
-  base::Result<std::vector<care::CaseEvent>> events = service_->cases().Events(*id, after, limit);
-  if (!events.ok()) return ServiceError(events.status());
-  json items = json::array();
-  for (const care::CaseEvent& e : *events) items.push_back(CaseEventJson(e));
-  json next = nullptr;
-  if (static_cast<int>(events->size()) == limit) next = events->back().id;
-  return JsonReply({{"items", std::move(items)}, {"next_after_id", std::move(next)}});
+  return WithCase(Refuse(p), req, [&](const care::CaseRecord& c) {
+    base::Result<std::vector<care::CaseEvent>> events = service_->cases().Events(c.id, after, limit);
+    if (!events.ok()) return ServiceError(events.status());
+    return JsonReply({{"items", JsonArray(*events, CaseEventJson)}, {"next_after_id", NextPageId(*events, limit)}});
+  });
 }
 
 Reply CareApi::TouchCase(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  std::optional<Body> b = Body::Parse(req, "{\"state\": \"viewing\" | \"typing\" | \"left\", \"message_id\"?}", error);
-  if (!b) return error;
-  b->CheckKnown({"state", "message_id"});
-  std::optional<std::string> state = b->String("state", 16, /*required=*/true);
-  if (state && *state != "viewing" && *state != "typing" && *state != "left")
-    b->Fail("state", "state must be viewing, typing or left, got " + Quote(*state));
-  const int64_t message_id = b->Int("message_id", 1, kMaxId).value_or(0);
-  if (b->error()) return ParamReply(*b->error());
-  base::Status s = service_->Touch(*id, *state, message_id, ActorOf(who));
-  if (!s.ok()) return ServiceError(s);
-  json items = json::array();
-  for (const care::CaseViewer& v : service_->Viewers(*id)) items.push_back(ViewerJson(v));
-  return JsonReply({{"items", std::move(items)}});
+  return WithPathId(Refuse(req, route), req, [&](int64_t id) -> Reply {
+    Reply error;
+    std::optional<Body> b =
+        Body::Parse(req, "{\"state\": \"viewing\" | \"typing\" | \"left\", \"message_id\"?}", error);
+    if (!b) return error;
+    b->CheckKnown({"state", "message_id"});
+    std::optional<std::string> state = b->String("state", 16, /*required=*/true);
+    if (state && *state != "viewing" && *state != "typing" && *state != "left")
+      b->Fail("state", "state must be viewing, typing or left, got " + Quote(*state));
+    const int64_t message_id = b->Int("message_id", 1, kMaxId).value_or(0);
+    if (b->error()) return ParamReply(*b->error());
+    base::Status s = service_->Touch(id, *state, message_id, ActorOf(who));
+    if (!s.ok()) return ServiceError(s);
+    return Items(service_->Viewers(id), ViewerJson);
+  });
 }
 
 Reply CareApi::ListViewers(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  base::Result<std::optional<care::CaseRecord>> c = service_->GetCase(*id);
-  if (!c.ok()) return ServiceError(c.status());
-  if (!c->has_value()) return ErrorReply(404, "not_found", "case " + std::to_string(*id) + ": no such case", "id");
-  json items = json::array();
-  for (const care::CaseViewer& v : service_->Viewers(*id)) items.push_back(ViewerJson(v));
-  return JsonReply({{"items", std::move(items)}});
+  return WithCase(Refuse(req, route), req,
+                  [&](const care::CaseRecord& c) { return Items(service_->Viewers(c.id), ViewerJson); });
 }
 
 Reply CareApi::Assist(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  base::Result<std::optional<care::CaseRecord>> c = service_->GetCase(*id);
-  if (!c.ok()) return ServiceError(c.status());
-  if (!c->has_value()) return ErrorReply(404, "not_found", "case " + std::to_string(*id) + ": no such case", "id");
-  const care::CaseRecord& cs = **c;
-  base::Result<std::vector<care::CaseMessage>> msgs = service_->cases().Messages(*id);
+  return WithCase(Refuse(req, route), req, [&](const care::CaseRecord& cs) { return AssistCase(cs, who); });
+}
+
+Reply CareApi::AssistCase(const care::CaseRecord& cs, const auth::Principal& who) const {
+  base::Result<std::vector<care::CaseMessage>> msgs = service_->cases().Messages(cs.id);
   if (!msgs.ok()) return ServiceError(msgs.status());
   const int64_t latest = LatestInbound(*msgs);
   std::optional<model::Mention> m;
@@ -744,7 +732,7 @@ Reply CareApi::Assist(const httplib::Request& req, const RouteInfo& route, const
     if (!all.ok()) return ServiceError(all.status());
     const care::Actor actor = ActorOf(who);
     for (const care::CannedMatch& cm : care::RankCanned(*all, category, language, text, kAssistCanned)) {
-      base::Result<care::Rendered> r = service_->RenderCanned(*id, cm.response->name, language, actor);
+      base::Result<care::Rendered> r = service_->RenderCanned(cs.id, cm.response->name, language, actor);
       canned.push_back({{"id", cm.response->id},
                         {"name", cm.response->name},
                         {"title", cm.response->title},
@@ -755,19 +743,18 @@ Reply CareApi::Assist(const httplib::Request& req, const RouteInfo& route, const
   }
 
   // Resolved cases like this one.
-  json similar = json::array();
   base::Result<std::vector<care::SimilarCase>> like =
       service_->cases().SimilarResolved(cs.subject + "\n" + text, category, cs.id, kAssistSimilar);
   if (!like.ok()) return ServiceError(like.status());
-  for (const care::SimilarCase& s : *like) {
-    similar.push_back({{"case_id", s.record.id},
-                       {"subject", s.record.subject},
-                       {"status", care::CaseStatusName(s.record.status)},
-                       {"category", s.record.category.empty() ? json(nullptr) : json(s.record.category)},
-                       {"score", s.score},
-                       {"shared_terms", s.shared_terms},
-                       {"resolved_at", JsonTime(s.record.resolved_at)}});
-  }
+  json similar = JsonArray(*like, [](const care::SimilarCase& s) {
+    return json{{"case_id", s.record.id},
+                {"subject", s.record.subject},
+                {"status", care::CaseStatusName(s.record.status)},
+                {"category", s.record.category.empty() ? json(nullptr) : json(s.record.category)},
+                {"score", s.score},
+                {"shared_terms", s.shared_terms},
+                {"resolved_at", JsonTime(s.record.resolved_at)}};
+  });
   return JsonReply({{"case_id", cs.id},
                     {"labels", std::move(labels)},
                     {"canned", std::move(canned)},
@@ -795,77 +782,57 @@ Reply CareApi::SetPresence(const httplib::Request& req, const RouteInfo& route, 
 
 Reply CareApi::ListAgents(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
   if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  json items = json::array();
-  for (const care::AgentLoad& a : service_->Agents()) items.push_back(AgentLoadJson(a));
-  return JsonReply({{"items", std::move(items)}});
+  return Items(service_->Agents(), AgentLoadJson);
 }
 
 // ------------------------------------------------------------- contacts
 
 Reply CareApi::SearchContacts(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
-  QueryParams p(req.params);
-  p.CheckKnown(route.query_params);
+  QueryParams p(req.params, route.query_params);
   std::string q(Trim(p.String("q").value_or("")));
   const int limit = static_cast<int>(p.Int("limit", kDefaultContactSearch, 1, kMaxContactSearch));
   if (!p.error() && q.empty()) p.Fail("q", "q is required: a name, an e-mail, a phone number, @handle or a number");
-  if (p.error()) return ParamReply(*p.error());
-  if (service_ == nullptr) return Disabled();
-  Reply error;
-  contacts::ContactStore* store = Contacts(error);
-  if (store == nullptr) return error;
-  base::Result<std::vector<contacts::Contact>> found = store->Search(q, limit);
-  if (!found.ok()) return ServiceError(found.status(), "q");
-  json items = json::array();
-  for (const contacts::Contact& c : *found) items.push_back(ContactJson(c));
-  return JsonReply({{"items", std::move(items)}});
+  return WithContacts(Refuse(p), [&](contacts::ContactStore& store) {
+    base::Result<std::vector<contacts::Contact>> found = store.Search(q, limit);
+    return found.ok() ? Items(*found, ContactJson) : ServiceError(found.status(), "q");
+  });
 }
 
 Reply CareApi::GetContact(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  contacts::ContactStore* store = Contacts(error);
-  if (store == nullptr) return error;
-  base::Result<contacts::Contact> c = store->Get(*id);
-  if (!c.ok()) return ServiceError(c.status());
-  // Cases may carry the id of a contact merged into this one since.
-  std::vector<int64_t> ids = {c->id};
-  ids.insert(ids.end(), c->merged_ids.begin(), c->merged_ids.end());
-  base::Result<std::vector<care::CaseRecord>> cases = service_->cases().CasesOfContacts(ids, kContactCasesLimit);
-  if (!cases.ok()) return ServiceError(cases.status());
-  std::vector<const care::CaseRecord*> open;
-  for (const care::CaseRecord& k : *cases) {
-    if (care::IsActive(k.status)) open.push_back(&k);
-  }
-  const CaseJsonContext ctx = Context(open);
-  json open_cases = json::array();
-  for (const care::CaseRecord* k : open) open_cases.push_back(CaseJson(*k, ctx));
-  base::Result<std::vector<contacts::MergeRecord>> merges = store->Merges(*id);
-  if (!merges.ok()) return ServiceError(merges.status());
-  json ms = json::array();
-  for (const contacts::MergeRecord& m : *merges) ms.push_back(MergeJson(m));
-  return JsonReply({{"contact", ContactJson(*c)}, {"open_cases", std::move(open_cases)}, {"merges", std::move(ms)}});
+  return WithContact(Refuse(req, route), req, [&](int64_t id, contacts::ContactStore& store) -> Reply {
+    base::Result<contacts::Contact> c = store.Get(id);
+    if (!c.ok()) return ServiceError(c.status());
+    // Cases may carry the id of a contact merged into this one since.
+    std::vector<int64_t> ids = {c->id};
+    ids.insert(ids.end(), c->merged_ids.begin(), c->merged_ids.end());
+    base::Result<std::vector<care::CaseRecord>> cases = service_->cases().CasesOfContacts(ids, kContactCasesLimit);
+    if (!cases.ok()) return ServiceError(cases.status());
+    std::vector<const care::CaseRecord*> open;
+    for (const care::CaseRecord& k : *cases) {
+      if (care::IsActive(k.status)) open.push_back(&k);
+    }
+    json open_cases = CasesJson(open);
+    base::Result<std::vector<contacts::MergeRecord>> merges = store.Merges(id);
+    if (!merges.ok()) return ServiceError(merges.status());
+    return JsonReply({{"contact", ContactJson(*c)},
+                      {"open_cases", std::move(open_cases)},
+                      {"merges", JsonArray(*merges, MergeJson)}});
+  });
 }
 
 Reply CareApi::UpdateContact(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  contacts::ContactStore* store = Contacts(error);
-  if (store == nullptr) return error;
-  std::optional<Body> b = Body::Parse(req, "{\"display_name\"?, \"vip\"?, \"notes\"?}", error);
-  if (!b) return error;
-  b->CheckKnown({"display_name", "vip", "notes"});
-  std::optional<std::string> name = b->String("display_name", kMaxNameBytes, false, /*allow_empty=*/false);
-  std::optional<bool> vip = b->Bool("vip");
-  std::optional<std::string> notes = b->String("notes", kMaxContactNotesBytes);
-  if (!b->error() && !name && !vip && !notes) b->Fail("body", "nothing to change: give display_name, vip or notes");
-  if (b->error()) return ParamReply(*b->error());
-  base::Result<contacts::Contact> c = store->Update(*id, name, vip, notes, who.login);
-  if (!c.ok()) return ServiceError(c.status());
-  return JsonReply(ContactJson(*c));
+  return WithContact(Refuse(req, route), req, [&](int64_t id, contacts::ContactStore& store) -> Reply {
+    Reply error;
+    std::optional<Body> b = Body::Parse(req, "{\"display_name\"?, \"vip\"?, \"notes\"?}", error);
+    if (!b) return error;
+    b->CheckKnown({"display_name", "vip", "notes"});
+    std::optional<std::string> name = b->String("display_name", kMaxNameBytes, false, /*allow_empty=*/false);
+    std::optional<bool> vip = b->Bool("vip");
+    std::optional<std::string> notes = b->String("notes", kMaxContactNotesBytes);
+    if (!b->error() && !name && !vip && !notes) b->Fail("body", "nothing to change: give display_name, vip or notes");
+    if (b->error()) return ParamReply(*b->error());
+    return Answer(store.Update(id, name, vip, notes, who.login), ContactJson);
+  });
 }
 
 namespace {
@@ -906,62 +873,46 @@ std::optional<contacts::Identifier> ReadIdentifier(const std::optional<std::stri
 }  // namespace
 
 Reply CareApi::AddIdentifier(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  contacts::ContactStore* store = Contacts(error);
-  if (store == nullptr) return error;
-  std::optional<Body> b = Body::Parse(req, "{\"type\", \"value\", \"network\"?}", error);
-  if (!b) return error;
-  b->CheckKnown({"type", "value", "network"});
-  std::optional<std::string> type = b->String("type", 32);
-  std::optional<std::string> value = b->String("value", kMaxIdentifierBytes);
-  std::optional<std::string> network = b->String("network", 64);
-  if (b->error()) return ParamReply(*b->error());
-  ParamError bad;
-  std::optional<contacts::Identifier> ident =
-      ReadIdentifier(type, value, network, store->options().default_region, bad);
-  if (!ident) return ParamReply(bad);
-  base::Result<contacts::Contact> c = store->AddIdentifier(*id, *ident, who.login);
-  if (!c.ok()) {
+  return WithContact(Refuse(req, route), req, [&](int64_t id, contacts::ContactStore& store) -> Reply {
+    Reply error;
+    std::optional<Body> b = Body::Parse(req, "{\"type\", \"value\", \"network\"?}", error);
+    if (!b) return error;
+    b->CheckKnown({"type", "value", "network"});
+    std::optional<std::string> type = b->String("type", 32);
+    std::optional<std::string> value = b->String("value", kMaxIdentifierBytes);
+    std::optional<std::string> network = b->String("network", 64);
+    if (b->error()) return ParamReply(*b->error());
+    ParamError bad;
+    std::optional<contacts::Identifier> ident =
+        ReadIdentifier(type, value, network, store.options().default_region, bad);
+    if (!ident) return ParamReply(bad);
+    base::Result<contacts::Contact> c = store.AddIdentifier(id, *ident, who.login);
     // AlreadyExists names the other contact: the identifier is the field.
-    if (c.status().code() == base::StatusCode::kAlreadyExists) return StatusReply(c.status(), "value");
-    return ServiceError(c.status());
-  }
-  return JsonReply(ContactJson(*c), 201);
+    if (!c.ok() && c.status().code() == base::StatusCode::kAlreadyExists) return StatusReply(c.status(), "value");
+    return Answer(c, ContactJson, 201);
+  });
 }
 
 Reply CareApi::RemoveIdentifier(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  QueryParams p(req.params);
-  p.CheckKnown(route.query_params);
+  QueryParams p(req.params, route.query_params);
   std::optional<std::string> type = p.String("type");
   std::optional<std::string> value = p.String("value");
   std::optional<std::string> network = p.String("network");
-  if (p.error()) return ParamReply(*p.error());
-  if (service_ == nullptr) return Disabled();
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  contacts::ContactStore* store = Contacts(error);
-  if (store == nullptr) return error;
-  ParamError bad;
-  std::optional<contacts::Identifier> ident =
-      ReadIdentifier(type, value, network, store->options().default_region, bad);
-  if (!ident) return ParamReply(bad);
-  base::Result<contacts::Contact> c = store->RemoveIdentifier(*id, *ident, who.login);
-  if (!c.ok()) {
-    // The contact exists (checked below) but does not hold it: about "value".
-    if (c.status().code() == base::StatusCode::kNotFound && store->Get(*id).ok())
+  return WithContact(Refuse(p), req, [&](int64_t id, contacts::ContactStore& store) -> Reply {
+    ParamError bad;
+    std::optional<contacts::Identifier> ident =
+        ReadIdentifier(type, value, network, store.options().default_region, bad);
+    if (!ident) return ParamReply(bad);
+    base::Result<contacts::Contact> c = store.RemoveIdentifier(id, *ident, who.login);
+    // The contact exists (checked here) but does not hold it: about "value".
+    if (!c.ok() && c.status().code() == base::StatusCode::kNotFound && store.Get(id).ok())
       return StatusReply(c.status(), "value");
-    return ServiceError(c.status());
-  }
-  return JsonReply(ContactJson(*c));
+    return Answer(c, ContactJson);
+  });
 }
 
 Reply CareApi::Timeline(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
-  QueryParams p(req.params);
-  p.CheckKnown(route.query_params);
+  QueryParams p(req.params, route.query_params);
   // `before`: a timestamp, or the "<created_at ms>.<mention id>" cursor a
   // previous page gave as next_before.
   base::Timestamp before = contacts::ContactStore::kNoBound;
@@ -981,146 +932,105 @@ Reply CareApi::Timeline(const httplib::Request& req, const RouteInfo& route, con
     }
   }
   const int limit = static_cast<int>(p.Int("limit", kDefaultTimelineLimit, 1, kMaxLimit));
-  if (p.error()) return ParamReply(*p.error());
-  if (service_ == nullptr) return Disabled();
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  contacts::ContactStore* store = Contacts(error);
-  if (store == nullptr) return error;
-  base::Result<contacts::Contact> c = store->Get(*id);
-  if (!c.ok()) return ServiceError(c.status());
-  base::Result<std::vector<contacts::TimelineEntry>> entries = store->MentionIds(*id, before, limit, before_mention);
-  if (!entries.ok()) return ServiceError(entries.status());
-  json items = json::array();
-  for (const contacts::TimelineEntry& e : *entries) {
-    base::Result<std::optional<model::Mention>> m = store_.Get(e.mention_id);
-    if (!m.ok()) return StatusReply(m.status());
-    base::Result<std::optional<int64_t>> case_id = service_->cases().CaseOfMention(e.mention_id);
-    if (!case_id.ok()) return ServiceError(case_id.status());
-    items.push_back({{"mention_id", e.mention_id},
-                     {"contact_id", e.contact_id},
-                     {"channel", model::ChannelName(e.channel)},
-                     {"created_at", JsonTime(e.created_at)},
-                     {"case_id", OptionalJson(*case_id)},
-                     {"mention", m->has_value() ? model::MentionToJson(**m) : json(nullptr)}});
-  }
-  json next = nullptr;
-  if (static_cast<int>(entries->size()) == limit)
-    next = std::to_string(entries->back().created_at) + "." + std::to_string(entries->back().mention_id);
-  return JsonReply({{"contact_id", c->id}, {"items", std::move(items)}, {"next_before", std::move(next)}});
+  return WithContact(Refuse(p), req, [&](int64_t id, contacts::ContactStore& store) -> Reply {
+    base::Result<contacts::Contact> c = store.Get(id);
+    if (!c.ok()) return ServiceError(c.status());
+    base::Result<std::vector<contacts::TimelineEntry>> entries = store.MentionIds(id, before, limit, before_mention);
+    if (!entries.ok()) return ServiceError(entries.status());
+    json items = json::array();
+    for (const contacts::TimelineEntry& e : *entries) {
+      base::Result<std::optional<model::Mention>> m = store_.Get(e.mention_id);
+      if (!m.ok()) return StatusReply(m.status());
+      base::Result<std::optional<int64_t>> case_id = service_->cases().CaseOfMention(e.mention_id);
+      if (!case_id.ok()) return ServiceError(case_id.status());
+      items.push_back({{"mention_id", e.mention_id},
+                       {"contact_id", e.contact_id},
+                       {"channel", model::ChannelName(e.channel)},
+                       {"created_at", JsonTime(e.created_at)},
+                       {"case_id", OptionalJson(*case_id)},
+                       {"mention", m->has_value() ? model::MentionToJson(**m) : json(nullptr)}});
+    }
+    json next = nullptr;
+    if (static_cast<int>(entries->size()) == limit)
+      next = std::to_string(entries->back().created_at) + "." + std::to_string(entries->back().mention_id);
+    return JsonReply({{"contact_id", c->id}, {"items", std::move(items)}, {"next_before", std::move(next)}});
+  });
 }
 
 Reply CareApi::ContactAudit(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
-  QueryParams p(req.params);
-  p.CheckKnown(route.query_params);
+  QueryParams p(req.params, route.query_params);
   const int limit = static_cast<int>(p.Int("limit", kDefaultAuditLimit, 1, kMaxAuditLimit));
-  if (p.error()) return ParamReply(*p.error());
-  if (service_ == nullptr) return Disabled();
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  contacts::ContactStore* store = Contacts(error);
-  if (store == nullptr) return error;
-  base::Result<contacts::Contact> c = store->Get(*id);
-  if (!c.ok()) return ServiceError(c.status());
-  base::Result<std::vector<contacts::AuditEntry>> audit = store->Audit(*id, limit);
-  if (!audit.ok()) return ServiceError(audit.status());
-  json items = json::array();
-  for (const contacts::AuditEntry& a : *audit) items.push_back(ContactAuditJson(a));
-  return JsonReply({{"items", std::move(items)}});
+  return WithContact(Refuse(p), req, [&](int64_t id, contacts::ContactStore& store) {
+    base::Result<contacts::Contact> c = store.Get(id);
+    if (!c.ok()) return ServiceError(c.status());
+    base::Result<std::vector<contacts::AuditEntry>> audit = store.Audit(id, limit);
+    return audit.ok() ? Items(*audit, ContactAuditJson) : ServiceError(audit.status());
+  });
 }
 
 Reply CareApi::MergeContacts(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  contacts::ContactStore* store = Contacts(error);
-  if (store == nullptr) return error;
-  std::optional<Body> b = Body::Parse(req, "{\"from\": <contact id>, \"reason\"?}", error);
-  if (!b) return error;
-  b->CheckKnown({"from", "reason"});
-  std::optional<int64_t> from = b->Int("from", 1, kMaxId, /*required=*/true);
-  std::string reason = b->String("reason", kMaxReasonBytes).value_or("");
-  if (from && *from == *id) b->Fail("from", "from must be another contact than " + std::to_string(*id));
-  if (b->error()) return ParamReply(*b->error());
-  if (base::Result<contacts::Contact> into = store->Get(*id); !into.ok()) return ServiceError(into.status());
-  if (base::Result<contacts::Contact> other = store->Get(*from); !other.ok()) {
-    return ServiceError(other.status(), "from");
-  }
-  base::Result<contacts::MergeRecord> m = store->Merge(*id, *from, who.login, reason);
-  if (!m.ok()) return ServiceError(m.status(), "from");
-  base::Result<contacts::Contact> now = store->Get(*id);
-  if (!now.ok()) return ServiceError(now.status());
-  return JsonReply({{"merge", MergeJson(*m)}, {"contact", ContactJson(*now)}});
+  return WithContact(Refuse(req, route), req, [&](int64_t id, contacts::ContactStore& store) -> Reply {
+    Reply error;
+    std::optional<Body> b = Body::Parse(req, "{\"from\": <contact id>, \"reason\"?}", error);
+    if (!b) return error;
+    b->CheckKnown({"from", "reason"});
+    std::optional<int64_t> from = b->Int("from", 1, kMaxId, /*required=*/true);
+    std::string reason = b->String("reason", kMaxReasonBytes).value_or("");
+    if (from && *from == id) b->Fail("from", "from must be another contact than " + std::to_string(id));
+    if (b->error()) return ParamReply(*b->error());
+    if (base::Result<contacts::Contact> into = store.Get(id); !into.ok()) return ServiceError(into.status());
+    if (base::Result<contacts::Contact> other = store.Get(*from); !other.ok()) {
+      return ServiceError(other.status(), "from");
+    }
+    base::Result<contacts::MergeRecord> m = store.Merge(id, *from, who.login, reason);
+    if (!m.ok()) return ServiceError(m.status(), "from");
+    base::Result<contacts::Contact> now = store.Get(id);
+    if (!now.ok()) return ServiceError(now.status());
+    return JsonReply({{"merge", MergeJson(*m)}, {"contact", ContactJson(*now)}});
+  });
 }
 
+namespace {
+
+json MergeOnlyJson(const contacts::MergeRecord& m) { return {{"merge", MergeJson(m)}}; }
+
+}  // namespace
+
 Reply CareApi::UndoMerge(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  if (std::optional<Reply> refused = RefuseBody(req)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  contacts::ContactStore* store = Contacts(error);
-  if (store == nullptr) return error;
-  base::Result<contacts::MergeRecord> m = store->Unmerge(*id, who.login);
-  if (!m.ok()) return ServiceError(m.status());
-  return JsonReply({{"merge", MergeJson(*m)}});
+  return WithContact(RefuseWithBody(req, route), req, [&](int64_t id, contacts::ContactStore& store) {
+    return Answer(store.Unmerge(id, who.login), MergeOnlyJson);
+  });
 }
 
 Reply CareApi::ListSuggestions(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
-  QueryParams p(req.params);
-  p.CheckKnown(route.query_params);
+  QueryParams p(req.params, route.query_params);
   const int64_t contact = p.Int("contact", 0, 1, kMaxId);
   std::string state = p.String("state").value_or("pending");
   if (state == "any") state.clear();
   if (!state.empty() && state != "pending" && state != "accepted" && state != "rejected")
     p.Fail("state", "state must be pending, accepted, rejected or any, got " + Quote(state));
   const int limit = static_cast<int>(p.Int("limit", kDefaultLimit, 1, kMaxLimit));
-  if (p.error()) return ParamReply(*p.error());
-  if (service_ == nullptr) return Disabled();
-  Reply error;
-  contacts::ContactStore* store = Contacts(error);
-  if (store == nullptr) return error;
-  base::Result<std::vector<contacts::Suggestion>> list = store->Suggestions(contact, state, limit);
-  if (!list.ok()) return ServiceError(list.status(), "contact");
-  json items = json::array();
-  for (const contacts::Suggestion& s : *list) items.push_back(SuggestionJson(s));
-  return JsonReply({{"items", std::move(items)}});
+  return WithContacts(Refuse(p), [&](contacts::ContactStore& store) {
+    base::Result<std::vector<contacts::Suggestion>> list = store.Suggestions(contact, state, limit);
+    return list.ok() ? Items(*list, SuggestionJson) : ServiceError(list.status(), "contact");
+  });
 }
 
 Reply CareApi::AcceptSuggestion(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  if (std::optional<Reply> refused = RefuseBody(req)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  contacts::ContactStore* store = Contacts(error);
-  if (store == nullptr) return error;
-  base::Result<contacts::MergeRecord> m = store->Accept(*id, who.login);
-  if (!m.ok()) return ServiceError(m.status());
-  return JsonReply({{"merge", MergeJson(*m)}});
+  return WithContact(RefuseWithBody(req, route), req, [&](int64_t id, contacts::ContactStore& store) {
+    return Answer(store.Accept(id, who.login), MergeOnlyJson);
+  });
 }
 
 Reply CareApi::RejectSuggestion(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  if (std::optional<Reply> refused = RefuseBody(req)) return *refused;
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  contacts::ContactStore* store = Contacts(error);
-  if (store == nullptr) return error;
-  base::Result<contacts::Suggestion> s = store->Reject(*id, who.login);
-  if (!s.ok()) return ServiceError(s.status());
-  return JsonReply(SuggestionJson(*s));
+  return WithContact(RefuseWithBody(req, route), req, [&](int64_t id, contacts::ContactStore& store) {
+    return Answer(store.Reject(id, who.login), SuggestionJson);
+  });
 }
 
 // ------------------------------------------------------ canned responses
 
 namespace {
-
-Reply CannedDisabled() { return ErrorReply(503, "unavailable", "canned responses are disabled"); }
 
 // AlreadyExists is about the name; NotFound about the path's id.
 Reply CannedError(const base::Status& s) {
@@ -1128,22 +1038,20 @@ Reply CannedError(const base::Status& s) {
   return ServiceError(s);
 }
 
+// The reply to a canned store call: the response's JSON with `status`, or
+// the CannedError.
+Reply CannedReply(const base::Result<care::CannedResponse>& r, int status = 200) {
+  if (!r.ok()) return CannedError(r.status());
+  return JsonReply(care::ToJson(*r), status);
+}
+
 // The canned response of a body (CannedFromJson: every field checked,
 // unknown ones refused).
 std::optional<care::CannedResponse> CannedBody(const httplib::Request& req, Reply& error) {
-  if (auto bad = CheckJsonContentType(req)) {
-    error = ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
-    return std::nullopt;
-  }
-  json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
-    error = ErrorReply(400, "invalid_argument",
-                       "body must be a JSON object: a canned response {\"name\", \"title\"?, \"categories\"?, "
-                       "\"tags\"?, \"variants\"}",
-                       "body");
-    return std::nullopt;
-  }
-  base::Result<care::CannedResponse> r = care::CannedFromJson(j);
+  std::optional<json> j = JsonObjectBody(
+      req, "a canned response {\"name\", \"title\"?, \"categories\"?, \"tags\"?, \"variants\"}", error);
+  if (!j) return std::nullopt;
+  base::Result<care::CannedResponse> r = care::CannedFromJson(*j);
   if (!r.ok()) {
     error = FieldStatusReply(r.status());
     return std::nullopt;
@@ -1154,162 +1062,110 @@ std::optional<care::CannedResponse> CannedBody(const httplib::Request& req, Repl
 }  // namespace
 
 Reply CareApi::ListCanned(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  if (service_->canned() == nullptr) return CannedDisabled();
+  if (std::optional<Reply> refused = RefuseCanned(req, route)) return *refused;
   base::Result<std::vector<care::CannedResponse>> all = service_->canned()->List();
   if (!all.ok()) return ServiceError(all.status());
-  json items = json::array();
-  for (const care::CannedResponse& r : *all) items.push_back(care::ToJson(r));
-  return JsonReply({{"items", std::move(items)}});
+  return Items(*all, [](const care::CannedResponse& r) { return care::ToJson(r); });
 }
 
 Reply CareApi::CreateCanned(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  if (service_->canned() == nullptr) return CannedDisabled();
+  if (std::optional<Reply> refused = RefuseCanned(req, route)) return *refused;
   Reply error;
   std::optional<care::CannedResponse> r = CannedBody(req, error);
   if (!r) return error;
-  base::Result<care::CannedResponse> stored = service_->canned()->Create(std::move(*r), who.login);
-  if (!stored.ok()) return CannedError(stored.status());
-  return JsonReply(care::ToJson(*stored), 201);
+  return CannedReply(service_->canned()->Create(std::move(*r), who.login), 201);
 }
 
 Reply CareApi::GetCanned(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  if (service_->canned() == nullptr) return CannedDisabled();
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  base::Result<care::CannedResponse> r = service_->canned()->Get(*id);
-  if (!r.ok()) return CannedError(r.status());
-  return JsonReply(care::ToJson(*r));
+  return WithPathId(RefuseCanned(req, route), req,
+                    [&](int64_t id) { return CannedReply(service_->canned()->Get(id)); });
 }
 
 Reply CareApi::ReplaceCanned(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  if (service_->canned() == nullptr) return CannedDisabled();
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  std::optional<care::CannedResponse> r = CannedBody(req, error);
-  if (!r) return error;
-  if (r->id != 0 && r->id != *id)
-    return ErrorReply(400, "invalid_argument",
-                      "id " + std::to_string(r->id) + " in the body differs from the path's " + std::to_string(*id),
-                      "id");
-  base::Result<care::CannedResponse> stored = service_->canned()->Update(*id, std::move(*r), who.login);
-  if (!stored.ok()) return CannedError(stored.status());
-  return JsonReply(care::ToJson(*stored));
+  return WithPathId(RefuseCanned(req, route), req, [&](int64_t id) -> Reply {
+    Reply error;
+    std::optional<care::CannedResponse> r = CannedBody(req, error);
+    if (!r) return error;
+    if (r->id != 0 && r->id != id)
+      return ErrorReply(400, "invalid_argument",
+                        "id " + std::to_string(r->id) + " in the body differs from the path's " + std::to_string(id),
+                        "id");
+    return CannedReply(service_->canned()->Update(id, std::move(*r), who.login));
+  });
 }
 
 Reply CareApi::DeleteCanned(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  if (service_->canned() == nullptr) return CannedDisabled();
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  base::Status s = service_->canned()->Delete(*id);
-  if (!s.ok()) return CannedError(s);
-  Reply r;
-  r.status = 204;
-  return r;
+  return WithPathId(RefuseCanned(req, route), req, [&](int64_t id) {
+    base::Status s = service_->canned()->Delete(id);
+    return s.ok() ? NoContentReply() : CannedError(s);
+  });
 }
 
 Reply CareApi::RenderCanned(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  if (service_->canned() == nullptr) return CannedDisabled();
-  Reply error;
-  std::optional<int64_t> id = PathId(req, error);
-  if (!id) return error;
-  std::optional<Body> b = Body::Parse(req, "{\"case_id\", \"language\"?}", error);
-  if (!b) return error;
-  b->CheckKnown({"case_id", "language"});
-  std::optional<int64_t> case_id = b->Int("case_id", 1, kMaxId, /*required=*/true);
-  std::string language = b->String("language", kMaxLanguageBytes).value_or("");
-  if (!language.empty() && !IsLanguageCode(language))
-    b->Fail("language", "language must be a language code such as \"fr\" or \"en-GB\", got " + Quote(language));
-  if (b->error()) return ParamReply(*b->error());
-  base::Result<care::CannedResponse> canned = service_->canned()->Get(*id);
-  if (!canned.ok()) return CannedError(canned.status());
-  base::Result<care::Rendered> r = service_->RenderCanned(*case_id, canned->name, language, ActorOf(who));
-  if (!r.ok()) return ServiceError(r.status(), "case_id");
-  json out = RenderedJson(*r);
-  out["id"] = canned->id;
-  out["name"] = canned->name;
-  out["case_id"] = *case_id;
-  return JsonReply(out);
+  return WithPathId(RefuseCanned(req, route), req, [&](int64_t id) -> Reply {
+    Reply error;
+    std::optional<Body> b = Body::Parse(req, "{\"case_id\", \"language\"?}", error);
+    if (!b) return error;
+    b->CheckKnown({"case_id", "language"});
+    std::optional<int64_t> case_id = b->Int("case_id", 1, kMaxId, /*required=*/true);
+    std::string language = b->String("language", kMaxLanguageBytes).value_or("");
+    CheckLanguage(*b, language);
+    if (b->error()) return ParamReply(*b->error());
+    base::Result<care::CannedResponse> canned = service_->canned()->Get(id);
+    if (!canned.ok()) return CannedError(canned.status());
+    base::Result<care::Rendered> r = service_->RenderCanned(*case_id, canned->name, language, ActorOf(who));
+    if (!r.ok()) return ServiceError(r.status(), "case_id");
+    json out = RenderedJson(*r);
+    out["id"] = canned->id;
+    out["name"] = canned->name;
+    out["case_id"] = *case_id;
+    return JsonReply(out);
+  });
 }
 
 // ------------------------------------------------------------- settings
 
 Reply CareApi::GetRouting(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
   if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  json items = json::array();
-  for (const care::RoutingRule& r : service_->Settings().routing) items.push_back(care::RoutingRuleToJson(r));
-  return JsonReply({{"items", std::move(items)}});
+  return Items(service_->Settings().routing, care::RoutingRuleToJson);
 }
 
 Reply CareApi::PutRouting(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<std::vector<care::RoutingRule>> rules = SettingItems<care::RoutingRule>(
-      req, "{\"items\": [routing rules]}",
-      [](const json& j, const std::string& path) { return care::RoutingRuleFromJson(j, path); }, error);
-  if (!rules) return error;
-  base::Status s = service_->ReplaceRouting(std::move(*rules));
-  if (!s.ok()) return ServiceError(InBody(s, "care.routing"));
-  return GetRouting(req, route, who);
+  return PutSettings<care::RoutingRule>(
+      Refuse(req, route), req, "routing rules", "care.routing", care::RoutingRuleFromJson,
+      [&](std::vector<care::RoutingRule> v) { return service_->ReplaceRouting(std::move(v)); },
+      [&] { return GetRouting(req, route, who); });
 }
 
 Reply CareApi::GetSlaPolicies(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
   if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  json items = json::array();
-  for (const care::SlaPolicy& p : service_->Settings().sla_policies) items.push_back(p.ToJson());
-  return JsonReply({{"items", std::move(items)}});
+  return Items(service_->Settings().sla_policies, std::mem_fn(&care::SlaPolicy::ToJson));
 }
 
 Reply CareApi::PutSlaPolicies(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<std::vector<care::SlaPolicy>> policies = SettingItems<care::SlaPolicy>(
-      req, "{\"items\": [SLA policies]}",
-      [](const json& j, const std::string& path) { return care::SlaPolicy::FromJson(j, path); }, error);
-  if (!policies) return error;
-  base::Status s = service_->ReplaceSlaPolicies(std::move(*policies));
-  if (!s.ok()) return ServiceError(InBody(s, "care.sla_policies"));
-  return GetSlaPolicies(req, route, who);
+  return PutSettings<care::SlaPolicy>(
+      Refuse(req, route), req, "SLA policies", "care.sla_policies", care::SlaPolicy::FromJson,
+      [&](std::vector<care::SlaPolicy> v) { return service_->ReplaceSlaPolicies(std::move(v)); },
+      [&] { return GetSlaPolicies(req, route, who); });
 }
 
 Reply CareApi::GetCalendars(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
   if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  json items = json::array();
-  for (const care::BusinessCalendar& c : service_->Settings().calendars) items.push_back(c.ToJson());
-  return JsonReply({{"items", std::move(items)}});
+  return Items(service_->Settings().calendars, std::mem_fn(&care::BusinessCalendar::ToJson));
 }
 
 Reply CareApi::PutCalendars(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
-  Reply error;
-  std::optional<std::vector<care::BusinessCalendar>> calendars = SettingItems<care::BusinessCalendar>(
-      req, "{\"items\": [business calendars]}",
-      [](const json& j, const std::string& path) { return care::BusinessCalendar::FromJson(j, path); }, error);
-  if (!calendars) return error;
-  base::Status s = service_->ReplaceCalendars(std::move(*calendars));
-  if (!s.ok()) return ServiceError(InBody(s, "care.calendars"));
-  return GetCalendars(req, route, who);
+  return PutSettings<care::BusinessCalendar>(
+      Refuse(req, route), req, "business calendars", "care.calendars", care::BusinessCalendar::FromJson,
+      [&](std::vector<care::BusinessCalendar> v) { return service_->ReplaceCalendars(std::move(v)); },
+      [&] { return GetCalendars(req, route, who); });
 }
 
 // -------------------------------------------------------------- reports
 
 Reply CareApi::SlaReport(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
-  QueryParams p(req.params);
-  p.CheckKnown(route.query_params);
-  std::optional<base::Timestamp> from = p.Time("from");
-  std::optional<base::Timestamp> to = p.Time("to");
-  if (from && *from < 0) p.Fail("from", "from must not be before 1970");
-  if (to && *to <= 0) p.Fail("to", "to must be after 1970-01-01T00:00:00Z");
-  if (from && to && *to <= *from)
-    p.Fail("to", "to (" + base::FormatTimestamp(*to) + ") must be after from (" + base::FormatTimestamp(*from) + ")");
+  QueryParams p(req.params, route.query_params);
+  const auto [from, to] = ReadFromTo(p);
   care::SlaReportOptions options;
   if (std::optional<std::string> g = p.String("group_by")) {
     std::optional<care::SlaReportOptions::GroupBy> gb = care::ParseGroupBy(*g);
@@ -1320,8 +1176,7 @@ Reply CareApi::SlaReport(const httplib::Request& req, const RouteInfo& route, co
   if (p.String("resolution_target"))
     options.resolution_target_minutes_override = p.Int("resolution_target", 0, 1, care::kMaxSlaTargetMinutes);
   options.wall_clock = p.Bool("wall_clock", false);
-  if (p.error()) return ParamReply(*p.error());
-  if (service_ == nullptr) return Disabled();
+  if (std::optional<Reply> refused = Refuse(p)) return *refused;
 
   std::vector<care::CaseRecord> cases;
   base::Status s = service_->cases().ScanCases(from.value_or(0), to.value_or(0), [&](const care::CaseRecord& c) {

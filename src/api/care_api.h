@@ -22,12 +22,14 @@
 
 #include <httplib.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "api/care_json.h"
+#include "api/params.h"
 #include "api/reply.h"
 #include "api/server.h"
 #include "auth/authenticator.h"
@@ -128,14 +130,37 @@ class CareApi {
   Reply SlaReport(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who);
 
  private:
-  // For a route whose query parameters are all checked here (unknown ones,
-  // the service disabled): the refusal, or nullopt.
+  // The refusal of a request whose query parameters `p` read (its error: an
+  // unknown parameter or a bad value), or of any request while the care
+  // inbox is disabled (503); nullopt when neither.
+  std::optional<Reply> Refuse(const QueryParams& p) const;
+  // Refuse() for a route that reads no query parameter.
   std::optional<Reply> Refuse(const httplib::Request& req, const RouteInfo& route) const;
+  // Refuse(), then a non-empty body (a route that takes none).
+  std::optional<Reply> RefuseWithBody(const httplib::Request& req, const RouteInfo& route) const;
+  // Refuse(), then canned responses disabled (503).
+  std::optional<Reply> RefuseCanned(const httplib::Request& req, const RouteInfo& route) const;
+
+  // The steps of a handler, checks first: `refused` when set, else the 400
+  // of a bad path {id} (WithPathId), else ...
+  //   WithCase: the 404 of a case that does not exist, else act(case);
+  //   WithContact: the 503 of a disabled contact directory, else act(id, store).
+  Reply WithCase(std::optional<Reply> refused, const httplib::Request& req,
+                 const std::function<Reply(const care::CaseRecord&)>& act) const;
+  Reply WithContact(std::optional<Reply> refused, const httplib::Request& req,
+                    const std::function<Reply(int64_t, contacts::ContactStore&)>& act) const;
+  // `refused` when set, else the 503 of a disabled contact directory, else act(store).
+  Reply WithContacts(std::optional<Reply> refused, const std::function<Reply(contacts::ContactStore&)>& act) const;
+
   // The team and user names and "now" for the JSON of `cases`.
   CaseJsonContext Context(const std::vector<const care::CaseRecord*>& cases) const;
+  // The JSON array of `cases`; the JSON of one case.
+  nlohmann::json CasesJson(const std::vector<const care::CaseRecord*>& cases) const;
   nlohmann::json OneCaseJson(const care::CaseRecord& c) const;
-  // The contact store, or the 503 refusing the request.
-  contacts::ContactStore* Contacts(Reply& error) const;
+  // The case a service call answered, with `status`, or its ServiceError.
+  Reply CaseReply(const base::Result<care::CaseRecord>& r, int status = 200) const;
+  // The agent assist of case `cs` (Assist once the case is found).
+  Reply AssistCase(const care::CaseRecord& cs, const auth::Principal& who) const;
 
   care::CareService* const service_;  // may be null
   const store::Store& store_;

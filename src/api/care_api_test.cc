@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -24,8 +23,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/api_testing.h"
 #include "api/care_api.h"
 #include "api/reply.h"
+#include "api/routing.h"
 #include "auth/testing.h"
 #include "base/clock.h"
 #include "base/time.h"
@@ -42,22 +43,6 @@ using nlohmann::json;
 
 constexpr base::Timestamp kStart = 1'750'000'000'000;  // 2025-06-15T15:06:40Z (a Sunday)
 constexpr int64_t kMinute = 60'000;
-
-std::string PathRegex(const std::string& path) {
-  std::string out;
-  for (size_t i = 0; i < path.size(); ++i) {
-    if (path[i] == '{') {
-      out += "([^/]+)";
-      i = path.find('}', i);
-    } else if (std::strchr(".+*?()[]^$|\\", path[i]) != nullptr) {
-      out += '\\';
-      out += path[i];
-    } else {
-      out += path[i];
-    }
-  }
-  return out;
-}
 
 struct Resp {
   int status = 0;
@@ -106,13 +91,7 @@ class CareApiTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
 
-    store::SqliteOptions so;
-    so.path = ":memory:";
-    so.synchronous = "normal";
-    so.clock = &clock_;
-    auto st = store::OpenSqliteStore(so);
-    ASSERT_TRUE(st.ok()) << st.status().ToString();
-    store_ = std::move(*st);
+    ASSERT_NO_FATAL_FAILURE(testing::OpenMemoryStore(store_, nullptr, &clock_));
     auto cases = care::CaseDb::Open(dir_ + "/cases.db", clock_);
     ASSERT_TRUE(cases.ok()) << cases.status().ToString();
     cases_ = std::move(*cases);
@@ -198,13 +177,7 @@ class CareApiTest : public ::testing::Test {
         res.status = out.status;
         if (out.status != 204) res.set_content(out.body, out.content_type);
       };
-      const std::string re = PathRegex(r.path);
-      if (r.method == "GET") http_->Get(re, handler);
-      else if (r.method == "POST") http_->Post(re, handler);
-      else if (r.method == "PUT") http_->Put(re, handler);
-      else if (r.method == "PATCH") http_->Patch(re, handler);
-      else if (r.method == "DELETE") http_->Delete(re, handler);
-      else ADD_FAILURE() << "unexpected method " << r.method;
+      if (!RegisterRoute(*http_, r.method, r.path, handler)) ADD_FAILURE() << "unexpected method " << r.method;
     }
     port_ = http_->bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);

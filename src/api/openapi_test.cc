@@ -52,6 +52,14 @@ class OpenApiTest : public ::testing::Test {
     return node;
   }
 
+  // The operation documenting route `r` (its path's entry under its
+  // method, lower-cased); a null node when there is none.
+  YAML::Node Operation(const RouteInfo& r) {
+    std::string method = r.method;
+    for (char& c : method) c = static_cast<char>(c - 'A' + 'a');
+    return doc_["paths"][r.path][method];
+  }
+
   YAML::Node Deref(const YAML::Node& n) const {
     if (n.IsMap() && n["$ref"]) return Resolve(n["$ref"].as<std::string>());
     return n;
@@ -132,9 +140,7 @@ TEST_F(OpenApiTest, OperationsEqualTheServerRouteTable) {
 
 TEST_F(OpenApiTest, QueryAndPathParametersMatchTheRouteTable) {
   for (const RouteInfo& r : Server::Routes()) {
-    std::string method = r.method;
-    for (char& c : method) c = static_cast<char>(c - 'A' + 'a');
-    YAML::Node op = doc_["paths"][r.path][method];
+    YAML::Node op = Operation(r);
     if (!op) continue;  // reported by OperationsEqualTheServerRouteTable
     SCOPED_TRACE(r.method + " " + r.path);
     std::set<std::string> query, path_params;
@@ -171,9 +177,7 @@ TEST_F(OpenApiTest, PermissionsAndSecurityMatchTheRouteTable) {
   ASSERT_TRUE(doc_["security"] && doc_["security"].IsSequence() && doc_["security"].size() > 0)
       << "no document-wide security";
   for (const RouteInfo& r : Server::Routes()) {
-    std::string method = r.method;
-    for (char& c : method) c = static_cast<char>(c - 'A' + 'a');
-    YAML::Node op = doc_["paths"][r.path][method];
+    YAML::Node op = Operation(r);
     if (!op) continue;  // reported by OperationsEqualTheServerRouteTable
     SCOPED_TRACE(r.method + " " + r.path);
     ASSERT_TRUE(op["x-ecoute-permission"]) << "no x-ecoute-permission";

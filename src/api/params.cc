@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 namespace ecoute::api {
 
@@ -135,6 +136,18 @@ bool QueryParams::Bool(const std::string& name, bool def) {
   if (*v == "false" || *v == "0") return false;
   Fail(name, name + " must be true or false, got " + QuoteValue(*v));
   return def;
+}
+
+QueryParams::IdPage QueryParams::ReadIdPage(int64_t default_limit, int64_t max_limit) {
+  IdPage page;
+  page.since = Time("since");
+  page.until = Time("until");
+  page.before_id = Int("before_id", 0, 1, std::numeric_limits<int64_t>::max());
+  page.limit = static_cast<int>(Int("limit", default_limit, 1, max_limit));
+  if (page.since && page.until && *page.since > *page.until)
+    Fail("since", "since (" + base::FormatTimestamp(*page.since) + ") is after until (" +
+                      base::FormatTimestamp(*page.until) + ")");
+  return page;
 }
 
 namespace {

@@ -22,24 +22,10 @@ using nlohmann::json;
 class QueriesApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::SqliteOptions so;
-    so.path = ":memory:";
-    so.synchronous = "normal";
-    auto st = store::OpenSqliteStore(so);
-    ASSERT_TRUE(st.ok()) << st.status().ToString();
-    store_ = std::move(*st);
-    auto svc = queries::QueryService::Open(*store_);
-    ASSERT_TRUE(svc.ok());
-    svc_ = std::move(*svc);
-    ServerOptions o;
-    o.port = 0;
-    o.threads = 2;
-    o.keep_alive_seconds = 1;
-    server_ = std::make_unique<Server>(
-        o, *store_, [](ingest::RawBatch) -> base::Result<pipeline::BatchReport> {
-          return base::Status::Unavailable("read-only test server");
-        },
-        ingest::MakeJsonDecoder(), &auth_.authenticator(), metrics_, base::SystemClock(), svc_.get());
+    ASSERT_NO_FATAL_FAILURE(testing::OpenMemoryStore(store_, &svc_));
+    server_ = std::make_unique<Server>(testing::LocalServerOptions(2), *store_, testing::ReadOnlyIngest(),
+                                       ingest::MakeJsonDecoder(), &auth_.authenticator(), metrics_,
+                                       base::SystemClock(), svc_.get());
     ASSERT_TRUE(server_->Start().ok());
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
     client_->set_read_timeout(10);

@@ -50,6 +50,12 @@ Reply JsonReply(const json& j, int status) {
   return r;
 }
 
+Reply NoContentReply() {
+  Reply r;
+  r.status = 204;
+  return r;
+}
+
 Reply FieldStatusReply(const base::Status& s) {
   const std::string& m = s.message();
   size_t colon = m.find(": ");
@@ -113,6 +119,29 @@ std::optional<std::string> CheckJsonContentType(const httplib::Request& req) {
   return std::nullopt;
 }
 
+std::optional<Reply> RefuseContentType(const httplib::Request& req) {
+  if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
+  return std::nullopt;
+}
+
+std::optional<json> JsonObjectBody(const httplib::Request& req, std::string_view shape, Reply& error) {
+  if (std::optional<Reply> refused = RefuseContentType(req)) {
+    error = std::move(*refused);
+    return std::nullopt;
+  }
+  json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    error = ErrorReply(400, "invalid_argument", "body must be a JSON object: " + std::string(shape), "body");
+    return std::nullopt;
+  }
+  return j;
+}
+
+std::optional<Reply> ParamRefusal(const QueryParams& p) {
+  if (p.error()) return ParamReply(*p.error());
+  return std::nullopt;
+}
+
 std::optional<int64_t> PathId(const httplib::Request& req, Reply& error) {
   const std::string raw = req.matches.size() > 1 ? req.matches[1].str() : std::string();
   std::optional<int64_t> id = ParseInt64(raw);
@@ -121,6 +150,14 @@ std::optional<int64_t> PathId(const httplib::Request& req, Reply& error) {
     return std::nullopt;
   }
   return id;
+}
+
+Reply WithPathId(std::optional<Reply> refused, const httplib::Request& req, const std::function<Reply(int64_t)>& act) {
+  if (refused) return std::move(*refused);
+  Reply error;
+  std::optional<int64_t> id = PathId(req, error);
+  if (!id) return error;
+  return act(*id);
 }
 
 }  // namespace ecoute::api

@@ -1,7 +1,9 @@
-// Internal to the api module: what a route handler answers, and the error
+// Internal to the api module: what a route handler answers, the error
 // shape every route shares ({"error":{"code","message","field"}},
-// docs/api/openapi.yaml "Error"). Used by server.cc and alerts_api.cc; not
-// part of the public API (server.h). Pure functions.
+// docs/api/openapi.yaml "Error"), and the steps handlers share (reading a
+// JSON object body, refusing bad query parameters, the path's {id}). Used
+// by server.cc and the API classes; not part of the public API (server.h).
+// Pure functions.
 #pragma once
 
 #include <httplib.h>
@@ -47,6 +49,8 @@ int HttpStatusFor(base::StatusCode code);
 Reply StatusReply(const base::Status& s, std::string_view field = {});
 Reply ParamReply(const ParamError& e);
 Reply JsonReply(const nlohmann::json& j, int status = 200);
+// 204, no body.
+Reply NoContentReply();
 
 // A status whose message starts "field: ..." (the queries' and alert
 // rules' convention) as an error naming that field, with the column of a
@@ -60,9 +64,39 @@ std::string_view Trim(std::string_view s);
 // Checks the Content-Type of a POSTed body: JSON or JSON lines, UTF-8.
 // The reason it is refused, or nullopt when it is acceptable.
 std::optional<std::string> CheckJsonContentType(const httplib::Request& req);
+// The same as a 415 naming "Content-Type", or nullopt.
+std::optional<Reply> RefuseContentType(const httplib::Request& req);
+
+// The JSON object of a request's body. On a refused Content-Type (415) or
+// a body that is not a JSON object (400 naming "body": "body must be a JSON
+// object: <shape>") sets `error` and returns nullopt.
+std::optional<nlohmann::json> JsonObjectBody(const httplib::Request& req, std::string_view shape, Reply& error);
+
+// The ParamReply of the error `p` recorded, or nullopt.
+std::optional<Reply> ParamRefusal(const QueryParams& p);
 
 // The first path parameter ({id}) as a positive integer; otherwise sets
 // `error` to a 400 naming "id" and returns nullopt.
 std::optional<int64_t> PathId(const httplib::Request& req, Reply& error);
+
+// `refused` when set, else the 400 of a bad path {id} (PathId), else
+// act(id): the steps of a handler of one record, checks first.
+Reply WithPathId(std::optional<Reply> refused, const httplib::Request& req, const std::function<Reply(int64_t)>& act);
+
+// The JSON array of to_json(row) for each of `rows`.
+template <typename Rows, typename ToJson>
+nlohmann::json JsonArray(const Rows& rows, ToJson to_json) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& row : rows) out.push_back(to_json(row));
+  return out;
+}
+
+// The cursor of the page after `rows` in a listing by descending id: the
+// id of the last row when they fill a page of `limit`, else null.
+template <typename Row>
+nlohmann::json NextPageId(const std::vector<Row>& rows, int limit) {
+  if (rows.empty() || static_cast<int>(rows.size()) != limit) return nullptr;
+  return rows.back().id;
+}
 
 }  // namespace ecoute::api

@@ -26,6 +26,7 @@
 #include "api/query_json.h"
 #include "api/reply.h"
 #include "api/request_context.h"
+#include "api/routing.h"
 #include "api/volume.h"
 #include "auth/authenticator.h"
 #include "ingest/input.h"
@@ -41,24 +42,6 @@ constexpr size_t kMaxQueryBytes = 1024;
 constexpr int64_t kDefaultVolumeDays = 7;
 constexpr const char* kPrometheusType = "text/plain; version=0.0.4; charset=utf-8";
 constexpr const char* kUnmatchedRoute = "unmatched";
-
-// "{id}" segments become "([^/]+)" for cpp-httplib's regex routing.
-std::string PathRegex(const std::string& path) {
-  std::string out;
-  for (size_t i = 0; i < path.size(); ++i) {
-    if (path[i] == '{') {
-      size_t close = path.find('}', i);
-      out += "([^/]+)";
-      i = close;
-    } else if (std::strchr(".+*?()[]^$|\\", path[i]) != nullptr) {
-      out += '\\';
-      out += path[i];
-    } else {
-      out += path[i];
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -281,13 +264,8 @@ class Server::Impl {
     const auto& defs = Defs();
     for (size_t i = 0; i < defs.size(); ++i) {
       auto handler = [this, i](const httplib::Request& req, httplib::Response& res) { Serve(i, req, res); };
-      const std::string& regex = defs[i].info.path;
-      if (defs[i].info.method == "GET") http_.Get(PathRegex(regex), handler);
-      else if (defs[i].info.method == "POST") http_.Post(PathRegex(regex), handler);
-      else if (defs[i].info.method == "PUT") http_.Put(PathRegex(regex), handler);
-      else if (defs[i].info.method == "PATCH") http_.Patch(PathRegex(regex), handler);
-      else if (defs[i].info.method == "DELETE") http_.Delete(PathRegex(regex), handler);
-      else ECOUTE_CHECK_MSG(false, defs[i].info.method);
+      const bool registered = RegisterRoute(http_, defs[i].info.method, defs[i].info.path, handler);
+      ECOUTE_CHECK_MSG(registered, defs[i].info.method);
     }
     // Anything else: 405 when the path exists under another method, else 404.
     auto unmatched = [this](const httplib::Request& req, httplib::Response& res) { Serve(kNoRoute, req, res); };
@@ -419,9 +397,8 @@ class Server::Impl {
 
   // POST /api/v1/mentions
   Reply PostMentions(const httplib::Request& req, const RequestContext& ctx) {
-    if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
-    QueryParams params(req.params);
-    params.CheckKnown(ctx.route.query_params);
+    if (std::optional<Reply> refused = RefuseContentType(req)) return *refused;
+    QueryParams params(req.params, ctx.route.query_params);
     if (params.error()) return ParamReply(*params.error());
 
     ingest::RawBatch batch;
@@ -474,8 +451,7 @@ class Server::Impl {
 
   // GET /api/v1/mentions
   Reply ListMentions(const httplib::Request& req, const RequestContext& ctx) {
-    QueryParams p(req.params);
-    p.CheckKnown(ctx.route.query_params);
+    QueryParams p(req.params, ctx.route.query_params);
     store::MentionFilter f;
     if (auto q = p.String("q")) {
       if (q->size() > kMaxQueryBytes) {
@@ -573,8 +549,7 @@ class Server::Impl {
 
   // GET /api/v1/queries
   Reply ListQueries(const httplib::Request& req, const RequestContext& ctx) {
-    QueryParams p(req.params);
-    p.CheckKnown(ctx.route.query_params);
+    QueryParams p(req.params, ctx.route.query_params);
     if (p.error()) return ParamReply(*p.error());
     if (queries_ == nullptr) return QueriesUnavailable();
     json items = json::array();
@@ -584,7 +559,7 @@ class Server::Impl {
 
   // POST /api/v1/queries
   Reply CreateQuery(const httplib::Request& req, const RequestContext&) {
-    if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
+    if (std::optional<Reply> refused = RefuseContentType(req)) return *refused;
     if (queries_ == nullptr) return QueriesUnavailable();
     base::Result<store::QueryDef> def = ParseQueryInput(req.body);
     if (!def.ok()) return FieldStatusReply(def.status());
@@ -595,7 +570,7 @@ class Server::Impl {
 
   // POST /api/v1/queries/lint
   Reply LintQuery(const httplib::Request& req, const RequestContext&) {
-    if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
+    if (std::optional<Reply> refused = RefuseContentType(req)) return *refused;
     if (queries_ == nullptr) return QueriesUnavailable();
     json j = json::parse(req.body, nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("query") || !j["query"].is_string())
@@ -617,7 +592,7 @@ class Server::Impl {
 
   // PUT /api/v1/queries/{id}
   Reply UpdateQuery(const httplib::Request& req, const RequestContext&) {
-    if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
+    if (std::optional<Reply> refused = RefuseContentType(req)) return *refused;
     Reply error;
     std::optional<int64_t> id = PathId(req, error);
     if (!id) return error;
@@ -642,8 +617,7 @@ class Server::Impl {
 
   // GET /api/v1/mentions/{id}
   Reply GetMention(const httplib::Request& req, const RequestContext& ctx) {
-    QueryParams p(req.params);
-    p.CheckKnown(ctx.route.query_params);
+    QueryParams p(req.params, ctx.route.query_params);
     const bool highlight = p.Bool("highlight", false);
     if (p.error()) return ParamReply(*p.error());
     Reply error;
@@ -677,9 +651,8 @@ class Server::Impl {
 
   // PATCH /api/v1/mentions/{id}/labels
   Reply PatchLabels(const httplib::Request& req, const RequestContext& ctx) {
-    if (auto bad = CheckJsonContentType(req)) return ErrorReply(415, "unsupported_media_type", *bad, "Content-Type");
-    QueryParams p(req.params);
-    p.CheckKnown(ctx.route.query_params);
+    if (std::optional<Reply> refused = RefuseContentType(req)) return *refused;
+    QueryParams p(req.params, ctx.route.query_params);
     if (p.error()) return ParamReply(*p.error());
     Reply error;
     std::optional<int64_t> id = PathId(req, error);
@@ -758,8 +731,7 @@ class Server::Impl {
 
   // GET /api/v1/mentions/{id}/explain
   Reply ExplainMention(const httplib::Request& req, const RequestContext& ctx) {
-    QueryParams p(req.params);
-    p.CheckKnown(ctx.route.query_params);
+    QueryParams p(req.params, ctx.route.query_params);
     if (p.error()) return ParamReply(*p.error());
     Reply error;
     std::optional<int64_t> id = PathId(req, error);
@@ -786,8 +758,7 @@ class Server::Impl {
 
   // GET /api/v1/categories
   Reply ListCategories(const httplib::Request& req, const RequestContext& ctx) {
-    QueryParams p(req.params);
-    p.CheckKnown(ctx.route.query_params);
+    QueryParams p(req.params, ctx.route.query_params);
     if (p.error()) return ParamReply(*p.error());
     json items = json::array();
     for (const CategoryInfo& c : options_.categories)
@@ -823,8 +794,7 @@ class Server::Impl {
 
   // GET /api/v1/stats/volume
   Reply Volume(const httplib::Request& req, const RequestContext& ctx) {
-    QueryParams p(req.params);
-    p.CheckKnown(ctx.route.query_params);
+    QueryParams p(req.params, ctx.route.query_params);
     store::Interval interval = store::Interval::kHour;
     if (auto s = p.String("interval")) {
       base::Result<store::Interval> i = store::ParseInterval(*s);
@@ -945,8 +915,7 @@ class Server::Impl {
 
   // GET /api/v1/stats/summary
   Reply Summary(const httplib::Request& req, const RequestContext& ctx) {
-    QueryParams p(req.params);
-    p.CheckKnown(ctx.route.query_params);
+    QueryParams p(req.params, ctx.route.query_params);
     if (p.error()) return ParamReply(*p.error());
     base::Result<store::StoreCounts> c = store_.Counts();
     if (!c.ok()) return StatusReply(c.status());
@@ -956,8 +925,7 @@ class Server::Impl {
 
   // GET /api/v1/rejects
   Reply Rejects(const httplib::Request& req, const RequestContext& ctx) {
-    QueryParams p(req.params);
-    p.CheckKnown(ctx.route.query_params);
+    QueryParams p(req.params, ctx.route.query_params);
     const int limit = static_cast<int>(p.Int("limit", kDefaultLimit, 1, kMaxLimit));
     const int64_t before = p.Int("before", 0, 1, std::numeric_limits<int64_t>::max());
     if (p.error()) return ParamReply(*p.error());

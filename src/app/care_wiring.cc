@@ -1,6 +1,7 @@
 #include "app/care_wiring.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -147,13 +148,26 @@ care::QueryIdsFn QueryIdsOf(queries::QueryService& queries) {
 
 base::Status ReplayIntoCare(care::CareService& care, const store::Store& store, int64_t first_id, int64_t last_id) {
   if (last_id < first_id) return base::Status::Ok();
-  std::vector<model::Mention> mentions;
+  // Two passes keep memory to what matters: the conversations holding a
+  // message that needs a reply (their other messages join or answer the
+  // cases), then those conversations' messages.
+  std::unordered_set<std::string> threads;
   base::Status st = store.ScanMentions(first_id, last_id, "", [&](const model::Mention& m) {
-    mentions.push_back(m);
+    if (m.enrichment.needs_reply.value_or(false) && m.direction != model::Direction::kOutbound) {
+      threads.insert(std::string(model::ChannelName(m.channel)) + ":" + (m.thread_id.empty() ? m.native_id : m.thread_id));
+    }
     return true;
   });
   if (!st.ok()) return st;
-  spdlog::info("care: replaying {} messages in event time", mentions.size());
+  std::vector<model::Mention> mentions;
+  st = store.ScanMentions(first_id, last_id, "", [&](const model::Mention& m) {
+    if (threads.count(std::string(model::ChannelName(m.channel)) + ":" + (m.thread_id.empty() ? m.native_id : m.thread_id))) {
+      mentions.push_back(m);
+    }
+    return true;
+  });
+  if (!st.ok()) return st;
+  spdlog::info("care: replaying {} messages of {} conversations in event time", mentions.size(), threads.size());
   return care.Replay(std::move(mentions));
 }
 

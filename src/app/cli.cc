@@ -32,6 +32,7 @@ int Main(int argc, char** argv) {
                                            "shipped example (airline-tweets, free-tweets)");
   imp->add_flag("!--no-progress", import.progress, "Do not draw the progress bar");
   imp->add_flag("--stats", import.stats, "Print per-stage throughput, store size and peak memory at the end");
+  imp->add_flag("!--no-care", import.care, "Do not replay the new messages into the care inbox (cases, SLA)");
 
   ServeFlags serve;
   CLI::App* srv = app.add_subcommand("serve", "Run the HTTP API (ingest with POST /api/v1/mentions; see docs/api/openapi.yaml).");

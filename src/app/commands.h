@@ -20,6 +20,7 @@ struct ImportFlags {
   bool progress = true;  // only drawn on a terminal
   bool stats = false;    // print per-stage throughput and peak memory at the end
   int max_errors_shown = 10;
+  bool care = true;      // replay the new messages into the care inbox (--no-care: skip)
 };
 int RunImport(const GlobalFlags& global, const ImportFlags& flags);
 

@@ -194,7 +194,7 @@ int RunImport(const GlobalFlags& global, const ImportFlags& flags) {
   if (flags.stats) PrintStats(pipe.Stats(), **store, total_seconds);
   // The care inbox: the new messages in event time (an import is history:
   // its cases, answers and SLA are those of the time they were written).
-  if (exit_code == 0 && !signal.requested() && care_section->enabled) {
+  if (exit_code == 0 && !signal.requested() && care_section->enabled && flags.care) {
     auto last = (*store)->MaxMentionId();
     if (!last.ok()) return Fail(last.status());
     if (last.value() > first_new.value()) {

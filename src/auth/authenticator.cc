@@ -7,6 +7,7 @@
 
 #include "auth/password.h"
 #include "auth/secrets.h"
+#include "base/ascii.h"
 
 namespace ecoute::auth {
 
@@ -23,17 +24,6 @@ std::string_view TrimSpaces(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 std::string Hours(int64_t ms) {
@@ -253,7 +243,7 @@ Result<Principal> Authenticator::Authenticate(const Credentials& c) {
     const size_t space = value.find(' ');
     std::string_view scheme = value.substr(0, space);
     std::string_view secret = space == std::string_view::npos ? std::string_view() : TrimSpaces(value.substr(space + 1));
-    if (!EqualsIgnoreCase(scheme, "bearer") || secret.empty())
+    if (!base::EqualsIgnoreAsciiCase(scheme, "bearer") || secret.empty())
       return Status::Unauthenticated("the Authorization header must be \"Bearer <token>\"");
     if (secret.substr(0, kTokenPrefix.size()) == kTokenPrefix) return FromToken(secret);
     if (secret.substr(0, kSessionPrefix.size()) == kSessionPrefix) return FromSession(secret, c, /*cookie=*/false);

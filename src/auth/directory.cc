@@ -459,25 +459,13 @@ Directory::~Directory() = default;
 Result<std::unique_ptr<Directory>> Directory::Open(const std::string& path, DirectoryOptions options) {
   if (path.empty()) return Status::InvalidArgument("auth: empty database path");
   auto conn = std::make_unique<Conn>();
-  ECOUTE_ASSIGN_OR_RETURN(conn->db, store::internal::OpenDb(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                                                        SQLITE_OPEN_NOMUTEX));
+  ECOUTE_ASSIGN_OR_RETURN(conn->db, store::internal::OpenSharedDb(path, "auth", "FULL"));
   sqlite3* db = conn->db.get();
   const std::string where = "auth: \"" + path + "\"";
-  ECOUTE_RETURN_IF_ERROR(Exec(db, "PRAGMA busy_timeout = 10000", "auth: busy_timeout").WithPrefix(where));
-  if (path != ":memory:") {
-    Result<std::string> mode = store::internal::QueryText(db, "PRAGMA journal_mode = WAL", "auth: journal_mode");
-    if (!mode.ok()) {
-      if (mode.status().code() == base::StatusCode::kCorruption)
-        return Status::Corruption(where + " is not an SQLite database: " + mode.status().message());
-      return mode.status().WithPrefix(where);
-    }
-    if (*mode != "wal") return Status::IoError(where + ": cannot enable WAL (journal_mode is " + *mode + ")");
-    // Checkpoints are left to the store's checkpointer thread and to the
-    // last close: an automatic one here would run inside a request,
-    // holding the directory's mutex, whenever the store's WAL is long.
-    ECOUTE_RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0", "auth: configure")
-                               .WithPrefix(where));
-  }
+  // Checkpoints are left to the store's checkpointer thread and to the last
+  // close: an automatic one here would run inside a request, holding the
+  // directory's mutex, whenever the store's WAL is long.
+  ECOUTE_RETURN_IF_ERROR(Exec(db, "PRAGMA wal_autocheckpoint = 0", "auth: configure").WithPrefix(where));
   Status created = InTransaction(*conn, [&]() -> Status {
     ECOUTE_RETURN_IF_ERROR(Exec(db, kSchema, "auth: create tables"));
     Result<int64_t> version =

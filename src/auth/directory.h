@@ -3,11 +3,12 @@
 //
 // It lives in the ecoute database file itself (data/ecoute.db), beside the
 // store, in tables of its own (auth_*, with their own schema version in
-// auth_meta), through its own connection. Open the store first: it creates
-// and stamps a new database file (the store refuses a new file that already
-// holds other tables), and its checkpointer moves the WAL into the file (the
-// directory's connection never checkpoints by itself; closing the last
-// connection does). ":memory:" gives a private in-memory directory (tests).
+// auth_meta), through its own connection (store::internal::OpenSharedDb:
+// whichever of ecoute's repositories opens a new file first stamps it as
+// an ecoute database; a foreign SQLite file is refused as Corruption). The
+// store's checkpointer moves the WAL into the file (the directory's
+// connection never checkpoints by itself; closing the last connection
+// does). ":memory:" gives a private in-memory directory (tests).
 //
 // Secrets never leave in clear: passwords are kept as Argon2id strings
 // (auth/password.h) and never returned; sessions and API tokens are stored

@@ -7,11 +7,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "care/config_path.h"
+
 namespace ecoute::care {
 namespace {
 
 using base::Status;
 using base::Timestamp;
+using internal::At, internal::Bad, internal::Join;
 using nlohmann::json;
 
 constexpr std::array<std::string_view, 7> kDayKeys = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
@@ -197,17 +200,6 @@ std::string KnownSetsText() {
 
 // ---------------------------------------------------------------------------
 // JSON helpers.
-
-std::string Join(std::string_view path, std::string_view key) {
-  if (path.empty()) return std::string(key);
-  return std::string(path) + "." + std::string(key);
-}
-
-std::string At(std::string_view path, size_t i) { return std::string(path) + "[" + std::to_string(i) + "]"; }
-
-Status Bad(const std::string& where, const std::string& what) {
-  return Status::InvalidArgument(where.empty() ? what : where + ": " + what);
-}
 
 bool IsName(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;

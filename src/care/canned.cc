@@ -4,11 +4,11 @@
 #include <utf8proc.h>
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 #include <set>
 #include <utility>
 
+#include "base/ascii.h"
 #include "store/sqlite_util.h"
 #include "text/text.h"
 
@@ -276,12 +276,6 @@ std::string LiteralText(std::string_view tmpl) {
   return out;
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 bool HasVariantFor(const CannedResponse& r, std::string_view language) {
   if (language.empty()) return false;
   if (r.variants.count(std::string(language)) > 0) return true;
@@ -453,7 +447,7 @@ std::vector<CannedMatch> RankCanned(std::span<const CannedResponse> responses, s
       m.reasons.push_back("fits any category");
     } else if (!category.empty()) {
       for (const std::string& c : r.categories) {
-        if (EqualsIgnoreCase(c, category)) {
+        if (base::EqualsIgnoreAsciiCase(c, category)) {
           m.score += 2.0;
           m.reasons.push_back("fits category " + c);
           break;
@@ -584,20 +578,7 @@ CannedStore::~CannedStore() = default;
 
 base::Result<std::unique_ptr<CannedStore>> CannedStore::Open(const std::string& db_path, const base::Clock& clock) {
   const std::string where = "canned: \"" + db_path + "\"";
-  ECOUTE_ASSIGN_OR_RETURN(store::internal::Db db,
-                          store::internal::OpenDb(db_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                                               SQLITE_OPEN_NOMUTEX));
-  ECOUTE_RETURN_IF_ERROR(Exec(db.get(), "PRAGMA busy_timeout = 10000", "set busy_timeout"));
-  auto mode = store::internal::QueryText(db.get(), "PRAGMA journal_mode = WAL", "set journal_mode");
-  if (!mode.ok()) {
-    if (mode.status().code() == base::StatusCode::kCorruption) {
-      return base::Status::Corruption(where + " is not an SQLite database: " + mode.status().message());
-    }
-    return mode.status().WithPrefix(where);
-  }
-  if (*mode != "wal" && *mode != "memory") {
-    return base::Status::IoError(where + ": cannot enable WAL (journal_mode is " + *mode + ")");
-  }
+  ECOUTE_ASSIGN_OR_RETURN(store::internal::Db db, store::internal::OpenSharedDb(db_path, "canned", "FULL"));
   base::Status migrated = Migrate(db.get());
   if (!migrated.ok()) return migrated.WithPrefix(where);
   auto impl = std::unique_ptr<Impl>(new Impl{clock, {}, std::move(db)});

@@ -133,10 +133,10 @@ std::vector<CannedMatch> RankCanned(std::span<const CannedResponse> responses, s
 // Canned responses in the SQLite database file shared with the rest of
 // ecoute: its own connection (WAL, busy_timeout 10 s), table care_canned
 // and a one-row table care_canned_schema holding its schema version (1).
-// ":memory:" gives a private in-memory database (tests). Open the main
-// store (store::SqliteStore) on the file first when it is new: that store
-// refuses a new file that already holds other tables. One mutex serialises
-// the calls.
+// ":memory:" gives a private in-memory database (tests). Opened through
+// store::internal::OpenSharedDb: a new file is stamped as an ecoute
+// database, a foreign one refused (Corruption). One mutex serialises the
+// calls.
 class CannedStore {
  public:
   // Creates the tables when missing. IoError when the file cannot be

@@ -1,17 +1,11 @@
 #include "care/case.h"
 
-#include <algorithm>
 #include <array>
-#include <cctype>
+
+#include "base/ascii.h"
 
 namespace ecoute::care {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 constexpr std::array<std::string_view, 5> kStatusNames = {"new", "open", "pending", "resolved", "closed"};
 constexpr std::array<std::string_view, 4> kPriorityNames = {"low", "normal", "high", "urgent"};
@@ -23,7 +17,7 @@ std::string_view CaseStatusName(CaseStatus s) { return kStatusNames[static_cast<
 
 std::optional<CaseStatus> ParseCaseStatus(std::string_view s) {
   for (size_t i = 0; i < kStatusNames.size(); ++i) {
-    if (EqualsIgnoreCase(s, kStatusNames[i])) return static_cast<CaseStatus>(i);
+    if (base::EqualsIgnoreAsciiCase(s, kStatusNames[i])) return static_cast<CaseStatus>(i);
   }
   return std::nullopt;
 }
@@ -32,7 +26,7 @@ std::string_view PriorityName(Priority p) { return kPriorityNames[static_cast<si
 
 std::optional<Priority> ParsePriority(std::string_view s) {
   for (size_t i = 0; i < kPriorityNames.size(); ++i) {
-    if (EqualsIgnoreCase(s, kPriorityNames[i])) return static_cast<Priority>(i);
+    if (base::EqualsIgnoreAsciiCase(s, kPriorityNames[i])) return static_cast<Priority>(i);
   }
   return std::nullopt;
 }
@@ -41,7 +35,7 @@ std::string_view SlaEventKindName(SlaEventKind k) { return kSlaEventNames[static
 
 std::optional<SlaEventKind> ParseSlaEventKind(std::string_view s) {
   for (size_t i = 0; i < kSlaEventNames.size(); ++i) {
-    if (EqualsIgnoreCase(s, kSlaEventNames[i])) return static_cast<SlaEventKind>(i);
+    if (base::EqualsIgnoreAsciiCase(s, kSlaEventNames[i])) return static_cast<SlaEventKind>(i);
   }
   return std::nullopt;
 }

@@ -1,15 +1,10 @@
 #include "care/case_db.h"
 
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <condition_variable>
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
 #include <limits>
 #include <mutex>
 #include <new>
@@ -21,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/migrations.h"
+#include "store/fts_tokenizer.h"
 #include "store/sqlite_util.h"
 
 namespace ecoute::care {
@@ -31,7 +26,6 @@ using store::internal::Db;
 using store::internal::Exec;
 using store::internal::OpenDb;
 using store::internal::QueryInt;
-using store::internal::QueryText;
 using store::internal::ResetOnExit;
 using store::internal::StatementCache;
 using store::internal::Stmt;
@@ -520,16 +514,6 @@ std::string_view Utf8Prefix(std::string_view s, size_t max) {
   return s.substr(0, n);
 }
 
-fts5_api* GetFts5Api(sqlite3* db) {
-  fts5_api* api = nullptr;
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, nullptr) != SQLITE_OK) return nullptr;
-  sqlite3_bind_pointer(st, 1, reinterpret_cast<void*>(&api), "fts5_api_ptr", nullptr);
-  sqlite3_step(st);
-  sqlite3_finalize(st);
-  return api;
-}
-
 struct TokenSink {
   std::vector<std::string>* out;
   bool failed = false;
@@ -567,7 +551,7 @@ struct Conn {
   }
 
   base::Status InitTokenizer() {
-    fts5_api* api = GetFts5Api(db.get());
+    fts5_api* api = store::internal::Fts5Api(db.get());
     if (api == nullptr || api->iVersion < 2) return base::Status::Internal("care db: SQLite was built without FTS5");
     void* ud = nullptr;
     if (api->xFindTokenizer(api, "unicode61", &ud, &tokenizer_api) != SQLITE_OK)
@@ -591,97 +575,7 @@ struct Conn {
   }
 };
 
-class ReadPool {
- public:
-  class Lease {
-   public:
-    Lease(ReadPool& pool, Conn* conn) : pool_(pool), conn_(conn) {}
-    ~Lease() { pool_.Release(conn_); }
-    Lease(const Lease&) = delete;
-    Lease& operator=(const Lease&) = delete;
-    Conn& operator*() const { return *conn_; }
-    Conn* operator->() const { return conn_; }
-
-   private:
-    ReadPool& pool_;
-    Conn* conn_;
-  };
-
-  void Add(std::unique_ptr<Conn> c) {
-    free_.push_back(c.get());
-    all_.push_back(std::move(c));
-  }
-  Lease Acquire() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !free_.empty(); });
-    Conn* c = free_.back();
-    free_.pop_back();
-    c->cache.Trim();
-    return Lease(*this, c);
-  }
-
- private:
-  void Release(Conn* c) {
-    {
-      std::lock_guard lock(mu_);
-      free_.push_back(c);
-    }
-    cv_.notify_one();
-  }
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<Conn*> free_;  // GUARDED_BY(mu_)
-  std::vector<std::unique_ptr<Conn>> all_;
-};
-
-// One snapshot for the statements of a read call; ends it on destruction.
-class ReadTxn {
- public:
-  static base::Result<std::unique_ptr<ReadTxn>> Begin(Conn& c) {
-    ECOUTE_ASSIGN_OR_RETURN(Stmt * begin, c.Prepare("BEGIN", "begin read"));
-    ResetOnExit reset(*begin);
-    ECOUTE_RETURN_IF_ERROR(begin->Run());
-    return std::make_unique<ReadTxn>(c);
-  }
-  explicit ReadTxn(Conn& c) : c_(c) {}
-  ~ReadTxn() { (void)Exec(c_.db.get(), "COMMIT", "end read"); }  // ending a read cannot lose data
-  ReadTxn(const ReadTxn&) = delete;
-  ReadTxn& operator=(const ReadTxn&) = delete;
-
- private:
-  Conn& c_;
-};
-
-// A temporary database file standing in for ":memory:", removed (with its
-// -wal and -shm) on destruction.
-class TempDbFile {
- public:
-  static base::Result<std::unique_ptr<TempDbFile>> Create() {
-    std::error_code ec;
-    std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
-    if (ec) dir = "/tmp";
-    std::string templ = (dir / "ecoute-care-XXXXXX").string();
-    std::vector<char> buf(templ.begin(), templ.end());
-    buf.push_back('\0');
-    int fd = mkstemp(buf.data());
-    if (fd < 0)
-      return base::Status::IoError("care db: cannot create a temporary database in " + dir.string() + ": " +
-                                   std::strerror(errno));
-    close(fd);
-    auto f = std::make_unique<TempDbFile>();
-    f->path_ = buf.data();
-    return f;
-  }
-  ~TempDbFile() {
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ReadPool = store::internal::ConnectionPool<Conn>;
 
 // Runs a cached statement to completion.
 base::Status RunCached(Conn& c, const std::string& sql, std::string_view step) {
@@ -690,28 +584,11 @@ base::Status RunCached(Conn& c, const std::string& sql, std::string_view step) {
   return s->Run();
 }
 
-// The file's application_id when it is an ecoute database or an empty one
-// (0); Corruption for another application's file.
-base::Result<int64_t> CheckApplication(sqlite3* db) {
-  ECOUTE_ASSIGN_OR_RETURN(int64_t app_id, QueryInt(db, "PRAGMA application_id", "read application_id"));
-  ECOUTE_ASSIGN_OR_RETURN(int64_t objects, QueryInt(db, "SELECT count(*) FROM sqlite_schema", "read sqlite_schema"));
-  if (app_id == 0 && objects > 0)
-    return base::Status::Corruption("not an ecoute database: it holds " + std::to_string(objects) +
-                                    " schema objects of another application (no ecoute application_id)");
-  if (app_id != 0 && app_id != store::internal::kApplicationId)
-    return base::Status::Corruption("not an ecoute database: application_id is " + std::to_string(app_id) +
-                                    ", expected " + std::to_string(store::internal::kApplicationId));
-  return app_id;
-}
-
 // Brings the care tables of `db` (the writer, outside a transaction) to
-// kSchemaVersion, all pending steps in one transaction. A new file gets the
-// ecoute application_id (the mention store then migrates it from its
-// version 0, whichever opens the file first).
+// kSchemaVersion, all pending steps in one transaction.
 base::Status Migrate(sqlite3* db, base::Timestamp now) {
   ECOUTE_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "begin care migration"));
   auto body = [&]() -> base::Status {
-    ECOUTE_ASSIGN_OR_RETURN(int64_t app_id, CheckApplication(db));  // again, under the lock
     ECOUTE_ASSIGN_OR_RETURN(
         int64_t has_schema,
         QueryInt(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'care_schema'",
@@ -739,11 +616,7 @@ base::Status Migrate(sqlite3* db, base::Timestamp now) {
                                                     "record care schema version"));
     ins.BindInt(1, kSchemaVersion);
     ins.BindInt(2, now);
-    ECOUTE_RETURN_IF_ERROR(ins.Run());
-    if (app_id == 0)
-      ECOUTE_RETURN_IF_ERROR(Exec(db, "PRAGMA application_id = " + std::to_string(store::internal::kApplicationId),
-                                  "set application_id"));
-    return base::Status::Ok();
+    return ins.Run();
   };
   base::Status s = body();
   if (s.ok()) s = Exec(db, "COMMIT", "commit care migration");
@@ -785,7 +658,7 @@ std::string FtsPhrase(std::string_view term) {
 
 struct CaseDb::Impl {
   const base::Clock* clock = nullptr;
-  std::unique_ptr<TempDbFile> temp;  // declared first: removed after the connections close
+  std::unique_ptr<store::internal::TempDbFile> temp;  // declared first: removed after the connections close
   std::string path;
   std::mutex write_mu;
   std::unique_ptr<Conn> writer;  // GUARDED_BY(write_mu)
@@ -817,7 +690,7 @@ base::Result<std::unique_ptr<CaseDb>> CaseDb::Open(const std::string& db_path, c
   auto impl = std::make_unique<Impl>();
   impl->clock = &clock;
   if (db_path == ":memory:") {
-    ECOUTE_ASSIGN_OR_RETURN(impl->temp, TempDbFile::Create());
+    ECOUTE_ASSIGN_OR_RETURN(impl->temp, store::internal::TempDbFile::Create("care", "care db"));
     impl->path = impl->temp->path();
   } else {
     impl->path = db_path;
@@ -825,31 +698,11 @@ base::Result<std::unique_ptr<CaseDb>> CaseDb::Open(const std::string& db_path, c
   const std::string where = "care db: \"" + impl->path + "\"";
 
   impl->writer = std::make_unique<Conn>();
-  ECOUTE_ASSIGN_OR_RETURN(impl->writer->db,
-                          OpenDb(impl->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX));
-  sqlite3* db = impl->writer->db.get();
-  ECOUTE_RETURN_IF_ERROR(Exec(db, "PRAGMA busy_timeout = 10000", "set busy_timeout"));
-  // page_size only takes effect on a new file (the mention store's value).
-  ECOUTE_RETURN_IF_ERROR(Exec(db, "PRAGMA page_size = 8192", "set page_size"));
-  // The first read tells whether the file is SQLite; another application's
-  // file is refused before anything changes in it.
-  auto probe = QueryInt(db, "PRAGMA application_id", "read application_id");
-  if (!probe.ok()) {
-    if (probe.status().code() == base::StatusCode::kCorruption)
-      return base::Status::Corruption(where + " is not an ecoute database (not an SQLite file: " +
-                                      probe.status().message() + ")");
-    return probe.status().WithPrefix(where);
-  }
-  auto app = CheckApplication(db);
-  if (!app.ok()) return app.status().WithPrefix(where);
-  auto mode = QueryText(db, "PRAGMA journal_mode = WAL", "set journal_mode");
-  if (!mode.ok()) return mode.status().WithPrefix(where);
-  if (*mode != "wal") return base::Status::IoError(where + ": cannot enable WAL (journal_mode is " + *mode + ")");
   // A temporary file need not survive a crash.
-  const std::string sync = impl->temp != nullptr ? "OFF" : "FULL";
+  ECOUTE_ASSIGN_OR_RETURN(impl->writer->db,
+                          store::internal::OpenSharedDb(impl->path, "care db", impl->temp != nullptr ? "OFF" : "FULL"));
+  sqlite3* db = impl->writer->db.get();
   ECOUTE_RETURN_IF_ERROR(Exec(db,
-                              "PRAGMA synchronous = " + sync +
-                              ";"
                               "PRAGMA foreign_keys = OFF;"
                               "PRAGMA temp_store = MEMORY;"
                               "PRAGMA journal_size_limit = 67108864;",
@@ -1049,7 +902,7 @@ base::Result<CasePage> CaseDb::ListCases(const CaseFilter& f) const {
   const std::string page_sql = "SELECT " + CaseSelectList() + " FROM care_cases c" + w.sql + order + " LIMIT ?" +
                                std::to_string(n + 1) + " OFFSET ?" + std::to_string(n + 2);
 
-  ECOUTE_ASSIGN_OR_RETURN(auto txn, ReadTxn::Begin(*conn));
+  ECOUTE_ASSIGN_OR_RETURN(auto txn, store::internal::ReadTxn::Begin(conn->db.get(), conn->cache));
   CasePage page;
   ECOUTE_ASSIGN_OR_RETURN(page.items, impl_->ReadCases(*conn, page_sql, "list cases", [&](Stmt& s) {
     w.Bind(s);
@@ -1172,7 +1025,7 @@ base::Result<std::vector<SimilarCase>> CaseDb::SimilarResolved(std::string_view 
   }
   if (candidates.empty()) return std::vector<SimilarCase>();
 
-  ECOUTE_ASSIGN_OR_RETURN(auto txn, ReadTxn::Begin(*conn));
+  ECOUTE_ASSIGN_OR_RETURN(auto txn, store::internal::ReadTxn::Begin(conn->db.get(), conn->cache));
   // The rarest terms of the index are the most distinctive; a term the
   // index lacks cannot match.
   struct Candidate {

@@ -157,7 +157,7 @@ void CaseEngine::Restore(std::vector<CaseRecord> cases, int64_t max_case_id) {
     if (c.status == CaseStatus::kClosed) continue;
     next_id_ = std::max(next_id_, c.id + 1);
     const int64_t id = c.id;
-    if (!c.thread_key.empty()) by_thread_[c.thread_key] = id;
+    if (!c.thread_key.empty()) BindThread(c.thread_key, id);
     if (c.contact_id != 0) {
       auto it = by_contact_.find(c.contact_id);
       if (it == by_contact_.end() || it->second < id) by_contact_[c.contact_id] = id;
@@ -452,7 +452,7 @@ void CaseEngine::Create(const model::Mention& m, int64_t contact, bool vip, base
       if (pos == c.tags.end() || *pos != tag) c.tags.insert(pos, tag);
     }
   }
-  by_thread_[c.thread_key] = c.id;
+  BindThread(c.thread_key, c.id);
   if (contact != 0) by_contact_[contact] = c.id;
 
   auto [it, inserted] = cases_.emplace(c.id, std::move(c));
@@ -521,7 +521,7 @@ void CaseEngine::AddCustomerMessage(CaseRecord& c, const model::Mention& m, int6
     by_contact_[contact] = c.id;
   }
   const std::string key = ThreadKey(m);
-  by_thread_[key] = c.id;
+  BindThread(key, c.id);
   c.last_message_id = std::max(c.last_message_id, m.id);
   ++c.message_count;
   c.last_customer_at = std::max(c.last_customer_at, m.created_at);
@@ -656,11 +656,23 @@ void CaseEngine::EvaluateSlaOf(CaseRecord& c, base::Timestamp now, EngineOutput*
 
 base::Timestamp CaseEngine::NextTick() const { return checks_.empty() ? 0 : checks_.begin()->first; }
 
+void CaseEngine::BindThread(const std::string& key, int64_t case_id) {
+  auto [it, inserted] = by_thread_.try_emplace(key, case_id);
+  if (!inserted) {
+    if (it->second == case_id) return;
+    it->second = case_id;  // the conversation moved to this case (the old one was closed or stale)
+  }
+  threads_of_[case_id].push_back(key);
+}
+
 void CaseEngine::Forget(const CaseRecord& c) {
-  auto t = by_thread_.find(c.thread_key);
-  if (t != by_thread_.end() && t->second == c.id) by_thread_.erase(t);
-  for (auto it = by_thread_.begin(); it != by_thread_.end();) {
-    it = it->second == c.id ? by_thread_.erase(it) : std::next(it);
+  auto keys = threads_of_.find(c.id);
+  if (keys != threads_of_.end()) {
+    for (const std::string& key : keys->second) {
+      auto t = by_thread_.find(key);
+      if (t != by_thread_.end() && t->second == c.id) by_thread_.erase(t);
+    }
+    threads_of_.erase(keys);
   }
   auto k = by_contact_.find(c.contact_id);
   if (k != by_contact_.end() && k->second == c.id) by_contact_.erase(k);

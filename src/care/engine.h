@@ -210,6 +210,8 @@ class CaseEngine {
   void Event(const CaseRecord& c, base::Timestamp at, std::string type, std::string actor, std::string detail_json,
              EngineOutput* out);
   void Emit(const CaseRecord& c, EngineOutput* out);  // the case's new state into out->write.cases
+  // Points conversation `key` at the case (remembered for Forget).
+  void BindThread(const std::string& key, int64_t case_id);
   void Forget(const CaseRecord& c);
 
   CareSettings settings_;
@@ -226,7 +228,8 @@ class CaseEngine {
   std::unordered_map<int64_t, std::set<std::tuple<int, base::Timestamp, int64_t>>> queue_;
 
   std::unordered_map<int64_t, CaseRecord> cases_;
-  std::unordered_map<std::string, int64_t> by_thread_;
+  std::unordered_map<std::string, int64_t> by_thread_;          // conversation -> its case
+  std::unordered_map<int64_t, std::vector<std::string>> threads_of_;  // case -> conversations bound to it
   std::unordered_map<int64_t, int64_t> by_contact_;  // contact -> its latest case
   std::set<std::pair<base::Timestamp, int64_t>> checks_;  // SLA checks and closings due
   std::unordered_map<int64_t, base::Timestamp> check_of_;

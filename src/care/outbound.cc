@@ -1,14 +1,11 @@
 #include "care/outbound.h"
 
-#include <curl/curl.h>
 #include <httplib.h>
 #include <sodium.h>
-#include <time.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <set>
@@ -17,28 +14,21 @@
 #include <unordered_map>
 #include <utility>
 
+#include "alert/smtp.h"
+
 namespace ecoute::care {
 namespace {
 
+using alert::smtp::HeaderText;
+using alert::smtp::IsAscii;
+using alert::smtp::kCrlf;
+using alert::smtp::Lines;
 using nlohmann::json;
 
-constexpr std::string_view kCrlf = "\r\n";
+// Replies are not sent to address literals ("x@[192.0.2.1]"): "bad domain".
+constexpr bool kAddressLiterals = false;
 
 // ----------------------------------------------------------- text helpers
-
-bool IsAscii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-// Control characters (CR and LF included) become spaces: no header injection.
-std::string HeaderText(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) c = ' ';
-  }
-  return out;
-}
 
 std::string_view TrimSpace(std::string_view s) {
   auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
@@ -47,125 +37,12 @@ std::string_view TrimSpace(std::string_view s) {
   return s;
 }
 
-std::string Base64(std::string_view bytes) {
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);  // the terminating NUL
-  return out;
-}
-
-// RFC 2047 B encoded-words of at most 39 bytes of `text` each (whole UTF-8
-// sequences), separated by a folding "\r\n ".
-std::string EncodedWords(std::string_view text) {
-  std::string out;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t end = std::min(text.size(), i + 39);
-    while (end < text.size() && end > i + 1 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-    if (i > 0) out += "\r\n ";
-    out += "=?UTF-8?B?" + Base64(text.substr(i, end - i)) + "?=";
-    i = end;
-  }
-  return out;
-}
-
-// "<name>: <text>", as is when ASCII and short, else encoded-words.
-std::string UnstructuredHeader(std::string_view name, const std::string& text) {
-  const std::string head = std::string(name) + ": ";
-  if (IsAscii(text) && text.find("=?") == std::string::npos && head.size() + text.size() <= 78) return head + text;
-  return head + EncodedWords(text);
-}
-
-std::string DateHeader(base::Timestamp now_ms) {
-  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const time_t secs = static_cast<time_t>(now_ms >= 0 ? now_ms / 1000 : (now_ms - 999) / 1000);
-  struct tm tm {};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000", kDays[tm.tm_wday], tm.tm_mday,
-                kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
-}
-
-// Splits on "\r\n", "\r" or "\n".
-std::vector<std::string> Lines(std::string_view text) {
-  std::vector<std::string> lines;
-  std::string cur;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\r' || text[i] == '\n') {
-      if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      lines.push_back(std::move(cur));
-      cur.clear();
-    } else {
-      cur += text[i];
-    }
-  }
-  lines.push_back(std::move(cur));
-  return lines;
-}
-
-// RFC 2045 6.7 quoted-printable of one line (no line break in it), soft
-// line breaks keeping encoded lines within 76 characters.
-void AppendQuotedPrintable(std::string_view line, std::string& out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string cur;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const auto u = static_cast<unsigned char>(line[i]);
-    const bool last = i + 1 == line.size();
-    std::string token;
-    if ((u >= 33 && u <= 126 && u != '=') || ((u == ' ' || u == '\t') && !last)) {
-      token = static_cast<char>(u);
-    } else {
-      token = {'=', kHex[u >> 4], kHex[u & 15]};
-    }
-    if (cur.size() + token.size() > 75) {
-      out += cur;
-      out += "=\r\n";
-      cur.clear();
-    }
-    cur += token;
-  }
-  out += cur;
-  out += kCrlf;
-}
-
 // ------------------------------------------------------------- addresses
 
-// Plausible bare address (local@domain, ASCII, no quoting or comments);
-// empty when fine, else what is wrong.
-std::string AddressProblem(std::string_view a) {
-  if (a.empty()) return "empty";
-  if (a.size() > 254) return "longer than 254 characters";
-  const size_t at = a.rfind('@');
-  if (at == std::string_view::npos) return "no '@'";
-  const std::string_view local = a.substr(0, at), domain = a.substr(at + 1);
-  if (local.empty() || local.size() > 64) return "local part empty or longer than 64 characters";
-  static constexpr std::string_view kAtext = "!#$%&'*+-/=?^_`{|}~.";
-  for (char c : local) {
-    const auto u = static_cast<unsigned char>(c);
-    if (!(u < 0x80 && std::isalnum(u)) && kAtext.find(c) == std::string_view::npos) {
-      return "character not allowed in the local part";
-    }
-  }
-  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) {
-    return "misplaced '.' in the local part";
-  }
-  if (domain.empty()) return "empty domain";
-  size_t start = 0;
-  while (start <= domain.size()) {
-    const size_t dot = std::min(domain.find('.', start), domain.size());
-    const std::string_view label = domain.substr(start, dot - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return "bad domain";
-    for (char c : label) {
-      const auto u = static_cast<unsigned char>(c);
-      if (!(u < 0x80 && std::isalnum(u)) && c != '-') return "bad domain";
-    }
-    start = dot + 1;
-  }
-  return "";
+std::string AddressProblem(std::string_view a) { return alert::smtp::AddressProblem(a, kAddressLiterals); }
+
+base::Status CheckAddress(std::string_view field, std::string_view a) {
+  return alert::smtp::CheckAddress(field, a, kAddressLiterals);
 }
 
 // The address of "a@b.c" or "Name <a@b.c>".
@@ -199,24 +76,9 @@ base::Status CheckDelivery(const alert::DeliveryOptions& d) {
 }
 
 base::Status CheckSmtpUrl(const std::string& url) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
-  if (u == nullptr) return base::Status::Internal("url: curl_url failed");
-  if (url.find("://") == std::string::npos || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
-    return base::Status::InvalidArgument("url: not a URL: \"" + HeaderText(url) + "\"");
-  }
-  auto part = [&](CURLUPart which) {
-    char* p = nullptr;
-    std::string s;
-    if (curl_url_get(u.get(), which, &p, 0) == CURLUE_OK && p != nullptr) s = p;
-    curl_free(p);
-    return s;
-  };
-  const std::string scheme = part(CURLUPART_SCHEME);
-  if (scheme != "smtp" && scheme != "smtps") {
-    return base::Status::InvalidArgument("url: scheme must be smtp or smtps: \"" + HeaderText(url) + "\"");
-  }
-  if (part(CURLUPART_HOST).empty()) return base::Status::InvalidArgument("url: no host: \"" + HeaderText(url) + "\"");
-  return base::Status::Ok();
+  const std::string shown = "\"" + HeaderText(url) + "\"";
+  if (url.find("://") == std::string::npos) return base::Status::InvalidArgument("url: not a URL: " + shown);
+  return alert::smtp::CheckSmtpUrl("url", url, shown);
 }
 
 struct HttpTarget {
@@ -241,14 +103,6 @@ base::Result<HttpTarget> ParseHttpUrl(const std::string& url) {
     return base::Status::InvalidArgument("url: contains spaces or control characters");
   }
   return HttpTarget{scheme + "://" + authority, path_at == std::string::npos ? "/" : url.substr(path_at)};
-}
-
-base::Status CurlGlobalInit() {
-  static std::once_flag once;
-  static CURLcode rc = CURLE_OK;
-  std::call_once(once, [] { rc = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  if (rc != CURLE_OK) return base::Status::Internal(std::string("curl_global_init: ") + curl_easy_strerror(rc));
-  return base::Status::Ok();
 }
 
 void InitSodium() {
@@ -446,25 +300,18 @@ class NotifierConnector final : public ReplyConnector {
   std::atomic<int64_t> next_ticket_{1};
   std::unique_ptr<alert::Notifier> notifier_;  // last: stopped and destroyed first
 };
-
 // ----------------------------------------------------------- SMTP transport
 
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-
-// One libcurl easy handle for every attempt, so that its connection cache
-// keeps a live SMTP connection between messages. Delivery thread only.
+// One alert::smtp::Client for every attempt (so a live connection is
+// reused), its recipient set per reply. Delivery thread only.
 class SmtpReplyTransport final : public ReplyTransport {
  public:
   static std::unique_ptr<SmtpReplyTransport> Create(SmtpConnectorOptions options, std::shared_ptr<Tracking> tracking) {
-    std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-    if (curl == nullptr) return nullptr;
+    std::unique_ptr<alert::smtp::Client> client = alert::smtp::Client::Create(alert::smtp::Client::Options{
+        options.url, options.username, options.password, options.starttls, options.from, options.delivery.timeout_ms});
+    if (client == nullptr) return nullptr;
     return std::unique_ptr<SmtpReplyTransport>(
-        new SmtpReplyTransport(std::move(options), std::move(curl), std::move(tracking)));
+        new SmtpReplyTransport(std::move(options), std::move(client), std::move(tracking)));
   }
 
   std::string_view type() const override { return "reply_smtp"; }
@@ -477,95 +324,19 @@ class SmtpReplyTransport final : public ReplyTransport {
     const std::string to = BareAddress(reply->to);
     const std::string problem = AddressProblem(to);
     if (!problem.empty()) return Outcome{0, "invalid reply: to: not an e-mail address (" + problem + ")", false};
-    std::unique_ptr<curl_slist, SlistDeleter> rcpt(curl_slist_append(nullptr, ("<" + to + ">").c_str()));
-    if (rcpt == nullptr) return Outcome{0, "exception: out of memory", true};
-    rcpt_ = std::move(rcpt);
-    curl_easy_setopt(curl_.get(), CURLOPT_MAIL_RCPT, rcpt_.get());
-
-    message_ = ReplyEmail(*reply, options_, unix_seconds * 1000);
-    sent_ = 0;
-    replies_.clear();
-    errbuf_[0] = '\0';
-    const CURLcode rc = curl_easy_perform(curl_.get());
-    long code = 0;
-    curl_easy_getinfo(curl_.get(), CURLINFO_RESPONSE_CODE, &code);
-    const int status = static_cast<int>(code);
-    if (rc == CURLE_OK) {
-      external_id = ReplyMessageId(*reply, options_.from);
-      return Outcome{status, "", true};
-    }
-    if (status >= 400) {
-      // The failing reply's text; curl's QUIT may have been answered after it.
-      const std::string code_text = std::to_string(status);
-      std::string error = "smtp " + code_text;
-      for (auto it = replies_.rbegin(); it != replies_.rend(); ++it) {
-        if (it->size() > 4 && it->compare(0, 3, code_text) == 0) {
-          error += " " + it->substr(4, 200);
-          break;
-        }
-      }
-      return Outcome{status, std::move(error), status < 500};
-    }
-    const std::string detail = errbuf_[0] != '\0' ? std::string(errbuf_) : curl_easy_strerror(rc);
-    if (rc == CURLE_OPERATION_TIMEDOUT) return Outcome{status, "timeout: " + detail, true};
-    const bool permanent = rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT ||
-                           rc == CURLE_NOT_BUILT_IN || rc == CURLE_LOGIN_DENIED;
-    return Outcome{status, "connection: " + detail, !permanent};
+    if (!client_->SetRecipients({to})) return Outcome{0, "exception: out of memory", true};
+    Outcome out = client_->Send(ReplyEmail(*reply, options_, unix_seconds * 1000));
+    if (out.error.empty()) external_id = ReplyMessageId(*reply, options_.from);
+    return out;
   }
 
  private:
-  SmtpReplyTransport(SmtpConnectorOptions options, std::unique_ptr<CURL, CurlDeleter> curl,
+  SmtpReplyTransport(SmtpConnectorOptions options, std::unique_ptr<alert::smtp::Client> client,
                      std::shared_ptr<Tracking> tracking)
-      : ReplyTransport(std::move(tracking)), options_(std::move(options)), curl_(std::move(curl)) {
-    CURL* c = curl_.get();
-    const long timeout = static_cast<long>(options_.delivery.timeout_ms);
-    from_ = "<" + options_.from + ">";
-    curl_easy_setopt(c, CURLOPT_URL, options_.url.c_str());
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    curl_easy_setopt(c, CURLOPT_MAIL_FROM, from_.c_str());
-    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(c, CURLOPT_READFUNCTION, &SmtpReplyTransport::Read);
-    curl_easy_setopt(c, CURLOPT_READDATA, this);
-    if (!options_.username.empty()) {
-      curl_easy_setopt(c, CURLOPT_USERNAME, options_.username.c_str());
-      curl_easy_setopt(c, CURLOPT_PASSWORD, options_.password.c_str());
-    }
-    if (options_.starttls) curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf_);
-    // Verbose only to see the server's reply lines (the error's text).
-    curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, &SmtpReplyTransport::Debug);
-    curl_easy_setopt(c, CURLOPT_DEBUGDATA, this);
-    curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
-  }
-
-  static size_t Read(char* buf, size_t size, size_t n, void* self_ptr) {
-    auto* self = static_cast<SmtpReplyTransport*>(self_ptr);
-    const size_t len = std::min(size * n, self->message_.size() - self->sent_);
-    std::copy_n(self->message_.data() + self->sent_, len, buf);
-    self->sent_ += len;
-    return len;
-  }
-
-  static int Debug(CURL*, curl_infotype type, char* data, size_t size, void* self_ptr) {
-    if (type != CURLINFO_HEADER_IN) return 0;
-    auto* self = static_cast<SmtpReplyTransport*>(self_ptr);
-    for (std::string& line : Lines(std::string_view(data, size))) {
-      if (!line.empty() && self->replies_.size() < 256) self->replies_.push_back(HeaderText(line));
-    }
-    return 0;
-  }
+      : ReplyTransport(std::move(tracking)), options_(std::move(options)), client_(std::move(client)) {}
 
   const SmtpConnectorOptions options_;
-  std::unique_ptr<CURL, CurlDeleter> curl_;
-  std::unique_ptr<curl_slist, SlistDeleter> rcpt_;  // of the attempt in progress
-  std::string from_;
-  std::string message_;  // of the attempt in progress
-  size_t sent_ = 0;
-  std::vector<std::string> replies_;  // server lines of the attempt in progress
-  char errbuf_[CURL_ERROR_SIZE] = {};
+  const std::unique_ptr<alert::smtp::Client> client_;
 };
 
 // -------------------------------------------------------- webhook transport
@@ -735,7 +506,7 @@ std::string ReplyEmail(const OutboundReply& r, const SmtpConnectorOptions& optio
     }
     header("From: \"" + quoted + "\" <" + from + ">");
   } else {
-    header("From: " + EncodedWords(name) + "\r\n <" + from + ">");
+    header("From: " + alert::smtp::EncodedWords(name) + "\r\n <" + from + ">");
   }
   header("To: " + HeaderText(BareAddress(r.to)));
 
@@ -747,8 +518,8 @@ std::string ReplyEmail(const OutboundReply& r, const SmtpConnectorOptions& optio
     while (i < subject.size() && subject[i] == ' ') ++i;
     has_re = i < subject.size() && subject[i] == ':';
   }
-  header(UnstructuredHeader("Subject", has_re ? subject : subject.empty() ? "Re:" : "Re: " + subject));
-  header(DateHeader(now_ms));
+  header(alert::smtp::UnstructuredHeader("Subject", has_re ? subject : subject.empty() ? "Re:" : "Re: " + subject));
+  header(alert::smtp::DateHeader(now_ms));
   header("Message-ID: " + ReplyMessageId(r, options.from));
   std::string parent(TrimSpace(HeaderText(r.in_reply_to)));
   if (!parent.empty()) {
@@ -765,7 +536,7 @@ std::string ReplyEmail(const OutboundReply& r, const SmtpConnectorOptions& optio
   m += kCrlf;
   std::vector<std::string> lines = Lines(r.text);
   if (lines.size() > 1 && lines.back().empty()) lines.pop_back();  // the text's final line break
-  for (const std::string& l : lines) AppendQuotedPrintable(l, m);
+  for (const std::string& l : lines) alert::smtp::AppendQuotedPrintable(l, m);
   return m;
 }
 
@@ -777,16 +548,13 @@ base::Result<std::unique_ptr<ReplyConnector>> MakeSmtpConnector(std::string name
     return base::Status::InvalidArgument("starttls: is for smtp:// (smtps:// is TLS from the start)");
   }
   if (options.from.empty()) return base::Status::InvalidArgument("from: required");
-  if (const std::string p = AddressProblem(options.from); !p.empty()) {
-    return base::Status::InvalidArgument("from: not an e-mail address (" + p + "): \"" + HeaderText(options.from) +
-                                         "\"");
-  }
+  ECOUTE_RETURN_IF_ERROR(CheckAddress("from", options.from));
   if (options.from_name.size() > 200) return base::Status::InvalidArgument("from_name: longer than 200 bytes");
   if (options.username.empty() && !options.password.empty()) {
     return base::Status::InvalidArgument("password: set without username");
   }
   ECOUTE_RETURN_IF_ERROR(CheckDelivery(options.delivery));
-  ECOUTE_RETURN_IF_ERROR(CurlGlobalInit());
+  ECOUTE_RETURN_IF_ERROR(alert::smtp::CurlGlobalInit());
   InitSodium();
   alert::DeliveryOptions delivery = options.delivery;
   auto tracking = std::make_shared<Tracking>();
@@ -936,11 +704,7 @@ base::Result<ConnectorConfig> ConnectorConfigFromJson(const json& j, std::string
     if (s.ok() && o.starttls && o.url.rfind("smtps://", 0) == 0) {
       s = base::Status::InvalidArgument("starttls: is for smtp:// (smtps:// is TLS from the start)");
     }
-    if (s.ok()) {
-      if (const std::string p = AddressProblem(o.from); !p.empty()) {
-        s = base::Status::InvalidArgument("from: not an e-mail address (" + p + "): \"" + HeaderText(o.from) + "\"");
-      }
-    }
+    if (s.ok()) s = CheckAddress("from", o.from);
     if (s.ok() && o.username.empty() && !o.password.empty()) {
       s = base::Status::InvalidArgument("password: set without username");
     }

@@ -1,18 +1,10 @@
 #include "care/outbound.h"
 
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sodium.h>
 #include <stdlib.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <cctype>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -25,12 +17,17 @@
 
 #include "alert/notifier.h"
 #include "alert/notifier_testing.h"
+#include "alert/smtp_testing.h"
 #include "base/clock.h"
 
 namespace ecoute::care {
 namespace {
 
+using alert::test_util::DecodeQuotedPrintable;
+using alert::test_util::DecodeWords;
 using alert::test_util::FreePort;
+using alert::test_util::SmtpServer;
+using alert::test_util::SmtpStage;
 using alert::test_util::WaitFor;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -326,173 +323,6 @@ TEST(WebhookConnector, OptionErrors) {
   EXPECT_EQ(error({"http://127.0.0.1:1/x", kSecret, d}), "delivery.max_attempts: must be >= 1");
 }
 
-// ------------------------------------------------------------ SMTP server
-
-struct Mail {
-  std::string from;
-  std::vector<std::string> rcpt;
-  std::string data;  // dot-unstuffed
-};
-
-// A minimal SMTP server on 127.0.0.1, one thread per connection: greeting,
-// EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT. FailRcpt(code, n): the
-// next n RCPT commands are answered `code`.
-class SmtpServer {
- public:
-  SmtpServer() {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    EXPECT_EQ(::listen(listen_fd_, 16), 0);
-    socklen_t len = sizeof addr;
-    EXPECT_EQ(::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-    port_ = ntohs(addr.sin_port);
-    acceptor_ = std::thread([this] { Accept(); });
-  }
-  ~SmtpServer() {
-    stop_ = true;
-    acceptor_.join();
-    for (std::thread& t : connections_) t.join();
-    ::close(listen_fd_);
-  }
-  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
-  void FailRcpt(int code, int n) {
-    std::lock_guard lock(mu_);
-    fail_code_ = code;
-    fail_n_ = n;
-  }
-  std::vector<Mail> mails() {
-    std::lock_guard lock(mu_);
-    return mails_;
-  }
-
- private:
-  void Accept() {
-    while (!stop_) {
-      pollfd p{listen_fd_, POLLIN, 0};
-      if (::poll(&p, 1, 10) <= 0) continue;
-      const int fd = ::accept(listen_fd_, nullptr, nullptr);
-      if (fd < 0) continue;
-      connections_.emplace_back([this, fd] {
-        Serve(fd);
-        ::close(fd);
-      });
-    }
-  }
-
-  bool ReadLine(int fd, std::string& buf, std::string& line) {
-    for (;;) {
-      const size_t eol = buf.find('\n');
-      if (eol != std::string::npos) {
-        line = buf.substr(0, eol > 0 && buf[eol - 1] == '\r' ? eol - 1 : eol);
-        buf.erase(0, eol + 1);
-        return true;
-      }
-      pollfd p{fd, POLLIN, 0};
-      while (!stop_ && ::poll(&p, 1, 10) == 0) {
-      }
-      if (stop_) return false;
-      char chunk[4096];
-      const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-      if (n <= 0) return false;
-      buf.append(chunk, static_cast<size_t>(n));
-    }
-  }
-
-  static void Say(int fd, const std::string& text) {
-    const std::string out = text + "\r\n";
-    (void)::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
-  }
-
-  static bool Is(const std::string& line, std::string_view verb) {
-    if (line.size() < verb.size()) return false;
-    for (size_t i = 0; i < verb.size(); ++i) {
-      if (std::toupper(static_cast<unsigned char>(line[i])) != verb[i]) return false;
-    }
-    return true;
-  }
-
-  static std::string Path(const std::string& arg) {
-    const size_t lt = arg.find('<'), gt = arg.find('>');
-    return lt == std::string::npos || gt == std::string::npos ? arg : arg.substr(lt + 1, gt - lt - 1);
-  }
-
-  void Serve(int fd) {
-    Say(fd, "220 test.local ESMTP");
-    std::string buf, line;
-    Mail txn;
-    while (ReadLine(fd, buf, line)) {
-      if (Is(line, "EHLO")) {
-        Say(fd, "250-test.local\r\n250 8BITMIME");
-      } else if (Is(line, "HELO")) {
-        Say(fd, "250 test.local");
-      } else if (Is(line, "MAIL FROM:")) {
-        txn = Mail{Path(line.substr(10)), {}, ""};
-        Say(fd, "250 2.1.0 ok");
-      } else if (Is(line, "RCPT TO:")) {
-        int code = 0;
-        {
-          std::lock_guard lock(mu_);
-          if (fail_n_ > 0) {
-            --fail_n_;
-            code = fail_code_;
-          }
-        }
-        if (code != 0) {
-          Say(fd, std::to_string(code) + (code < 500 ? " 4.7.1 try again later" : " 5.1.1 no such user"));
-        } else {
-          txn.rcpt.push_back(Path(line.substr(8)));
-          Say(fd, "250 2.1.5 ok");
-        }
-      } else if (Is(line, "DATA")) {
-        if (txn.rcpt.empty()) {
-          Say(fd, "503 5.5.1 RCPT first");
-          continue;
-        }
-        Say(fd, "354 go ahead");
-        std::string l;
-        bool complete = false;
-        while (ReadLine(fd, buf, l)) {
-          if (l == ".") {
-            complete = true;
-            break;
-          }
-          txn.data += (!l.empty() && l[0] == '.' ? l.substr(1) : l) + "\r\n";
-        }
-        if (!complete) break;
-        {
-          std::lock_guard lock(mu_);
-          mails_.push_back(txn);
-        }
-        txn = Mail{};
-        Say(fd, "250 2.0.0 queued");
-      } else if (Is(line, "RSET")) {
-        txn = Mail{};
-        Say(fd, "250 2.0.0 ok");
-      } else if (Is(line, "NOOP")) {
-        Say(fd, "250 2.0.0 ok");
-      } else if (Is(line, "QUIT")) {
-        Say(fd, "221 2.0.0 bye");
-        break;
-      } else {
-        Say(fd, "500 5.5.2 unknown command");
-      }
-    }
-  }
-
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread acceptor_;
-  std::vector<std::thread> connections_;  // acceptor thread, then the destructor
-  std::mutex mu_;
-  int fail_code_ = 0;         // GUARDED_BY(mu_)
-  int fail_n_ = 0;            // GUARDED_BY(mu_)
-  std::vector<Mail> mails_;   // GUARDED_BY(mu_)
-};
-
 // ------------------------------------------------------- message decoding
 
 struct Parsed {
@@ -529,58 +359,6 @@ Parsed ParseMessage(const std::string& data) {
   }
   flush();
   return p;
-}
-
-std::string Base64Decode(const std::string& b64) {
-  std::string out(b64.size(), '\0');
-  size_t len = 0;
-  EXPECT_EQ(sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), b64.data(), b64.size(),
-                              nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL),
-            0);
-  out.resize(len);
-  return out;
-}
-
-// Decodes RFC 2047 B encoded-words; whitespace between adjacent words is dropped.
-std::string DecodeWords(const std::string& v) {
-  std::string out;
-  size_t i = 0;
-  bool after_word = false;
-  while (i < v.size()) {
-    if (v.compare(i, 10, "=?UTF-8?B?") == 0) {
-      const size_t end = v.find("?=", i + 10);
-      out += Base64Decode(v.substr(i + 10, end - i - 10));
-      i = end + 2;
-      after_word = true;
-      continue;
-    }
-    if (after_word && (v[i] == ' ' || v[i] == '\t')) {
-      size_t j = i;
-      while (j < v.size() && (v[j] == ' ' || v[j] == '\t')) ++j;
-      if (v.compare(j, 10, "=?UTF-8?B?") == 0) {
-        i = j;
-        continue;
-      }
-    }
-    after_word = false;
-    out += v[i++];
-  }
-  return out;
-}
-
-std::string DecodeQuotedPrintable(const std::string& qp) {
-  std::string out;
-  for (size_t i = 0; i < qp.size(); ++i) {
-    if (qp[i] == '=' && qp.compare(i + 1, 2, "\r\n") == 0) {
-      i += 2;
-    } else if (qp[i] == '=') {
-      out += static_cast<char>(std::stoi(qp.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += qp[i];
-    }
-  }
-  return out;
 }
 
 SmtpConnectorOptions MailOptions(std::string url) {
@@ -631,7 +409,7 @@ TEST(SmtpConnector, SendsAThreadedUtf8Reply) {
   EXPECT_EQ(got[0], (ReplyResult{7, "mail", true, 1, 250, "", "<reply-7.42@brand.example>", kT0}));
   EXPECT_EQ(got[1].external_id, "<reply-8.42@brand.example>");
 
-  const auto mails = server.mails();
+  const auto mails = server.received();
   ASSERT_EQ(mails.size(), 2u);
   EXPECT_EQ(mails[0].from, "support@brand.example");
   EXPECT_EQ(mails[0].rcpt, std::vector<std::string>{"jean.dupont@customer.example"});
@@ -667,10 +445,10 @@ TEST(SmtpConnector, PermanentAndTemporaryFailures) {
   auto c = Smtp(MailOptions(server.url()), results, clock);
   ASSERT_NE(c, nullptr);
   c->Start();
-  server.FailRcpt(550, 1);
+  server.FailNext(SmtpStage::kRcpt, 550, 1, "5.1.1 no such user");
   ASSERT_TRUE(c->Send(MailReply(1)));
   ASSERT_TRUE(results.WaitCount(1));
-  server.FailRcpt(451, 1);
+  server.FailNext(SmtpStage::kRcpt, 451, 1);
   ASSERT_TRUE(c->Send(MailReply(2)));
   ASSERT_TRUE(results.WaitCount(2));
   OutboundReply bad = MailReply(3);
@@ -685,7 +463,7 @@ TEST(SmtpConnector, PermanentAndTemporaryFailures) {
             (ReplyResult{3, "mail", false, 0, 0,
                          "invalid reply: to: not an e-mail address (local part empty or longer than 64 characters)",
                          "", kT0}));
-  EXPECT_EQ(server.mails().size(), 1u);
+  EXPECT_EQ(server.received().size(), 1u);
 }
 
 TEST(SmtpConnector, MessageDetails) {

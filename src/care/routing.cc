@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "base/ascii.h"
 #include "match/parser.h"
 
 namespace ecoute::care {
@@ -11,11 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool IsRuleName(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
@@ -156,7 +152,7 @@ RouteDecision Router::Route(const RouteInput& in) const {
       if (!any) continue;
     }
     if (!r.accounts.empty() && std::none_of(r.accounts.begin(), r.accounts.end(), [&](const std::string& a) {
-          return EqualsIgnoreCase(a, in.account) || (a.size() > 1 && a[0] == '@' && EqualsIgnoreCase(a.substr(1), in.account));
+          return base::EqualsIgnoreAsciiCase(a, in.account) || (a.size() > 1 && a[0] == '@' && base::EqualsIgnoreAsciiCase(a.substr(1), in.account));
         })) {
       continue;
     }

@@ -8,25 +8,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "care/config_path.h"
+
 namespace ecoute::care {
 namespace {
 
 using base::Status;
 using base::Timestamp;
+using internal::At, internal::Bad, internal::Join;
 using nlohmann::json;
 
 constexpr int64_t kMinuteMs = 60'000;
-
-std::string Join(std::string_view path, std::string_view key) {
-  if (path.empty()) return std::string(key);
-  return std::string(path) + "." + std::string(key);
-}
-
-std::string At(std::string_view path, size_t i) { return std::string(path) + "[" + std::to_string(i) + "]"; }
-
-Status Bad(const std::string& where, const std::string& what) {
-  return Status::InvalidArgument(where.empty() ? what : where + ": " + what);
-}
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {

@@ -189,7 +189,7 @@ TEST(Config, ExampleAlertsBlockParses) {
   auto c = Parse(block, "example");
   ASSERT_TRUE(c.ok()) << c.status().ToString() << "\n" << block;
   EXPECT_EQ(c->alerts.notifiers.size(), 2u);
-  ASSERT_EQ(c->alerts.rules.size(), 3u);
+  ASSERT_EQ(c->alerts.rules.size(), 4u);
   EXPECT_EQ(c->alerts.rules[1].json,
             R"({"name":"critical_messages","kind":"severity","level":"critical","min_severity":"critical",)"
             R"("notify":["support-email"]})");

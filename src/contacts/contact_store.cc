@@ -15,7 +15,6 @@
 #include <unordered_set>
 #include <utility>
 
-#include "store/migrations.h"
 #include "store/sqlite_util.h"
 #include "text/text.h"
 
@@ -25,7 +24,6 @@ namespace {
 using store::internal::Db;
 using store::internal::Exec;
 using store::internal::QueryInt;
-using store::internal::QueryText;
 using store::internal::ResetOnExit;
 using store::internal::StatementCache;
 using store::internal::Stmt;
@@ -182,6 +180,13 @@ struct IdentRow {
   StoredIdentifier stored;
 };
 
+// The contact an identifier change is for (canonical) and every row that
+// holds the identifier, whichever contact's.
+struct IdentifierEdit {
+  int64_t canon = 0;
+  std::vector<IdentRow> rows;
+};
+
 base::Result<IdentRow> ReadIdent(const Stmt& s) {
   IdentRow r;
   r.id = s.Int(0);
@@ -198,6 +203,17 @@ base::Result<IdentRow> ReadIdent(const Stmt& s) {
   r.stored.first_seen = s.Int(7);
   r.stored.mention_id = s.Int(8);
   return r;
+}
+
+// The rows `s` has left, read by ReadIdent.
+base::Result<std::vector<IdentRow>> ReadIdents(Stmt& s) {
+  std::vector<IdentRow> out;
+  for (;;) {
+    ECOUTE_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return out;
+    ECOUTE_ASSIGN_OR_RETURN(IdentRow r, ReadIdent(s));
+    out.push_back(std::move(r));
+  }
 }
 
 nlohmann::json EvidenceToJson(const std::vector<Evidence>& ev) {
@@ -528,14 +544,7 @@ struct ContactStore::Impl {
     s->BindText(1, IdentifierTypeName(id.type));
     s->BindText(2, id.network);
     s->BindText(3, id.value);
-    std::vector<IdentRow> out;
-    for (;;) {
-      ECOUTE_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      ECOUTE_ASSIGN_OR_RETURN(IdentRow r, ReadIdent(*s));
-      out.push_back(std::move(r));
-    }
-    return out;
+    return ReadIdents(*s);
   }
 
   base::Result<std::vector<IdentRow>> IdentifiersOf(int64_t contact_id) {
@@ -544,14 +553,7 @@ struct ContactStore::Impl {
                                         "contacts: list identifiers"));
     ResetOnExit reset(*s);
     s->BindInt(1, contact_id);
-    std::vector<IdentRow> out;
-    for (;;) {
-      ECOUTE_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      ECOUTE_ASSIGN_OR_RETURN(IdentRow r, ReadIdent(*s));
-      out.push_back(std::move(r));
-    }
-    return out;
+    return ReadIdents(*s);
   }
 
   base::Status InsertIdentifier(int64_t contact_id, const Identifier& id, std::string_view source, bool verified,
@@ -994,6 +996,23 @@ struct ContactStore::Impl {
     return ReadMerge(*s);
   }
 
+  // `identifier` normalised, for a change by `user` (InvalidArgument
+  // naming what is wrong with either).
+  base::Result<Identifier> EditedIdentifier(const Identifier& identifier, std::string_view user) const {
+    ECOUTE_RETURN_IF_ERROR(RequireUser(user));
+    return NormalizeIdentifier(identifier.type, identifier.value, identifier.network, options.default_region);
+  }
+
+  // What a change of contact `id`'s identifier `ident` (normalised) starts
+  // from; NotFound without the contact. Under mu.
+  base::Result<IdentifierEdit> BeginIdentifierEdit(int64_t id, const Identifier& ident) {
+    ECOUTE_RETURN_IF_ERROR(RequireContact(id).status());
+    IdentifierEdit e;
+    e.canon = Canonical(id);
+    ECOUTE_ASSIGN_OR_RETURN(e.rows, FindIdentifier(ident));
+    return e;
+  }
+
   base::Result<Suggestion> LoadSuggestion(int64_t suggestion_id) {
     ECOUTE_ASSIGN_OR_RETURN(Stmt * s,
                             P("SELECT " + std::string(kSuggestionCols) + " FROM contact_suggestions WHERE id = ?1",
@@ -1003,6 +1022,30 @@ struct ContactStore::Impl {
     ECOUTE_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return base::Status::NotFound("suggestion " + std::to_string(suggestion_id) + ": no such suggestion");
     return ReadSuggestion(*s);
+  }
+
+  // The suggestion; FailedPrecondition when it is decided already. Under mu.
+  base::Result<Suggestion> LoadPendingSuggestion(int64_t suggestion_id) {
+    ECOUTE_ASSIGN_OR_RETURN(Suggestion g, LoadSuggestion(suggestion_id));
+    if (g.state != "pending")
+      return base::Status::FailedPrecondition("suggestion " + std::to_string(suggestion_id) + " is already " +
+                                              g.state + " (by " + g.decided_by + ")");
+    return g;
+  }
+
+  // Records `user`'s decision `state` ("accepted" or "rejected") taken at
+  // `at` on a pending suggestion. Inside InTx.
+  base::Status DecideSuggestion(int64_t suggestion_id, std::string_view state, base::Timestamp at,
+                                std::string_view user) {
+    ECOUTE_ASSIGN_OR_RETURN(Stmt * s, P("UPDATE contact_suggestions SET state = ?2, decided_at = ?3, decided_by = ?4, "
+                                        "updated_at = ?3 WHERE id = ?1 AND state = 'pending'",
+                                        "contacts: decide suggestion"));
+    ResetOnExit reset(*s);
+    s->BindInt(1, suggestion_id);
+    s->BindText(2, state);
+    s->BindInt(3, at);
+    Bind(s, 4, user);
+    return s->Run();
   }
 
   // Merges canonical `from` into canonical `into` (rows only; the caller
@@ -1086,26 +1129,6 @@ struct ContactStore::Impl {
 
   base::Status InitSchema(const std::string& path) {
     return InTx([&]() -> base::Status {
-      ECOUTE_ASSIGN_OR_RETURN(int64_t app,
-                              QueryInt(db.get(), "PRAGMA application_id", "contacts: read application_id"));
-      if (app != 0 && app != store::internal::kApplicationId)
-        return base::Status::Corruption("contacts: \"" + path + "\" is not an ecoute database (application_id " +
-                                        std::to_string(app) + ")");
-      if (app == 0) {
-        ECOUTE_ASSIGN_OR_RETURN(
-            int64_t foreign,
-            QueryInt(db.get(),
-                     "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'contact%' AND name NOT LIKE 'sqlite%'",
-                     "contacts: read sqlite_schema"));
-        if (foreign > 0)
-          return base::Status::Corruption("contacts: \"" + path + "\" is not an ecoute database (it holds " +
-                                          std::to_string(foreign) + " schema objects of another application)");
-        // Mark the file as ecoute's so that the store accepts it when it
-        // opens it after us.
-        ECOUTE_RETURN_IF_ERROR(Exec(db.get(),
-                                    "PRAGMA application_id = " + std::to_string(store::internal::kApplicationId),
-                                    "contacts: set application_id"));
-      }
       ECOUTE_ASSIGN_OR_RETURN(int64_t has_meta,
                               QueryInt(db.get(), "SELECT count(*) FROM sqlite_schema WHERE name = 'contact_meta'",
                                        "contacts: find contact_meta"));
@@ -1194,23 +1217,8 @@ base::Result<std::unique_ptr<ContactStore>> ContactStore::Open(const std::string
   impl->options = std::move(options);
   impl->clock = &clock;
 
-  ECOUTE_ASSIGN_OR_RETURN(
-      impl->db, store::internal::OpenDb(db_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX));
-  sqlite3* db = impl->db.get();
-  if (db_path != ":memory:") {
-    auto mode = QueryText(db, "PRAGMA journal_mode = WAL", "contacts: set journal_mode");
-    if (!mode.ok()) {
-      if (mode.status().code() == base::StatusCode::kCorruption)
-        return base::Status::Corruption("contacts: \"" + db_path + "\" is not an ecoute database (" +
-                                        mode.status().message() + ")");
-      return mode.status().WithPrefix("contacts: \"" + db_path + "\"");
-    }
-    if (*mode != "wal")
-      return base::Status::IoError("contacts: \"" + db_path + "\": cannot enable WAL (journal_mode is " + *mode + ")");
-  }
-  ECOUTE_RETURN_IF_ERROR(Exec(db,
-                              "PRAGMA busy_timeout = 10000;"
-                              "PRAGMA synchronous = NORMAL;"
+  ECOUTE_ASSIGN_OR_RETURN(impl->db, store::internal::OpenSharedDb(db_path, "contacts", "NORMAL"));
+  ECOUTE_RETURN_IF_ERROR(Exec(impl->db.get(),
                               "PRAGMA foreign_keys = OFF;"
                               "PRAGMA temp_store = MEMORY;",
                               "contacts: configure connection"));
@@ -1446,23 +1454,19 @@ base::Result<Contact> ContactStore::Update(int64_t id, std::optional<std::string
 
 base::Result<Contact> ContactStore::AddIdentifier(int64_t id, const Identifier& identifier, std::string_view user) {
   Impl& d = *impl_;
-  ECOUTE_RETURN_IF_ERROR(RequireUser(user));
-  ECOUTE_ASSIGN_OR_RETURN(Identifier ident, NormalizeIdentifier(identifier.type, identifier.value, identifier.network,
-                                                                d.options.default_region));
+  ECOUTE_ASSIGN_OR_RETURN(Identifier ident, d.EditedIdentifier(identifier, user));
   std::lock_guard lock(d.mu);
-  ECOUTE_RETURN_IF_ERROR(d.RequireContact(id).status());
-  const int64_t canon = d.Canonical(id);
-  ECOUTE_ASSIGN_OR_RETURN(std::vector<IdentRow> rows, d.FindIdentifier(ident));
+  ECOUTE_ASSIGN_OR_RETURN(IdentifierEdit edit, d.BeginIdentifierEdit(id, ident));
   const IdentRow* mine = nullptr;
-  for (const IdentRow& r : rows) {
+  for (const IdentRow& r : edit.rows) {
     const int64_t c = d.Canonical(r.stored.contact_id);
-    if (r.stored.verified && c != canon)
+    if (r.stored.verified && c != edit.canon)
       return base::Status::AlreadyExists(std::string(TypeLabel(ident.type)) + " " + ShownValue(ident) +
                                          " belongs to contact " + std::to_string(c) +
                                          "; merge the two contacts instead");
-    if (c == canon) mine = &r;
+    if (c == edit.canon) mine = &r;
   }
-  if (mine != nullptr && mine->stored.verified) return d.View(canon);
+  if (mine != nullptr && mine->stored.verified) return d.View(edit.canon);
   ECOUTE_RETURN_IF_ERROR(d.InTx([&]() -> base::Status {
     if (mine != nullptr) {
       ECOUTE_ASSIGN_OR_RETURN(Stmt * s,
@@ -1474,28 +1478,24 @@ base::Result<Contact> ContactStore::AddIdentifier(int64_t id, const Identifier& 
       return d.AddAudit(mine->stored.contact_id, user, "identifier_verified",
                         std::string(TypeLabel(ident.type)) + " " + ShownValue(ident) + " verified");
     }
-    ECOUTE_RETURN_IF_ERROR(d.InsertIdentifier(canon, ident, "manual", true, d.Now(), 0));
-    return d.AddAudit(canon, user, "identifier_added",
+    ECOUTE_RETURN_IF_ERROR(d.InsertIdentifier(edit.canon, ident, "manual", true, d.Now(), 0));
+    return d.AddAudit(edit.canon, user, "identifier_added",
                       std::string(TypeLabel(ident.type)) + " " + ShownValue(ident) + " added");
   }));
-  return d.View(canon);
+  return d.View(edit.canon);
 }
 
 base::Result<Contact> ContactStore::RemoveIdentifier(int64_t id, const Identifier& identifier, std::string_view user) {
   Impl& d = *impl_;
-  ECOUTE_RETURN_IF_ERROR(RequireUser(user));
-  ECOUTE_ASSIGN_OR_RETURN(Identifier ident, NormalizeIdentifier(identifier.type, identifier.value, identifier.network,
-                                                                d.options.default_region));
+  ECOUTE_ASSIGN_OR_RETURN(Identifier ident, d.EditedIdentifier(identifier, user));
   std::lock_guard lock(d.mu);
-  ECOUTE_RETURN_IF_ERROR(d.RequireContact(id).status());
-  const int64_t canon = d.Canonical(id);
-  ECOUTE_ASSIGN_OR_RETURN(std::vector<IdentRow> rows, d.FindIdentifier(ident));
+  ECOUTE_ASSIGN_OR_RETURN(IdentifierEdit edit, d.BeginIdentifierEdit(id, ident));
   const IdentRow* mine = nullptr;
-  for (const IdentRow& r : rows)
-    if (d.Canonical(r.stored.contact_id) == canon) mine = &r;
+  for (const IdentRow& r : edit.rows)
+    if (d.Canonical(r.stored.contact_id) == edit.canon) mine = &r;
   if (mine == nullptr)
-    return base::Status::NotFound("contact " + std::to_string(canon) + " has no " + std::string(TypeLabel(ident.type)) +
-                                  " " + ShownValue(ident));
+    return base::Status::NotFound("contact " + std::to_string(edit.canon) + " has no " +
+                                  std::string(TypeLabel(ident.type)) + " " + ShownValue(ident));
   ECOUTE_RETURN_IF_ERROR(d.InTx([&]() -> base::Status {
     ECOUTE_ASSIGN_OR_RETURN(Stmt * s,
                             d.P("DELETE FROM contact_identifiers WHERE id = ?1", "contacts: remove identifier"));
@@ -1506,7 +1506,7 @@ base::Result<Contact> ContactStore::RemoveIdentifier(int64_t id, const Identifie
         mine->stored.contact_id, user, "identifier_removed",
         std::string(TypeLabel(ident.type)) + " " + ShownValue(ident) + " removed (" + mine->stored.source + ")");
   }));
-  return d.View(canon);
+  return d.View(edit.canon);
 }
 
 base::Result<std::vector<Suggestion>> ContactStore::Suggestions(int64_t contact_id, std::string_view state, int limit) {
@@ -1543,10 +1543,7 @@ base::Result<MergeRecord> ContactStore::Accept(int64_t suggestion_id, std::strin
   Impl& d = *impl_;
   ECOUTE_RETURN_IF_ERROR(RequireUser(user));
   std::lock_guard lock(d.mu);
-  ECOUTE_ASSIGN_OR_RETURN(Suggestion g, d.LoadSuggestion(suggestion_id));
-  if (g.state != "pending")
-    return base::Status::FailedPrecondition("suggestion " + std::to_string(suggestion_id) + " is already " + g.state +
-                                            " (by " + g.decided_by + ")");
+  ECOUTE_ASSIGN_OR_RETURN(Suggestion g, d.LoadPendingSuggestion(suggestion_id));
   const int64_t ca = d.Canonical(g.contact_a);
   const int64_t cb = d.Canonical(g.contact_b);
   if (ca == cb)
@@ -1563,16 +1560,7 @@ base::Result<MergeRecord> ContactStore::Accept(int64_t suggestion_id, std::strin
     ECOUTE_ASSIGN_OR_RETURN(
         rec, d.MergeRows(into, from, user, "suggestion " + std::to_string(suggestion_id) + " (" + kinds + ")",
                          suggestion_id));
-    ECOUTE_ASSIGN_OR_RETURN(Stmt * s,
-                            d.P("UPDATE contact_suggestions SET state = ?2, decided_at = ?3, decided_by = ?4, "
-                                "updated_at = ?3 WHERE id = ?1 AND state = 'pending'",
-                                "contacts: decide suggestion"));
-    ResetOnExit reset(*s);
-    s->BindInt(1, suggestion_id);
-    s->BindText(2, "accepted");
-    s->BindInt(3, rec.at);
-    Bind(s, 4, user);
-    ECOUTE_RETURN_IF_ERROR(s->Run());
+    ECOUTE_RETURN_IF_ERROR(d.DecideSuggestion(suggestion_id, "accepted", rec.at, user));
     const std::string detail = "suggestion " + std::to_string(suggestion_id) + " accepted (score " +
                                std::to_string(static_cast<int>(std::lround(g.score * 100))) + "%)";
     ECOUTE_RETURN_IF_ERROR(d.AddAudit(into, user, "suggestion_accepted", detail, from, rec.id, suggestion_id));
@@ -1586,22 +1574,10 @@ base::Result<Suggestion> ContactStore::Reject(int64_t suggestion_id, std::string
   Impl& d = *impl_;
   ECOUTE_RETURN_IF_ERROR(RequireUser(user));
   std::lock_guard lock(d.mu);
-  ECOUTE_ASSIGN_OR_RETURN(Suggestion g, d.LoadSuggestion(suggestion_id));
-  if (g.state != "pending")
-    return base::Status::FailedPrecondition("suggestion " + std::to_string(suggestion_id) + " is already " + g.state +
-                                            " (by " + g.decided_by + ")");
+  ECOUTE_ASSIGN_OR_RETURN(Suggestion g, d.LoadPendingSuggestion(suggestion_id));
   const base::Timestamp now = d.Now();
   ECOUTE_RETURN_IF_ERROR(d.InTx([&]() -> base::Status {
-    ECOUTE_ASSIGN_OR_RETURN(Stmt * s,
-                            d.P("UPDATE contact_suggestions SET state = ?2, decided_at = ?3, decided_by = ?4, "
-                                "updated_at = ?3 WHERE id = ?1 AND state = 'pending'",
-                                "contacts: decide suggestion"));
-    ResetOnExit reset(*s);
-    s->BindInt(1, suggestion_id);
-    s->BindText(2, "rejected");
-    s->BindInt(3, now);
-    Bind(s, 4, user);
-    ECOUTE_RETURN_IF_ERROR(s->Run());
+    ECOUTE_RETURN_IF_ERROR(d.DecideSuggestion(suggestion_id, "rejected", now, user));
     const std::string detail = "suggestion " + std::to_string(suggestion_id) + " rejected: contacts " +
                                std::to_string(g.contact_a) + " and " + std::to_string(g.contact_b) +
                                " are not to be suggested again";

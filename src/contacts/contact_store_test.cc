@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -11,25 +12,15 @@
 #include <vector>
 
 #include "contacts/contacts_testing.h"
-#include "store/sqlite_store.h"
+#include "store/migrations.h"
+#include "store/sqlite_test_util.h"
 
 namespace ecoute::contacts {
 namespace {
 
 using model::Channel;
-using testing::GetOrDie;
-using testing::IdentifierKeys;
-using testing::kDay;
-using testing::kHour;
-using testing::kMonday;
-using testing::MentionSpec;
-using testing::Msg;
-using testing::OpenOrDie;
-using testing::Pending;
-using testing::Resolve;
-using testing::Resolve1;
-using testing::TempDb;
-using testing::TimelineIds;
+using namespace ecoute::contacts::testing;  // contacts_testing.h
+using store::test_util::RawInt;
 
 class ContactStoreTest : public ::testing::Test {
  protected:
@@ -819,25 +810,43 @@ TEST(ContactStoreOpen, RefusesForeignAndNewerDatabases) {
   }
 }
 
+TEST(ContactStoreOpen, MarksANewFileAsEcoutesAndLeavesAForeignOneAlone) {
+  base::FakeClock clock(kMonday);
+  {
+    TempDb db;
+    { auto s = OpenOrDie(db.path(), {}, clock); }
+    EXPECT_EQ(RawInt(db.path(), "PRAGMA application_id"), store::internal::kApplicationId);
+    EXPECT_EQ(RawInt(db.path(), "PRAGMA page_size"), 8192);  // the store's, whoever creates the file
+    std::ifstream in(db.path(), std::ios::binary);
+    char header[20] = {};
+    in.read(header, sizeof header);
+    EXPECT_EQ(header[18], 2);  // WAL
+  }
+  {
+    TempDb db;
+    ASSERT_TRUE(ExecRaw(db.path(), "CREATE TABLE something_else(x)").ok());
+    auto s = ContactStore::Open(db.path(), {}, clock);
+    ASSERT_EQ(s.status().code(), base::StatusCode::kCorruption);
+    EXPECT_NE(s.status().message().find("contacts: \"" + db.path() + "\": not an ecoute database: it holds 1 schema"),
+              std::string::npos)
+        << s.status().message();
+    EXPECT_EQ(RawInt(db.path(), "PRAGMA application_id"), 0);
+    EXPECT_EQ(RawInt(db.path(), "SELECT count(*) FROM sqlite_schema"), 1);
+  }
+}
+
 TEST(ContactStoreOpen, SharesTheFileWithTheStoreInEitherOrder) {
   base::FakeClock clock(kMonday);
   for (bool contacts_first : {true, false}) {
     TempDb db;
-    store::SqliteOptions so;
-    so.path = db.path();
-    so.synchronous = "off";
-    so.read_connections = 1;
-    so.cache_mb = 4;
-    so.clock = &clock;
     std::unique_ptr<ContactStore> contacts;
     if (contacts_first) contacts = OpenOrDie(db.path(), {}, clock);
-    auto st = store::OpenSqliteStore(so);
-    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    std::unique_ptr<store::Store> st = store::test_util::OpenAt(db.path(), &clock, /*read_connections=*/1);
     if (!contacts_first) contacts = OpenOrDie(db.path(), {}, clock);
     std::vector<model::Mention> ms = {
         testing::MakeMention(Msg().On(Channel::kEmail).Handle("a@example.fr").Name("Ann").Text("bonjour"))};
     ms[0].language = "fr";
-    auto w = (*st)->Write(ms, {}, nullptr);
+    auto w = st->Write(ms, {}, nullptr);
     ASSERT_TRUE(w.ok()) << w.status().ToString();
     ASSERT_GT(ms[0].id, 0);
     auto r = contacts->ResolveBatch(ms);

@@ -11,36 +11,18 @@
 
 #include "contacts/contact_store.h"
 #include "contacts/contacts_testing.h"
-#include "store/sqlite_store.h"
+#include "store/sqlite_test_util.h"
 
 namespace ecoute::contacts {
 namespace {
 
 using model::Channel;
-using testing::GetOrDie;
-using testing::IdentifierKeys;
-using testing::kDay;
-using testing::kHour;
-using testing::kMonday;
-using testing::MentionSpec;
-using testing::Msg;
-using testing::OpenOrDie;
-using testing::Pending;
-using testing::TempDb;
-using testing::TimelineIds;
+using namespace ecoute::contacts::testing;  // contacts_testing.h
 
 class ContactsScenario : public ::testing::Test {
  protected:
   void Open(const ContactOptions& options) {
-    store::SqliteOptions so;
-    so.path = db_.path();
-    so.synchronous = "off";
-    so.read_connections = 1;
-    so.cache_mb = 4;
-    so.clock = &clock_;
-    auto st = store::OpenSqliteStore(so);
-    ASSERT_TRUE(st.ok()) << st.status().ToString();
-    store_ = std::move(st).value();
+    store_ = store::test_util::OpenAt(db_.path(), &clock_, /*read_connections=*/1);
     contacts_ = OpenOrDie(db_.path(), options, clock_);
   }
 

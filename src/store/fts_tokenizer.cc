@@ -52,7 +52,9 @@ int Tokenize(Fts5Tokenizer* p, void* ctx, int /*flags*/, const char* text, int n
   return call.rc;
 }
 
-fts5_api* GetApi(sqlite3* db) {
+}  // namespace
+
+fts5_api* Fts5Api(sqlite3* db) {
   fts5_api* api = nullptr;
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, nullptr) != SQLITE_OK) return nullptr;
@@ -62,10 +64,8 @@ fts5_api* GetApi(sqlite3* db) {
   return api;
 }
 
-}  // namespace
-
 base::Status RegisterFtsTokenizer(sqlite3* db) {
-  fts5_api* api = GetApi(db);
+  fts5_api* api = Fts5Api(db);
   if (api == nullptr || api->iVersion < 2)
     return base::Status::Internal("SQLite was built without FTS5 (fts5_api version 2 needed)");
   fts5_tokenizer t{&Create, &Delete, &Tokenize};

@@ -1,12 +1,8 @@
 #include "store/sqlite_store.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -49,37 +45,6 @@ int64_t BlockOf(int64_t id) { return id >> kBlockShift; }
 
 // ---- the database file -------------------------------------------------
 
-// A temporary database file standing in for ":memory:", removed (with its
-// -wal and -shm) on destruction. A real file lets the read pool see the
-// writer's commits through WAL exactly as with a named database.
-class TempDbFile {
- public:
-  static base::Result<std::unique_ptr<TempDbFile>> Create() {
-    std::error_code ec;
-    std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
-    if (ec) dir = "/tmp";
-    std::string templ = (dir / "ecoute-mem-XXXXXX").string();
-    std::vector<char> buf(templ.begin(), templ.end());
-    buf.push_back('\0');
-    int fd = mkstemp(buf.data());
-    if (fd < 0)
-      return base::Status::IoError("store: cannot create a temporary database in " + dir.string() + ": " +
-                                   std::strerror(errno));
-    close(fd);
-    auto f = std::make_unique<TempDbFile>();
-    f->path_ = buf.data();
-    return f;
-  }
-  ~TempDbFile() {
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 base::Result<std::string> SynchronousPragma(std::string_view s) {
   std::string lower = internal::AsciiLower(s);
   for (const char* v : {"off", "normal", "full", "extra"})
@@ -95,81 +60,15 @@ struct ReadConn {
   internal::StatementCache cache;  // declared after db: destroyed first
 
   // A statement prepared once per connection and reused. The pointer stays
-  // valid until the connection is released (eviction happens in Trim only).
+  // valid until the connection is released (the pool trims the cache only
+  // when it hands the connection out).
   base::Result<Stmt*> Prepare(const std::string& sql, std::string_view step) { return cache.Get(db.get(), sql, step); }
-  // Bounds the cache; only while no statement of this connection is in use.
-  void Trim() { cache.Trim(); }
   // For the functions of sqlite_alerts.h.
   internal::CachedDb Cached() { return internal::CachedDb{db.get(), &cache}; }
 };
 
 // A fixed set of read-only connections; Acquire() blocks until one is free.
-class ReadPool {
- public:
-  class Lease {
-   public:
-    Lease(ReadPool& pool, ReadConn* conn) : pool_(pool), conn_(conn) {}
-    ~Lease() { pool_.Release(conn_); }
-    Lease(const Lease&) = delete;
-    Lease& operator=(const Lease&) = delete;
-    ReadConn& operator*() const { return *conn_; }
-    ReadConn* operator->() const { return conn_; }
-
-   private:
-    ReadPool& pool_;
-    ReadConn* conn_;
-  };
-
-  void Add(std::unique_ptr<ReadConn> c) {
-    free_.push_back(c.get());
-    all_.push_back(std::move(c));
-  }
-  Lease Acquire() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !free_.empty(); });
-    ReadConn* c = free_.back();
-    free_.pop_back();
-    c->Trim();
-    return Lease(*this, c);
-  }
-
- private:
-  void Release(ReadConn* c) {
-    {
-      std::lock_guard lock(mu_);
-      free_.push_back(c);
-    }
-    cv_.notify_one();
-  }
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<ReadConn*> free_;  // GUARDED_BY(mu_)
-  std::vector<std::unique_ptr<ReadConn>> all_;
-};
-
-// One snapshot for all the statements of a read call. Ends the read
-// transaction on destruction.
-class ReadTxn {
- public:
-  static base::Result<std::unique_ptr<ReadTxn>> Begin(ReadConn& c) {
-    ECOUTE_ASSIGN_OR_RETURN(Stmt * begin, c.Prepare("BEGIN", "begin read"));
-    ResetOnExit reset(*begin);
-    ECOUTE_RETURN_IF_ERROR(begin->Run());
-    return std::make_unique<ReadTxn>(c);
-  }
-  explicit ReadTxn(ReadConn& c) : c_(c) {}
-  ~ReadTxn() {
-    // Ending a read transaction cannot lose data; a failure here would only
-    // leave the snapshot open until the next BEGIN reports it.
-    (void)Exec(c_.db.get(), "COMMIT", "end read");
-  }
-  ReadTxn(const ReadTxn&) = delete;
-  ReadTxn& operator=(const ReadTxn&) = delete;
-
- private:
-  ReadConn& c_;
-};
+using ReadPool = internal::ConnectionPool<ReadConn>;
 
 // ---- query building ------------------------------------------------------
 
@@ -537,7 +436,7 @@ class SqliteStore final : public Store {
                                         int limit) const;
   base::Result<std::optional<model::Mention>> GetIn(ReadConn& c, int64_t id) const;
 
-  std::unique_ptr<TempDbFile> temp_;
+  std::unique_ptr<internal::TempDbFile> temp_;
   std::string path_;
   const base::Clock* clock_ = nullptr;
 
@@ -608,37 +507,21 @@ base::Status SqliteStore::Open(const SqliteOptions& options) {
     return base::Status::InvalidArgument("store: cache_mb must be at least 1, got " + std::to_string(options.cache_mb));
   if (options.path.empty()) return base::Status::InvalidArgument("store: empty database path");
   if (options.path == ":memory:") {
-    ECOUTE_ASSIGN_OR_RETURN(temp_, TempDbFile::Create());
+    ECOUTE_ASSIGN_OR_RETURN(temp_, internal::TempDbFile::Create("mem", "store"));
     path_ = temp_->path();
   } else {
     path_ = options.path;
   }
 
-  ECOUTE_ASSIGN_OR_RETURN(writer_, internal::OpenDb(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                                               SQLITE_OPEN_NOMUTEX));
+  ECOUTE_ASSIGN_OR_RETURN(writer_, internal::OpenSharedDb(path_, "store", sync));
   sqlite3* db = writer_.get();
-  // page_size only takes effect on a new database (before WAL is enabled).
-  ECOUTE_RETURN_IF_ERROR(Exec(db, "PRAGMA page_size = 8192", "set page_size"));
-  // The first statement that reads the file tells whether it is SQLite.
-  auto mode = internal::QueryText(db, "PRAGMA journal_mode = WAL", "set journal_mode");
-  if (!mode.ok()) {
-    if (mode.status().code() == base::StatusCode::kCorruption)
-      return base::Status::Corruption("store: \"" + path_ + "\" is not an ecoute database (not an SQLite file: " +
-                                      mode.status().message() + ")");
-    return mode.status().WithPrefix("store: \"" + path_ + "\"");
-  }
-  if (*mode != "wal")
-    return base::Status::IoError("store: \"" + path_ + "\": cannot enable WAL (journal_mode is " + *mode + ")");
   const std::string cache = std::to_string(-options.cache_mb * 1024);
   ECOUTE_RETURN_IF_ERROR(Exec(db,
-                              "PRAGMA synchronous = " + sync +
-                                  ";"
-                                  "PRAGMA busy_timeout = 10000;"
-                                  "PRAGMA foreign_keys = OFF;"
-                                  "PRAGMA secure_delete = OFF;"
-                                  "PRAGMA temp_store = MEMORY;"
-                                  "PRAGMA journal_size_limit = 67108864;"
-                                  "PRAGMA cache_size = " +
+                              "PRAGMA foreign_keys = OFF;"
+                              "PRAGMA secure_delete = OFF;"
+                              "PRAGMA temp_store = MEMORY;"
+                              "PRAGMA journal_size_limit = 67108864;"
+                              "PRAGMA cache_size = " +
                                   cache,
                               "configure writer"));
   base::Status migrated = internal::Migrate(db, clock_->Now());
@@ -1183,7 +1066,7 @@ base::Result<MentionPage> SqliteStore::Search(const MentionFilter& filter) const
     plan.match += "author_key : \"" + key + "\"";
   }
   auto conn = readers_->Acquire();
-  ECOUTE_ASSIGN_OR_RETURN(auto txn, ReadTxn::Begin(*conn));
+  ECOUTE_ASSIGN_OR_RETURN(auto txn, internal::ReadTxn::Begin(conn->db.get(), conn->cache));
   if (!filter.fts.empty()) ECOUTE_RETURN_IF_ERROR(CheckFtsExpression(*conn, plan.match).WithPrefix("search"));
   if (empty_range) return MentionPage{};
   // A query's mentions are listed from its index, and a thread (small,
@@ -1630,7 +1513,7 @@ base::Result<StoreCounts> SqliteStore::Counts() const {
   StoreCounts counts;
   {
     auto conn = readers_->Acquire();
-    ECOUTE_ASSIGN_OR_RETURN(auto txn, ReadTxn::Begin(*conn));
+    ECOUTE_ASSIGN_OR_RETURN(auto txn, internal::ReadTxn::Begin(conn->db.get(), conn->cache));
     ECOUTE_ASSIGN_OR_RETURN(Stmt * st, conn->Prepare("SELECT name, value FROM counters", "read counters"));
     {
       ResetOnExit reset(*st);
@@ -1674,7 +1557,7 @@ base::Status SqliteStore::ScanMentions(int64_t first_id, int64_t last_id, const 
                                        const std::function<bool(const model::Mention&)>& fn) const {
   const std::string match = ScopedMatch("", fts);
   auto conn = readers_->Acquire();
-  ECOUTE_ASSIGN_OR_RETURN(auto txn, ReadTxn::Begin(*conn));
+  ECOUTE_ASSIGN_OR_RETURN(auto txn, internal::ReadTxn::Begin(conn->db.get(), conn->cache));
   if (!match.empty()) ECOUTE_RETURN_IF_ERROR(CheckFtsExpression(*conn, match).WithPrefix("scan mentions"));
   if (first_id > last_id) return base::Status::Ok();
   const std::string sql =
@@ -2069,7 +1952,7 @@ base::Result<model::Mention> SqliteStore::CorrectLabels(int64_t mention_id, cons
 base::Result<std::vector<LabeledMention>> SqliteStore::LabelCorrections(int64_t after_id, int limit) const {
   limit = std::clamp(limit, 1, kMaxLimit);
   auto conn = readers_->Acquire();
-  ECOUTE_ASSIGN_OR_RETURN(auto txn, ReadTxn::Begin(*conn));
+  ECOUTE_ASSIGN_OR_RETURN(auto txn, internal::ReadTxn::Begin(conn->db.get(), conn->cache));
   std::vector<std::pair<int64_t, int64_t>> page;  // (mention id, latest correction id)
   {
     ECOUTE_ASSIGN_OR_RETURN(Stmt * st, conn->Prepare("SELECT mention_id, max(id) AS last FROM label_corrections "

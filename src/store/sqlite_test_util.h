@@ -1,12 +1,11 @@
-// For the store's tests only: opening a store on a file, a temporary
-// directory, raw SQL on a database file outside the store (to check or
-// corrupt what it wrote), the SQL of older schema versions, and Write /
-// Search that fail the test on an error.
+// For the tests of the store and of the repositories sharing its file:
+// opening a store on a file, a temporary directory, raw SQL on a database
+// file outside the store (to check or corrupt what it wrote), the SQL of
+// older schema versions, and Write / Search that fail the test on an error.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/testing_tmpdir.h"
 #include "store/fts_tokenizer.h"
 #include "store/migrations.h"
 #include "store/sqlite_store.h"
@@ -86,20 +86,7 @@ inline std::vector<int64_t> Ids(const MentionPage& p) {
 }
 
 // A directory removed at the end of a test.
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "ecoute-store-test-XXXXXX").string();
-    std::vector<char> buf(templ.begin(), templ.end());
-    buf.push_back('\0');
-    path_ = mkdtemp(buf.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using base::TempDir;
 
 // Runs SQL directly on a database file, outside the store.
 inline void RawExec(const std::string& path, const std::string& sql) {

@@ -1,4 +1,5 @@
-// Thin RAII helpers over the SQLite C API, private to the store module.
+// Thin RAII helpers over the SQLite C API, for the repositories that keep
+// their tables in ecoute's database file (the store, auth, contacts, care).
 //
 // Every failing sqlite3 call becomes a Status whose message names the step
 // ("insert mention", "migration 1 (initial schema)") and SQLite's message.
@@ -7,11 +8,15 @@
 
 #include <sqlite3.h>
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "base/status.h"
 
@@ -29,6 +34,42 @@ using Db = std::unique_ptr<sqlite3, DbCloser>;
 
 // Opens `path` with `flags` (SQLITE_OPEN_*); IoError naming the path.
 base::Result<Db> OpenDb(const std::string& path, int flags);
+
+// Opens a read-write connection (creating the file) on the database file
+// that ecoute's repositories share, set up as all of them need it: OpenDb,
+// busy_timeout 10 s, the WAL journal (not for ":memory:") and PRAGMA
+// synchronous = `synchronous` (OFF, NORMAL, FULL or EXTRA, any case; the
+// caller checks it). The file must be ecoute's (application_id
+// kApplicationId) or new (no application_id, user_version 0, no schema
+// object); a new one gets page_size 8192 and ecoute's application_id, so
+// that whichever repository opens it first, the others accept it.
+// Errors start with `who` and the path (`care db: "/x.db"`): IoError when
+// the file cannot be opened or WAL cannot be enabled; Corruption, the file
+// left unchanged, when it is not an SQLite file ("... is not an ecoute
+// database: it is not an SQLite database (...)") or another application's
+// ("...: not an ecoute database: it holds N schema objects of another
+// application ..." / "...: application_id is X, expected Y").
+base::Result<Db> OpenSharedDb(const std::string& path, std::string_view who, std::string_view synchronous);
+
+// A new empty file in the temporary directory, standing in for ":memory:"
+// where a repository needs several connections to one database (a real file
+// lets readers see the writer's commits through WAL); removed, with its
+// -wal, -shm and -journal, on destruction.
+class TempDbFile {
+ public:
+  // The file is named ecoute-<tag>-XXXXXX. IoError starting with `who` when
+  // it cannot be created.
+  static base::Result<std::unique_ptr<TempDbFile>> Create(std::string_view tag, std::string_view who);
+  TempDbFile() = default;
+  ~TempDbFile();
+  TempDbFile(const TempDbFile&) = delete;
+  TempDbFile& operator=(const TempDbFile&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 // Runs one or more statements that return no rows we need.
 base::Status Exec(sqlite3* db, std::string_view sql, std::string_view step);
@@ -118,6 +159,73 @@ class StatementCache {
 
  private:
   std::unordered_map<std::string, Stmt> stmts_;
+};
+
+// A fixed set of connections (a repository's readers); Acquire() blocks
+// until one is free. `Conn` has a member `StatementCache cache`, trimmed on
+// each Acquire. Thread-safe; destroy it after the last Lease.
+template <class Conn>
+class ConnectionPool {
+ public:
+  // A connection held by one thread until the Lease is destroyed.
+  class Lease {
+   public:
+    Lease(ConnectionPool& pool, Conn* conn) : pool_(pool), conn_(conn) {}
+    ~Lease() { pool_.Release(conn_); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Conn& operator*() const { return *conn_; }
+    Conn* operator->() const { return conn_; }
+
+   private:
+    ConnectionPool& pool_;
+    Conn* conn_;
+  };
+
+  // Only before the first Acquire.
+  void Add(std::unique_ptr<Conn> c) {
+    free_.push_back(c.get());
+    all_.push_back(std::move(c));
+  }
+  // Blocks forever when the pool is empty.
+  Lease Acquire() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !free_.empty(); });
+    Conn* c = free_.back();
+    free_.pop_back();
+    c->cache.Trim();
+    return Lease(*this, c);
+  }
+
+ private:
+  void Release(Conn* c) {
+    {
+      std::lock_guard lock(mu_);
+      free_.push_back(c);
+    }
+    cv_.notify_one();
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Conn*> free_;  // GUARDED_BY(mu_)
+  std::vector<std::unique_ptr<Conn>> all_;
+};
+
+// One snapshot for all the statements of a read call on `db`: BEGIN (cached
+// in `cache`, the connection's) in Begin, COMMIT on destruction (ending a
+// read cannot lose data; a failure would only leave the snapshot open until
+// the next BEGIN reports it).
+class ReadTxn {
+ public:
+  static base::Result<std::unique_ptr<ReadTxn>> Begin(sqlite3* db, StatementCache& cache);
+  explicit ReadTxn(sqlite3* db) : db_(db) {}
+  ~ReadTxn() { (void)Exec(db_, "COMMIT", "end read"); }
+  ReadTxn(const ReadTxn&) = delete;
+  ReadTxn& operator=(const ReadTxn&) = delete;
+
+ private:
+  sqlite3* db_;
 };
 
 // Runs a query returning one integer (e.g. a PRAGMA); NotFound if no row.

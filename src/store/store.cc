@@ -3,8 +3,12 @@
 #include <array>
 #include <string>
 
+#include "base/ascii.h"
+
 namespace ecoute::store {
 namespace {
+
+using base::EqualsIgnoreAsciiCase;
 
 // A cursor is 17 bytes: a format byte, then created_at and id as big-endian
 // int64, written as unpadded base64url (23 characters, safe in a URL query).
@@ -35,17 +39,6 @@ int64_t GetInt64(const uint8_t* in) {
   uint64_t u = 0;
   for (int i = 0; i < 8; ++i) u = (u << 8) | in[i];
   return static_cast<int64_t>(u);
-}
-
-bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 // The start of `s` for an error message, non-printable bytes shown as '?'.

@@ -154,14 +154,14 @@ base::Status ReplayIntoCare(care::CareService& care, const store::Store& store, 
   std::unordered_set<std::string> threads;
   base::Status st = store.ScanMentions(first_id, last_id, "", [&](const model::Mention& m) {
     if (m.enrichment.needs_reply.value_or(false) && m.direction != model::Direction::kOutbound) {
-      threads.insert(std::string(model::ChannelName(m.channel)) + ":" + (m.thread_id.empty() ? m.native_id : m.thread_id));
+      threads.insert(care::ThreadKey(m));
     }
     return true;
   });
   if (!st.ok()) return st;
   std::vector<model::Mention> mentions;
   st = store.ScanMentions(first_id, last_id, "", [&](const model::Mention& m) {
-    if (threads.count(std::string(model::ChannelName(m.channel)) + ":" + (m.thread_id.empty() ? m.native_id : m.thread_id))) {
+    if (threads.count(care::ThreadKey(m))) {
       mentions.push_back(m);
     }
     return true;

@@ -13,6 +13,10 @@ constexpr std::array<std::string_view, 6> kSlaEventNames = {"customer", "agent",
 
 }  // namespace
 
+std::string ThreadKey(const model::Mention& m) {
+  return std::string(model::ChannelName(m.channel)) + ":" + (m.thread_id.empty() ? m.native_id : m.thread_id);
+}
+
 std::string_view CaseStatusName(CaseStatus s) { return kStatusNames[static_cast<size_t>(s)]; }
 
 std::optional<CaseStatus> ParseCaseStatus(std::string_view s) {

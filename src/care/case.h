@@ -14,6 +14,10 @@
 
 namespace ecoute::care {
 
+// "<channel>:<thread id>" (the native id when the thread is unknown): the
+// conversation a case follows (CaseRecord::thread_key).
+std::string ThreadKey(const model::Mention& m);
+
 // new: nobody has touched it; open: an agent works on it; pending: waiting
 // for the customer (SLA clocks paused); resolved: answered, reopens on a new
 // customer message; closed: final (a later message opens a new case).

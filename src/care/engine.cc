@@ -32,10 +32,6 @@ std::string Excerpt(std::string_view s, size_t max) {
   return std::string(s.substr(0, n)) + "...";
 }
 
-std::string ThreadKey(const model::Mention& m) {
-  return std::string(model::ChannelName(m.channel)) + ":" + (m.thread_id.empty() ? m.native_id : m.thread_id);
-}
-
 int64_t AttributeInt(const model::Mention& m, const char* key) {
   auto it = m.attributes.find(key);
   if (it == m.attributes.end()) return 0;

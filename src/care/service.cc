@@ -104,12 +104,11 @@ base::Result<std::unique_ptr<CareService>> CareService::Create(CareOptions optio
   std::unique_ptr<CareService> svc(new CareService(std::move(options), std::move(deps), nullptr));
   std::vector<TeamInfo> teams;
   std::vector<AgentInfo> agents = svc->LoadAgents(&teams);
-  auto engine = CaseEngine::Create(settings, std::move(agents), std::move(teams),
+  auto engine = CaseEngine::Create(std::move(settings), std::move(agents), std::move(teams),
                                    svc->deps_.query_ids ? svc->deps_.query_ids()
                                                         : std::map<std::string, int64_t, std::less<>>{});
   if (!engine.ok()) return engine.status();
   svc->engine_ = std::move(engine).value();
-  svc->settings_ = std::move(settings);
   return svc;
 }
 
@@ -228,19 +227,20 @@ void CareService::ProcessBatch(const std::vector<model::Mention>& batch) {
       spdlog::error("care: contacts of {} messages not resolved: {}", batch.size(), ids.status().ToString());
     }
   }
-  auto is_vip = [this](int64_t contact) {
-    if (deps_.contacts == nullptr) return false;
-    auto c = deps_.contacts->Get(contact);
-    return c.ok() && c.value().vip;
-  };
   EngineOutput out;
   std::lock_guard lock(mu_);
-  engine_->Observe(batch, contact_ids, is_vip, deps_.clock->Now(), &out);
+  engine_->Observe(batch, contact_ids, [this](int64_t c) { return IsVip(c); }, deps_.clock->Now(), &out);
   size_t created = 0;
   for (const CaseEvent& e : out.write.events) created += e.type == "created";
   created_.fetch_add(created);
   base::Status st = WriteLocked(out);
   if (!st.ok()) spdlog::error("care: {}", st.ToString());
+}
+
+bool CareService::IsVip(int64_t contact) const {
+  if (deps_.contacts == nullptr) return false;
+  auto c = deps_.contacts->Get(contact);
+  return c.ok() && c.value().vip;
 }
 
 base::Status CareService::Replay(std::vector<model::Mention> mentions) {
@@ -256,17 +256,13 @@ base::Status CareService::Replay(std::vector<model::Mention> mentions) {
       if (!ids.ok()) return ids.status().WithPrefix("contacts");
       contact_ids = std::move(ids).value();
     }
-    auto is_vip = [this](int64_t contact) {
-      auto c = deps_.contacts->Get(contact);
-      return c.ok() && c.value().vip;
-    };
     EngineOutput out;
     std::lock_guard lock(mu_);
     for (size_t i = 0; i < chunk.size(); ++i) {
       const base::Timestamp at = chunk[i].created_at;
       engine_->Tick(at, &out);
       engine_->Observe(chunk.subspan(i, 1), std::span<const int64_t>(&contact_ids[i], 1),
-                       deps_.contacts != nullptr ? std::function<bool(int64_t)>(is_vip) : nullptr, at, &out);
+                       [this](int64_t c) { return IsVip(c); }, at, &out);
     }
     for (const CaseEvent& e : out.write.events) created_.fetch_add(e.type == "created" ? 1 : 0);
     mentions_.fetch_add(chunk.size());
@@ -723,7 +719,7 @@ void CareService::OnReplyResult(const ReplyResult& r) {
 
 CareSettings CareService::Settings() const {
   std::lock_guard lock(mu_);
-  return settings_;
+  return engine_->settings();
 }
 
 base::Status CareService::ApplySettings(CareSettings s) {
@@ -731,9 +727,8 @@ base::Status CareService::ApplySettings(CareSettings s) {
   const auto ids = deps_.query_ids ? deps_.query_ids() : std::map<std::string, int64_t, std::less<>>{};
   EngineOutput out;
   std::lock_guard lock(mu_);
-  base::Status st = engine_->Reconfigure(s, ids, deps_.clock->Now(), &out);
+  base::Status st = engine_->Reconfigure(std::move(s), ids, deps_.clock->Now(), &out);
   if (!st.ok()) return st;
-  settings_ = std::move(s);
   return WriteLocked(out);
 }
 

@@ -211,6 +211,7 @@ class CareService {
   void RunCare();
   void RunTicker();
   void ProcessBatch(const std::vector<model::Mention>& batch);
+  bool IsVip(int64_t contact) const;  // the contact directory says so (false without one)
   // Writes `out` (under mu_) and hands its notices to on_sla (after).
   base::Status WriteLocked(EngineOutput& out);
   void Deliver(std::vector<SlaNotice> notices);
@@ -223,7 +224,6 @@ class CareService {
 
   mutable std::mutex mu_;  // the engine and CaseDb writes
   std::unique_ptr<CaseEngine> engine_;
-  CareSettings settings_;  // GUARDED_BY(mu_)
 
   mutable std::mutex q_mu_;
   std::condition_variable q_cv_;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/ascii.h"
 #include "care/config_path.h"
 
 namespace ecoute::care {
@@ -19,12 +20,6 @@ using internal::At, internal::Bad, internal::Join;
 using nlohmann::json;
 
 constexpr int64_t kMinuteMs = 60'000;
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool IsName(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
@@ -372,7 +367,7 @@ bool Applies(const SlaPolicy& policy, const CaseRecord& c, std::string_view team
       std::find(policy.channels.begin(), policy.channels.end(), c.channel) == policy.channels.end())
     return false;
   auto any_of = [](const std::vector<std::string>& list, std::string_view v) {
-    return std::any_of(list.begin(), list.end(), [&](const std::string& s) { return EqualsIgnoreCase(s, v); });
+    return std::any_of(list.begin(), list.end(), [&](const std::string& s) { return base::EqualsIgnoreAsciiCase(s, v); });
   };
   if (!policy.teams.empty() && !any_of(policy.teams, team_name)) return false;
   if (!policy.accounts.empty() && !any_of(policy.accounts, c.account)) return false;

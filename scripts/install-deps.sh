@@ -17,6 +17,9 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   curl python3
 )
+# The web app's build (web/): Node.js and npm, Debian's when the machine has
+# none of its own (Node.js 18 or later).
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 PACKAGES+=("$@")
 
 missing=()

@@ -697,6 +697,26 @@ bool AnyOrIn(const Range& list, std::string_view v) {
 
 }  // namespace
 
+bool RuleCounts(const Rule& r, const std::set<int64_t>& query_ids, const model::Mention& m) {
+  const bool has_queries = !r.queries.empty();
+  switch (r.kind) {
+    case RuleKind::kSla: return false;
+    case RuleKind::kMention:
+      if (!has_queries && m.enrichment.matched_queries.empty()) return false;
+      [[fallthrough]];
+    case RuleKind::kSeverity:
+    case RuleKind::kHighReach:
+    case RuleKind::kSnowball:
+      if (has_queries && MatchedQueries(query_ids, true, m).empty()) return false;
+      return PassesFilters(r, m, false);
+    case RuleKind::kVolumeSpike:
+    case RuleKind::kNegativeShare:
+      return PassesFilters(r, m, r.kind == RuleKind::kNegativeShare) &&
+             !MatchedQueries(query_ids, has_queries, m).empty();
+  }
+  return false;
+}
+
 Level SlaEventLevel(const SlaEventInput& e) {
   if (e.kind != "breach") return Level::kInfo;
   return e.priority == "urgent" || e.priority == "high" ? Level::kCritical : Level::kWarning;

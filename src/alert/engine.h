@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -75,6 +76,16 @@ struct EngineStats {
 // breach of an urgent or high priority case, warning for another breach,
 // info for a warning.
 Level SlaEventLevel(const SlaEventInput& e);
+
+// Whether mention `m` counts for rule `r` as the Engine evaluates it: it
+// passes the rule's filters and, for the kinds that watch queries, matched
+// one of the rule's queries (`query_ids`: the ids of r.queries, resolved by
+// name; any matched query when r.queries is empty, none needed by the
+// severity, high_reach and snowball kinds then). negative_share counts
+// every message of any sentiment (the share's denominator); a snowball rule
+// counts the messages that may root a watched conversation. False for sla
+// rules. `r.enabled` is not looked at. Pure.
+bool RuleCounts(const Rule& r, const std::set<int64_t>& query_ids, const model::Mention& m);
 
 class Engine {
  public:

@@ -381,7 +381,7 @@ void AlertService::RefreshQueriesLocked(bool force) {
   std::map<int64_t, std::string> q = query_names_();
   if (q == queries_) return;
   queries_ = std::move(q);
-  engine_->SetQueries(queries_);
+  if (engine_) engine_->SetQueries(queries_);  // not before Start()
 }
 
 std::vector<Rule> AlertService::AllRulesLocked() const {
@@ -455,6 +455,14 @@ base::Result<Rule> AlertService::ReplaceRule(const std::string& name, const json
   return r;
 }
 
+base::Result<Rule> AlertService::CheckRule(const json& definition, std::map<int64_t, std::string>* queries) {
+  std::lock_guard lock(mu_);
+  RefreshQueriesLocked(true);
+  ECOUTE_ASSIGN_OR_RETURN(Rule r, ParseApiRule(definition));
+  if (queries) *queries = queries_;
+  return r;
+}
+
 base::Status AlertService::DeleteRule(const std::string& name) {
   std::lock_guard lock(mu_);
   for (const Rule& c : options_.rules)
@@ -481,6 +489,12 @@ base::Status AlertService::ReplaceConfigRules(std::vector<Rule> rules) {
 base::Result<std::vector<store::AlertRecord>> AlertService::Alerts(const store::AlertFilter& filter) {
   Flush();
   return store_.Alerts(filter);
+}
+
+base::Result<store::AlertCounts> AlertService::CountAlerts(const std::string& rule,
+                                                          std::map<std::string, store::AlertCounts>* by_rule) {
+  Flush();
+  return store_.CountAlerts(rule, by_rule);
 }
 
 base::Result<store::AlertRecord> AlertService::GetAlert(int64_t id) {

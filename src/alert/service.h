@@ -128,6 +128,15 @@ class AlertService {
   // FailedPrecondition for a rule of ecoute.yaml; NotFound when absent.
   base::Result<Rule> ReplaceRule(const std::string& name, const nlohmann::json& definition);
   base::Status DeleteRule(const std::string& name);
+  // Checks an API rule definition exactly as CreateRule and ReplaceRule do
+  // (RuleFromJson, then its queries, notifiers and teams against the
+  // current ones) without saving it, and whatever its name (taken or not):
+  // the rule preview. InvalidArgument naming the field. `queries`, when
+  // not null, receives the monitored queries (id -> name) it was checked
+  // against, to backtest it with.
+  base::Result<Rule> CheckRule(const nlohmann::json& definition, std::map<int64_t, std::string>* queries = nullptr);
+  // The engine's options (time zone, samples...), as given to Create.
+  const EngineOptions& engine_options() const { return options_.engine; }
   // Replaces the ecoute.yaml rules (SIGHUP reload): checked as in Create;
   // on error nothing changes. A rule that is unchanged keeps its state.
   base::Status ReplaceConfigRules(std::vector<Rule> rules);
@@ -135,6 +144,9 @@ class AlertService {
   // Alerts as persisted (waits for changes made before the call to be
   // written, so a read follows the writes the caller has seen).
   base::Result<std::vector<store::AlertRecord>> Alerts(const store::AlertFilter& filter);
+  // Store::CountAlerts, after the pending changes are written (as Alerts).
+  base::Result<store::AlertCounts> CountAlerts(const std::string& rule,
+                                               std::map<std::string, store::AlertCounts>* by_rule);
   base::Result<store::AlertRecord> GetAlert(int64_t id);
   base::Result<std::vector<store::AlertHistoryEntry>> History(int64_t id);
   base::Result<std::vector<store::DeliveryRecord>> Deliveries(const store::DeliveryFilter& filter);

@@ -10,9 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alert/backtest.h"
 #include "alert/rules.h"
 #include "alert/service.h"
 #include "api/alert_json.h"
+#include "api/mention_stream.h"
 #include "api/params.h"
 #include "model/mention_json.h"
 
@@ -67,6 +69,53 @@ std::string SseFrame(const alert::StreamEvent& e) {
   return out;
 }
 
+constexpr int64_t kDayMs = 86'400'000;
+constexpr size_t kSampleTextBytes = 280;
+constexpr const char* kPreviewKeys = "rule, from, to, limit";
+constexpr size_t kMaxFilterQueryIds = 256;  // MentionFilter::query_ids, as SqliteStore takes them
+
+json CountsJson(const store::AlertCounts& c) {
+  return {{"open", c.open}, {"acknowledged", c.acknowledged}, {"resolved", c.resolved}};
+}
+
+// A sample message of a preview's alert: enough to recognise it and link
+// to it (/search?m=ID).
+json SampleJson(const model::Mention& m) {
+  json j = {{"id", m.id},
+            {"created_at", base::FormatTimestamp(m.created_at)},
+            {"channel", model::ChannelName(m.channel)},
+            {"author", m.author.handle},
+            {"title", std::string(Utf8Prefix(m.title, kSampleTextBytes))},
+            {"text", std::string(Utf8Prefix(m.text, kSampleTextBytes))},
+            {"sentiment", m.enrichment.sentiment ? json(*m.enrichment.sentiment) : json(nullptr)},
+            {"url", m.url.empty() ? json(nullptr) : json(m.url)}};
+  return j;
+}
+
+// The stored mentions a preview of `r` reads: those its filters could
+// keep, when the store can select them (channels, languages, queries).
+// nullopt when none can match (it names queries that match nothing, or
+// needs a monitored query and there is none).
+std::optional<store::MentionFilter> PreviewFilter(const alert::Rule& r, const std::map<int64_t, std::string>& queries) {
+  store::MentionFilter f;
+  f.channels = r.channels;
+  // A conversation grows by replies in any language, matched by a query or
+  // not: a snowball rule reads every message of its channels.
+  if (r.kind == alert::RuleKind::kSnowball) return f;
+  f.languages = r.languages;
+  const bool needs_query = r.kind == alert::RuleKind::kMention || r.kind == alert::RuleKind::kVolumeSpike ||
+                           r.kind == alert::RuleKind::kNegativeShare;
+  std::vector<int64_t> ids;
+  for (const auto& [id, name] : queries)
+    if (r.queries.empty() || std::find(r.queries.begin(), r.queries.end(), name) != r.queries.end()) ids.push_back(id);
+  if (!r.queries.empty() || needs_query) {
+    if (ids.empty()) return std::nullopt;
+    // Beyond the store's bound of ids, no condition: the engine still filters.
+    if (ids.size() <= kMaxFilterQueryIds) f.query_ids = std::move(ids);
+  }
+  return f;
+}
+
 }  // namespace
 
 std::optional<Reply> AlertsApi::Refuse(const httplib::Request& req, const RouteInfo& route) const {
@@ -112,6 +161,137 @@ Reply AlertsApi::DeleteRule(const httplib::Request& req, const RequestContext& c
   base::Status s = service_->DeleteRule(PathName(req));
   if (!s.ok()) return RuleStatusReply(s);
   return NoContentReply();
+}
+
+Reply AlertsApi::PreviewRule(const httplib::Request& req, const RequestContext& ctx) {
+  if (std::optional<Reply> refused = Refuse(req, ctx.route)) return *refused;
+  Reply error;
+  std::optional<json> body = JsonObjectBody(req, "{\"rule\": <an alert rule>, \"from\"?, \"to\"?, \"limit\"?}", error);
+  if (!body) return error;
+  for (const auto& [key, value] : body->items()) {
+    if (key != "rule" && key != "from" && key != "to" && key != "limit")
+      return ErrorReply(400, "invalid_argument", "unknown key " + QuoteValue(key) + "; expected " + kPreviewKeys, key);
+  }
+  auto rule_json = body->find("rule");
+  if (rule_json == body->end() || !rule_json->is_object())
+    return ErrorReply(400, "invalid_argument",
+                      "rule must be the alert rule to preview, an object as POST /api/v1/alert-rules takes", "rule");
+  // A time given as an ISO 8601 string.
+  std::optional<Reply> bad;
+  auto time = [&](const char* key) -> std::optional<base::Timestamp> {
+    auto it = body->find(key);
+    if (it == body->end() || it->is_null()) return std::nullopt;
+    base::Result<base::Timestamp> t = it->is_string() ? base::ParseTimestamp(it->get<std::string>())
+                                                      : base::Result<base::Timestamp>(base::Status::InvalidArgument(""));
+    if (!t.ok()) {
+      if (!bad)
+        bad = ErrorReply(400, "invalid_argument",
+                         std::string(key) + " must be a time (ISO 8601, e.g. 2024-03-01T00:00:00Z), got " +
+                             QuoteValue(it->dump()),
+                         key);
+      return std::nullopt;
+    }
+    return *t;
+  };
+  const std::optional<base::Timestamp> from_given = time("from"), to_given = time("to");
+  if (bad) return *bad;
+  const base::Timestamp to = to_given.value_or(clock_.Now());
+  const base::Timestamp from = from_given.value_or(to - kPreviewDefaultDays * kDayMs);
+  if (from >= to) return ErrorReply(400, "invalid_argument", "from must be before to", "from");
+  if (to - from > kPreviewMaxDays * kDayMs)
+    return ErrorReply(400, "invalid_argument",
+                      "the range from..to must be at most " + std::to_string(kPreviewMaxDays) + " days", "to");
+  int64_t limit = kPreviewDefaultAlerts;
+  if (auto it = body->find("limit"); it != body->end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > kMaxLimit)
+      return ErrorReply(400, "invalid_argument",
+                        "limit must be a whole number from 1 to " + std::to_string(kMaxLimit) + ", got " + it->dump(),
+                        "limit");
+    limit = it->get<int64_t>();
+  }
+
+  // Checked as a create would check it; answered 200 either way (the form
+  // calls this as the user types).
+  std::map<int64_t, std::string> queries;
+  base::Result<alert::Rule> rule = service_->CheckRule(*rule_json, &queries);
+  if (!rule.ok()) {
+    if (rule.status().code() != base::StatusCode::kInvalidArgument) return StatusReply(rule.status());
+    json refused = json::parse(FieldStatusReply(rule.status()).body, nullptr, false);
+    return JsonReply({{"valid", false}, {"error", refused.is_object() ? refused["error"] : json(rule.status().message())}});
+  }
+  json out = {{"valid", true}, {"rule", alert::RuleToJson(*rule)}};
+
+  alert::Rule r = *rule;
+  r.enabled = true;  // previewed as it would run once enabled
+  alert::BacktestOptions bo;
+  bo.from = from;
+  bo.to = to;
+  bo.engine = service_->engine_options();
+  bo.engine.first_alert_id = 1;
+  bo.max_mentions = kPreviewMaxMentions;
+  bo.max_alerts = static_cast<size_t>(limit);
+  bo.hourly = true;
+  bo.tick_each_minute = true;  // as the live ticker: resolutions do not depend on unrelated messages
+  // sla rules fire on the care inbox's events, which are not mentions.
+  const bool backtested = r.kind != alert::RuleKind::kSla;
+  const std::optional<store::MentionFilter> filter = backtested ? PreviewFilter(r, queries) : std::nullopt;
+  std::unique_ptr<alert::MentionSource> source;
+  if (filter) source = std::make_unique<alert::StoreMentionSource>(store_, *filter);
+  else source = std::make_unique<alert::SpanMentionSource>(std::span<const model::Mention>());
+  base::Result<alert::BacktestResult> res = alert::Backtest(std::span(&r, 1), queries, *source, bo);
+  if (!res.ok()) return StatusReply(res.status());
+
+  json alerts = json::array();
+  for (const store::AlertRecord& a : res->alerts) {
+    json j = alert::AlertToJson(a);
+    json samples = json::array();
+    for (size_t i = 0; i < a.sample_ids.size() && i < kPreviewSamples; ++i) {
+      base::Result<std::optional<model::Mention>> m = store_.Get(a.sample_ids[i]);
+      if (!m.ok()) return StatusReply(m.status());
+      if (m->has_value()) samples.push_back(SampleJson(**m));
+    }
+    j["samples"] = std::move(samples);
+    alerts.push_back(std::move(j));
+  }
+  json matched = json::array(), opened = json::array();
+  for (const alert::BacktestHour& h : res->hours) {
+    matched.push_back(h.matched);
+    opened.push_back(h.opened);
+  }
+  out["backtested"] = backtested;
+  out["from"] = base::FormatTimestamp(from);
+  out["to"] = base::FormatTimestamp(to);
+  out["covered_from"] = base::FormatTimestamp(res->from);
+  out["warmup_from"] = base::FormatTimestamp(res->read_from);
+  out["scanned"] = res->scanned;
+  out["learned"] = res->learned;
+  out["truncated"] = res->truncated;
+  out["max_mentions"] = kPreviewMaxMentions;
+  out["alerts"] = std::move(alerts);
+  out["counts"] = {{"opened", res->opened}, {"notified", res->notified}, {"suppressed", res->suppressed}};
+  out["series"] = {{"start", res->hours.empty() ? json(nullptr) : json(base::FormatTimestamp(res->hours.front().start))},
+                   {"step_minutes", 60},
+                   {"matched", std::move(matched)},
+                   {"opened", std::move(opened)}};
+  return JsonReply(out);
+}
+
+Reply AlertsApi::CountAlerts(const httplib::Request& req, const RequestContext& ctx) {
+  QueryParams p(req.params, ctx.route.query_params);
+  const std::string rule = p.String("rule").value_or("");
+  const bool by_rule = p.Bool("by_rule", false);
+  if (p.error()) return ParamReply(*p.error());
+  if (service_ == nullptr) return Disabled();
+  std::map<std::string, store::AlertCounts> per_rule;
+  base::Result<store::AlertCounts> counts = service_->CountAlerts(rule, by_rule ? &per_rule : nullptr);
+  if (!counts.ok()) return StatusReply(counts.status());
+  json out = CountsJson(*counts);
+  if (by_rule) {
+    json rules = json::object();
+    for (const auto& [name, c] : per_rule) rules[name] = CountsJson(c);
+    out["by_rule"] = std::move(rules);
+  }
+  return JsonReply(out);
 }
 
 Reply AlertsApi::ListAlerts(const httplib::Request& req, const RequestContext& ctx) {

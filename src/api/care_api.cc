@@ -1,5 +1,7 @@
 #include "api/care_api.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cctype>
 #include <functional>
@@ -15,8 +17,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/csv.h"
 #include "api/params.h"
 #include "auth/directory.h"
+#include "base/ascii.h"
 #include "care/calendar.h"
 #include "care/canned.h"
 #include "care/case_db.h"
@@ -322,8 +326,8 @@ json OptionalJson(const std::optional<T>& v) {
 const std::vector<CareRoute>& CareApi::Routes() {
   static const std::vector<CareRoute> routes = {
       {"GET", "/api/v1/cases",
-       {"status", "team", "assignee", "contact", "priority", "channel", "account", "tag", "category", "breached", "q",
-        "from", "to", "sort", "offset", "limit"},
+       {"status", "team", "assignee", "contact", "priority", "channel", "account", "tag", "category", "breached",
+        "due_before", "sla_state", "q", "from", "to", "sort", "offset", "limit"},
        Permission::kReadCases, &CareApi::ListCases},
       {"GET", "/api/v1/cases/{id}", {}, Permission::kReadCases, &CareApi::GetCase},
       {"PATCH", "/api/v1/cases/{id}", {}, Permission::kWorkCases, &CareApi::UpdateCase},
@@ -335,6 +339,7 @@ const std::vector<CareRoute>& CareApi::Routes() {
       {"POST", "/api/v1/cases/{id}/presence", {}, Permission::kWorkCases, &CareApi::TouchCase},
       {"GET", "/api/v1/cases/{id}/presence", {}, Permission::kReadCases, &CareApi::ListViewers},
       {"GET", "/api/v1/cases/{id}/assist", {}, Permission::kReadCases, &CareApi::Assist},
+      {"GET", "/api/v1/presence", {}, Permission::kWorkCases, &CareApi::GetPresence},
       {"POST", "/api/v1/presence", {}, Permission::kWorkCases, &CareApi::SetPresence},
       {"GET", "/api/v1/agents", {}, Permission::kReadCases, &CareApi::ListAgents},
       {"GET", "/api/v1/contacts", {"q", "limit"}, Permission::kReadCases, &CareApi::SearchContacts},
@@ -365,6 +370,10 @@ const std::vector<CareRoute>& CareApi::Routes() {
       {"PUT", "/api/v1/care/calendars", {}, Permission::kManageCare, &CareApi::PutCalendars},
       {"GET", "/api/v1/reports/sla", {"from", "to", "group_by", "target", "resolution_target", "wall_clock"},
        Permission::kReadReports, &CareApi::SlaReport},
+      {"GET", "/api/v1/export/cases.csv",
+       {"status", "team", "assignee", "contact", "priority", "channel", "account", "tag", "category", "breached",
+        "due_before", "sla_state", "from", "to"},
+       Permission::kReadReports, &CareApi::ExportCases},
   };
   return routes;
 }
@@ -421,6 +430,7 @@ CaseJsonContext CareApi::Context(const std::vector<const care::CaseRecord*>& cas
   ctx.now = clock_.Now();
   for (const care::AgentLoad& a : service_->Agents())
     ctx.users[a.agent.id] = CaseJsonContext::Person{a.agent.login, a.agent.display_name};
+  AddContacts(cases, ctx);
   if (directory_ == nullptr) return ctx;
   bool teams = false;
   for (const care::CaseRecord* c : cases) {
@@ -440,6 +450,22 @@ CaseJsonContext CareApi::Context(const std::vector<const care::CaseRecord*>& cas
   return ctx;
 }
 
+void CareApi::AddContacts(const std::vector<const care::CaseRecord*>& cases, CaseJsonContext& ctx) const {
+  contacts::ContactStore* store = service_->contacts();
+  if (store == nullptr) return;
+  std::vector<int64_t> ids;
+  for (const care::CaseRecord* c : cases) {
+    if (c->contact_id != 0) ids.push_back(c->contact_id);
+  }
+  if (ids.empty()) return;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  // A page holds at most kMaxLimit cases: one batch.
+  base::Result<std::map<int64_t, contacts::ContactBrief>> briefs = store->Briefs(ids);
+  if (briefs.ok()) ctx.contacts = std::move(*briefs);
+  else spdlog::warn("api: contacts of {} cases: {}", cases.size(), briefs.status().ToString());
+}
+
 json CareApi::CasesJson(const std::vector<const care::CaseRecord*>& cases) const {
   const CaseJsonContext ctx = Context(cases);
   return JsonArray(cases, [&](const care::CaseRecord* c) { return CaseJson(*c, ctx); });
@@ -453,9 +479,13 @@ Reply CareApi::CaseReply(const base::Result<care::CaseRecord>& r, int status) co
 
 // ---------------------------------------------------------------- cases
 
-Reply CareApi::ListCases(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
-  QueryParams p(req.params, route.query_params);
-  care::CaseFilter f;
+namespace {
+
+// The filters GET /api/v1/cases and its CSV export share: status, team,
+// assignee (an id, "me" or "none"), contact, priority, channel, account,
+// tag, category, breached, due_before, sla_state, and from/to (created_at)
+// into `f`.
+void ReadCaseFilter(QueryParams& p, const auth::Principal& who, care::CaseFilter& f) {
   f.statuses = p.Parsed<care::CaseStatus>("status", care::ParseCaseStatus, "new, open, pending, resolved or closed");
   f.team_id = p.Int("team", 0, 1, kMaxId);
   if (std::optional<std::string> a = p.String("assignee")) {
@@ -477,8 +507,23 @@ Reply CareApi::ListCases(const httplib::Request& req, const RouteInfo& route, co
   f.tag = p.String("tag").value_or("");
   f.category = p.String("category").value_or("");
   f.breached_only = p.Bool("breached", false);
-  f.text = p.String("q").value_or("");
+  if (std::optional<base::Timestamp> due = p.Time("due_before")) {
+    if (*due <= 0) p.Fail("due_before", "due_before must be after 1970-01-01T00:00:00Z");
+    else f.due_before = *due;
+  }
+  f.sla_states = p.Parsed<care::CaseSlaState>("sla_state", care::ParseCaseSlaState, "ok, warning or breached");
   const auto [from, to] = ReadFromTo(p);
+  f.created_from = from.value_or(0);
+  f.created_to = to.value_or(0);
+}
+
+}  // namespace
+
+Reply CareApi::ListCases(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
+  QueryParams p(req.params, route.query_params);
+  care::CaseFilter f;
+  ReadCaseFilter(p, who, f);
+  f.text = p.String("q").value_or("");
   if (std::optional<std::string> s = p.String("sort")) {
     if (*s == "urgency") f.sort = care::CaseFilter::Sort::kUrgency;
     else if (*s == "updated") f.sort = care::CaseFilter::Sort::kUpdated;
@@ -488,8 +533,6 @@ Reply CareApi::ListCases(const httplib::Request& req, const RouteInfo& route, co
   f.offset = static_cast<int>(p.Int("offset", 0, 0, std::numeric_limits<int>::max()));
   f.limit = static_cast<int>(p.Int("limit", kDefaultLimit, 1, kMaxLimit));
   if (std::optional<Reply> refused = Refuse(p)) return *refused;
-  f.created_from = from.value_or(0);
-  f.created_to = to.value_or(0);
   base::Result<care::CasePage> page = service_->ListCases(f);
   if (!page.ok()) return ServiceError(page.status());
   std::vector<const care::CaseRecord*> cases;
@@ -775,9 +818,15 @@ Reply CareApi::SetPresence(const httplib::Request& req, const RouteInfo& route, 
   }
   if (!b->error() && who.user_id <= 0) b->Fail("status", "presence needs a signed-in user");
   if (b->error()) return ParamReply(*b->error());
-  base::Status st = service_->SetPresence(ActorOf(who), *presence);
-  if (!st.ok()) return ServiceError(st);
-  return JsonReply({{"user_id", who.user_id}, {"status", care::PresenceName(*presence)}});
+  base::Result<care::PresenceState> st = service_->SetPresence(ActorOf(who), *presence);
+  if (!st.ok()) return ServiceError(st.status());
+  return JsonReply(PresenceJson(who.user_id, *st));
+}
+
+Reply CareApi::GetPresence(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
+  if (std::optional<Reply> refused = Refuse(req, route)) return *refused;
+  if (who.user_id <= 0) return ErrorReply(400, "invalid_argument", "presence needs a signed-in user");
+  return JsonReply(PresenceJson(who.user_id, service_->PresenceOf(who.user_id)));
 }
 
 Reply CareApi::ListAgents(const httplib::Request& req, const RouteInfo& route, const auth::Principal&) {
@@ -1209,6 +1258,179 @@ Reply CareApi::SlaReport(const httplib::Request& req, const RouteInfo& route, co
   out["to"] = to ? json(base::FormatTimestamp(*to)) : json(nullptr);
   out["cases"] = cases.size();
   return JsonReply(out);
+}
+
+// -------------------------------------------------------------- exports
+
+namespace {
+
+// What GET /api/v1/cases filters in SQL (CaseDb::ListCases), on a case read
+// by ScanCases; f.text and the created_at bounds are not looked at.
+bool CaseMatches(const care::CaseFilter& f, const care::CaseRecord& c) {
+  auto any_of = [](const auto& values, const auto& v) {
+    return values.empty() || std::find(values.begin(), values.end(), v) != values.end();
+  };
+  if (!any_of(f.statuses, c.status) || !any_of(f.priorities, c.priority) || !any_of(f.channels, c.channel))
+    return false;
+  if (f.team_id > 0 && c.team_id != f.team_id) return false;
+  if (f.assignee_id > 0 && c.assignee_id != f.assignee_id) return false;
+  if (f.assignee_id == -1 && c.assignee_id != 0) return false;
+  if (f.contact_id > 0 && c.contact_id != f.contact_id) return false;
+  if (!f.account.empty() && !base::EqualsIgnoreAsciiCase(f.account, c.account)) return false;
+  if (!f.tag.empty() && std::find(c.tags.begin(), c.tags.end(), f.tag) == c.tags.end()) return false;
+  if (!f.category.empty() && c.category != f.category) return false;
+  if (f.breached_only && !(c.first_response.breached || c.next_response.breached || c.resolution.breached))
+    return false;
+  if (f.due_before > 0) {
+    const base::Timestamp due = care::NextSlaDue(c);
+    if (due == 0 || due >= f.due_before) return false;
+  }
+  if (!any_of(f.sla_states, care::SlaStateOf(c))) return false;
+  return true;
+}
+
+// true when the target was met in time, false when it is breached, nullopt
+// when it has none or is still running (SlaTargetState).
+std::optional<bool> TargetMet(const care::SlaTarget& t, base::Timestamp now) {
+  const std::string_view state = SlaTargetState(t, now);
+  if (state == "met") return true;
+  if (state == "breached") return false;
+  return std::nullopt;
+}
+
+// The state of one cases export, kept by its content provider.
+struct CaseExport {
+  care::CareService& service;
+  const auth::Directory* directory;  // may be null
+  care::CaseFilter filter;
+  CaseJsonContext names;  // teams and users by id; now
+  bool header_written = false;
+  // The last case examined (ScanCases order: created_at, id); the next
+  // chunk starts after it.
+  bool started = false;
+  base::Timestamp after_at = 0;
+  int64_t after_id = 0;
+  std::map<int64_t, std::string> contact_names{};
+
+  static constexpr size_t kMaxCachedContacts = 10'000;
+
+  std::string Login(int64_t user_id) {
+    auto it = names.users.find(user_id);
+    if (it == names.users.end() && directory != nullptr) {
+      base::Result<auth::User> u = directory->GetUser(user_id);
+      if (u.ok()) it = names.users.emplace(user_id, CaseJsonContext::Person{u->login, u->display_name}).first;
+    }
+    return it != names.users.end() ? it->second.login : std::to_string(user_id);
+  }
+
+  std::string ContactName(int64_t id) {
+    auto it = contact_names.find(id);
+    if (it != contact_names.end()) return it->second;
+    contacts::ContactStore* store = service.contacts();
+    std::string name;
+    if (store != nullptr) {
+      base::Result<contacts::Contact> c = store->Get(id);
+      if (c.ok()) name = c->display_name;
+    }
+    if (contact_names.size() >= kMaxCachedContacts) contact_names.clear();
+    contact_names.emplace(id, name);
+    return name;
+  }
+
+  void AppendRow(const care::CaseRecord& c, std::string& out) {
+    std::string team;
+    if (c.team_id != 0) {
+      auto it = names.team_names.find(c.team_id);
+      team = it != names.team_names.end() ? it->second : std::to_string(c.team_id);
+    }
+    CsvLine line(out);
+    line.Int(c.id)
+        .Time(c.created_at)
+        .Time(c.updated_at)
+        .Text(care::CaseStatusName(c.status))
+        .Text(care::PriorityName(c.priority))
+        .Text(model::ChannelName(c.channel))
+        .Text(c.account)
+        .Text(team)
+        .Text(c.assignee_id != 0 ? Login(c.assignee_id) : "")
+        .Int(c.contact_id != 0 ? std::optional<int64_t>(c.contact_id) : std::nullopt)
+        .Text(c.contact_id != 0 ? ContactName(c.contact_id) : "")
+        .Text(c.subject)
+        .Int(c.message_count)
+        .Time(c.first_response_at)
+        .Int(c.first_response.elapsed_minutes >= 0 ? std::optional<int64_t>(c.first_response.elapsed_minutes)
+                                                   : std::nullopt)
+        .Bool(TargetMet(c.first_response, names.now))
+        .Time(c.resolved_at)
+        .Bool(TargetMet(c.resolution, names.now))
+        .Text(c.category)
+        .Text(c.severity_level)
+        .Join(c.tags);
+    line.End();
+  }
+};
+
+}  // namespace
+
+const std::vector<std::string_view>& CareApi::CaseCsvColumns() {
+  static const std::vector<std::string_view> columns = {
+      "id",           "created_at", "updated_at",        "status",  "priority",
+      "channel",      "account",    "team",              "assignee", "contact_id",
+      "contact_name", "subject",    "messages",          "first_response_at", "first_response_minutes",
+      "first_response_met", "resolved_at", "resolution_met", "category", "severity_level",
+      "tags"};
+  return columns;
+}
+
+Reply CareApi::ExportCases(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who) {
+  QueryParams p(req.params, route.query_params);
+  care::CaseFilter f;
+  ReadCaseFilter(p, who, f);
+  if (std::optional<Reply> refused = Refuse(p)) return *refused;
+  auto state = std::make_shared<CaseExport>(CaseExport{*service_, directory_, f, Context({})});
+  if (directory_ != nullptr) {
+    base::Result<std::vector<auth::Team>> ts = directory_->ListTeams();
+    if (!ts.ok()) return StatusReply(ts.status());
+    for (const auth::Team& t : *ts) state->names.team_names[t.id] = t.name;
+  }
+  Reply r = CsvReply("cases", state->names.now);
+  // One chunk per call (kExportScanRows cases examined), so that a stopping
+  // server ends the download between chunks.
+  r.stream = [state](size_t, httplib::DataSink& sink) -> bool {
+    std::string out;
+    if (!state->header_written) {
+      out = CsvHeader(CaseCsvColumns());
+      state->header_written = true;
+    }
+    const care::CaseFilter& f = state->filter;
+    int examined = 0;
+    bool more = false;
+    base::Status s = state->service.cases().ScanCases(
+        state->started ? state->after_at : f.created_from, f.created_to, [&](const care::CaseRecord& c) {
+          if (state->started &&
+              (c.created_at < state->after_at || (c.created_at == state->after_at && c.id <= state->after_id)))
+            return true;  // written by an earlier chunk
+          if (examined == kExportScanRows) {
+            more = true;
+            return false;
+          }
+          ++examined;
+          state->started = true;
+          state->after_at = c.created_at;
+          state->after_id = c.id;
+          if (CaseMatches(f, c)) state->AppendRow(c, out);
+          return true;
+        });
+    if (!s.ok()) {
+      spdlog::error("api: cases export cut: {}", s.ToString());
+      return false;
+    }
+    // Never a zero-length write: httplib takes it for the end.
+    if (!out.empty() && !sink.write(out.data(), out.size())) return false;
+    if (!more) sink.done();
+    return true;
+  };
+  return r;
 }
 
 }  // namespace ecoute::api

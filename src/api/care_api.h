@@ -25,6 +25,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -98,6 +99,8 @@ class CareApi {
   Reply ListViewers(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who);
   Reply Assist(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who);
   Reply SetPresence(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who);
+  // GET /api/v1/presence: the caller's own presence.
+  Reply GetPresence(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who);
   Reply ListAgents(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who);
   // ---- contacts ----
   Reply SearchContacts(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who);
@@ -128,6 +131,14 @@ class CareApi {
   Reply PutCalendars(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who);
   // ---- reports ----
   Reply SlaReport(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who);
+  // GET /api/v1/export/cases.csv: the filters of GET /api/v1/cases but q
+  // (status, team, assignee, contact, priority, channel, account, tag,
+  // category, breached) and from/to on created_at; oldest first, streamed
+  // (kExportScanRows cases examined per chunk sent). Columns:
+  // CaseCsvColumns().
+  Reply ExportCases(const httplib::Request& req, const RouteInfo& route, const auth::Principal& who);
+  static const std::vector<std::string_view>& CaseCsvColumns();
+  static constexpr int kExportScanRows = 2000;
 
  private:
   // The refusal of a request whose query parameters `p` read (its error: an
@@ -152,8 +163,12 @@ class CareApi {
   // `refused` when set, else the 503 of a disabled contact directory, else act(store).
   Reply WithContacts(std::optional<Reply> refused, const std::function<Reply(contacts::ContactStore&)>& act) const;
 
-  // The team and user names and "now" for the JSON of `cases`.
+  // The team and user names, the contacts (one ContactStore::Briefs for
+  // all of them) and "now" for the JSON of `cases`.
   CaseJsonContext Context(const std::vector<const care::CaseRecord*>& cases) const;
+  // The briefs of the contacts of `cases` into ctx.contacts (left empty
+  // without a contact directory or when it fails: names then show null).
+  void AddContacts(const std::vector<const care::CaseRecord*>& cases, CaseJsonContext& ctx) const;
   // The JSON array of `cases`; the JSON of one case.
   nlohmann::json CasesJson(const std::vector<const care::CaseRecord*>& cases) const;
   nlohmann::json OneCaseJson(const care::CaseRecord& c) const;

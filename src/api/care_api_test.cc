@@ -807,6 +807,153 @@ TEST_F(CareApiTest, SettingsWithPositionedErrors) {
   EXPECT_EQ(fr["due_at"], base::FormatTimestamp(kStart + 120 * kMinute));
 }
 
+TEST_F(CareApiTest, FiltersCasesByDeadlineAndSlaState) {
+  SeedCases();
+  // 90 minutes to answer, warned at half of it: the tweet (an hour old) is
+  // warned, due in 30 minutes; the e-mail is due in an hour, Marie's in 70
+  // minutes.
+  json policies = {{"items",
+                    {{{"name", "all"},
+                      {"calendar", "24x7"},
+                      {"default", {{"first_response", "90m"}}},
+                      {"warn_at", 0.5}}}}};
+  ASSERT_EQ(Call("PUT", "/api/v1/care/sla-policies", "lea", policies).status, 200);
+  auto ids = [&](const std::string& query) {
+    Resp r = Get("/api/v1/cases?" + query);
+    EXPECT_EQ(r.status, 200) << query << ": " << r;
+    std::vector<int64_t> out;
+    for (const json& c : r.body["items"]) out.push_back(c["id"]);
+    EXPECT_EQ(r.body["total"], out.size()) << query;
+    return out;
+  };
+  using V = std::vector<int64_t>;
+  const base::Timestamp tweet_due = kStart + 30 * kMinute;
+  EXPECT_EQ(ids("due_before=" + base::FormatTimestamp(tweet_due)), (V{}));  // exactly due: not before
+  EXPECT_EQ(ids("due_before=" + base::FormatTimestamp(tweet_due + 1)), (V{tweet_case_}));
+  EXPECT_EQ(ids("due_before=" + base::FormatTimestamp(kStart + 61 * kMinute)), (V{tweet_case_, email_case_}));
+  EXPECT_EQ(ids("sla_state=warning"), (V{tweet_case_}));
+  EXPECT_EQ(ids("sla_state=ok&sort=created"), (V{marie_case_, email_case_}));
+  EXPECT_EQ(ids("sla_state=breached"), (V{}));
+  Resp tweet = Get(CasePath(tweet_case_));
+  EXPECT_EQ(tweet.body["case"]["sla_state"], "warning") << tweet;
+  EXPECT_EQ(tweet.body["case"]["next_due_at"], base::FormatTimestamp(tweet_due));
+
+  // 40 minutes later the tweet is overdue. The e-mail waits for the
+  // customer (pending: its clock stops) and Marie's case is resolved.
+  ASSERT_EQ(Call("PATCH", CasePath(email_case_), "lea", json{{"status", "pending"}}).status, 200);
+  ASSERT_EQ(Call("PATCH", CasePath(marie_case_), "lea", json{{"status", "resolved"}}).status, 200);
+  clock_.Advance(40 * kMinute);
+  service_->Flush();
+  // The inbox's "breaching soon": due within the hour or overdue, not
+  // waiting for the customer, not resolved.
+  const std::string soon = "status=new,open&due_before=" + base::FormatTimestamp(clock_.Now() + 60 * kMinute);
+  EXPECT_EQ(ids(soon), (V{tweet_case_}));
+  EXPECT_EQ(ids("due_before=" + base::FormatTimestamp(clock_.Now() + 600 * kMinute)), (V{tweet_case_}));
+  EXPECT_EQ(ids("sla_state=breached"), (V{tweet_case_}));
+  EXPECT_EQ(ids("sla_state=warning,breached&breached=true"), (V{tweet_case_}));
+  Resp list = Get("/api/v1/cases?" + soon);
+  EXPECT_EQ(list.body["items"][0]["sla_state"], "breached");
+  EXPECT_EQ(list.body["items"][0]["first_response"]["remaining_ms"], -10 * kMinute);
+
+  EXPECT_EQ(Get("/api/v1/cases?due_before=soon").field(), "due_before");
+  EXPECT_EQ(Get("/api/v1/cases?due_before=1969-12-31T00:00:00Z").field(), "due_before");
+  EXPECT_EQ(Get("/api/v1/cases?sla_state=late").field(), "sla_state");
+  // The CSV export takes the same filters (its reply streams: run here,
+  // the harness sends bodies only).
+  for (const std::string& filter : {std::string("sla_state"), std::string("due_before")}) {
+    httplib::Request req;
+    req.params.emplace(filter, filter == "sla_state" ? "breached" : base::FormatTimestamp(clock_.Now()));
+    const auto route = std::find_if(CareApi::Routes().begin(), CareApi::Routes().end(),
+                                    [](const CareRoute& r) { return r.path == "/api/v1/export/cases.csv"; });
+    ASSERT_NE(route, CareApi::Routes().end());
+    Reply csv = api_->ExportCases(req, RouteInfo{route->method, route->path, route->query_params}, users_["lea"]);
+    ASSERT_EQ(csv.status, 200) << csv.body;
+    ASSERT_TRUE(csv.stream);
+    std::string body;
+    bool done = false;
+    httplib::DataSink sink;
+    sink.write = [&](const char* d, size_t n) {
+      body.append(d, n);
+      return true;
+    };
+    sink.done = [&] { done = true; };
+    sink.is_writable = [] { return true; };
+    for (int chunks = 0; !done && chunks < 10; ++chunks) ASSERT_TRUE(csv.stream(0, sink));
+    ASSERT_TRUE(done);
+    // The header and the tweet's row.
+    EXPECT_EQ(std::count(body.begin(), body.end(), '\n'), 2) << filter << ": " << body;
+    EXPECT_NE(body.find("\n" + std::to_string(tweet_case_) + ","), std::string::npos) << body;
+  }
+}
+
+TEST_F(CareApiTest, CasesCarryTheirContact) {
+  SeedCases();
+  auto contact_of = [&](int64_t case_id) -> json {
+    Resp r = Get("/api/v1/cases");
+    EXPECT_EQ(r.status, 200) << r;
+    for (const json& c : r.body["items"]) {
+      if (c["id"] == case_id) return c["contact"];
+    }
+    ADD_FAILURE() << "case " << case_id << " not listed";
+    return nullptr;
+  };
+  const json tweet = contact_of(tweet_case_);
+  ASSERT_TRUE(tweet.is_object()) << tweet;
+  EXPECT_EQ(tweet["display_name"], "Jean Dupont");
+  EXPECT_EQ(tweet["vip"], false);
+  // The handle it wrote from (the address it quoted is not verified).
+  EXPECT_EQ(tweet["identifier"], (json{{"type", "handle"}, {"network", "twitter"}, {"value", "jdupont"}}));
+  const json email = contact_of(email_case_);
+  EXPECT_EQ(email["identifier"], (json{{"type", "email"}, {"network", nullptr}, {"value", "jean.dupont@example.fr"}}));
+  EXPECT_NE(email["id"], tweet["id"]);
+  // GET /api/v1/cases/{id} has it too.
+  EXPECT_EQ(Get(CasePath(tweet_case_)).body["case"]["contact"], tweet);
+
+  // Merged, both cases show the canonical contact, each with the
+  // identifier of its own channel; a VIP flag shows at once.
+  const int64_t tweet_contact = tweet["id"], email_contact = email["id"];
+  const std::string contact_path = "/api/v1/contacts/" + std::to_string(tweet_contact);
+  ASSERT_EQ(Post(contact_path + "/merge", {{"from", email_contact}}, "lea").status, 200);
+  ASSERT_EQ(Call("PATCH", contact_path, "lea", json{{"vip", true}}).status, 200);
+  const json merged_email = contact_of(email_case_);
+  EXPECT_EQ(merged_email["id"], tweet_contact);
+  EXPECT_EQ(merged_email["vip"], true);
+  EXPECT_EQ(merged_email["identifier"]["value"], "jean.dupont@example.fr");
+  EXPECT_EQ(contact_of(tweet_case_)["identifier"]["value"], "jdupont");
+  Resp again = Get(CasePath(email_case_));
+  EXPECT_EQ(again.body["case"]["contact_id"], email_contact);  // the case keeps the id it was given
+  EXPECT_EQ(again.body["case"]["contact"]["id"], tweet_contact);
+}
+
+TEST_F(CareApiTest, ReadsOwnPresence) {
+  Resp none = Get("/api/v1/presence", "alice");
+  ASSERT_EQ(none.status, 200) << none;
+  EXPECT_EQ(none.body, (json{{"user_id", users_["alice"].user_id}, {"status", "offline"}, {"since", nullptr}}));
+  Resp online = Post("/api/v1/presence", {{"status", "online"}}, "alice");
+  ASSERT_EQ(online.status, 200) << online;
+  EXPECT_EQ(online.body["since"], base::FormatTimestamp(kStart));
+  // The same status again keeps its start; a change restarts it.
+  clock_.Advance(5 * kMinute);
+  EXPECT_EQ(Post("/api/v1/presence", {{"status", "online"}}, "alice").body["since"], base::FormatTimestamp(kStart));
+  EXPECT_EQ(Get("/api/v1/presence", "alice").body["status"], "online");
+  clock_.Advance(kMinute);
+  ASSERT_EQ(Post("/api/v1/presence", {{"status", "away"}}, "alice").status, 200);
+  Resp away = Get("/api/v1/presence", "alice");
+  EXPECT_EQ(away.body["status"], "away");
+  EXPECT_EQ(away.body["since"], base::FormatTimestamp(kStart + 6 * kMinute));
+  // Each reads their own; the agents list shows it too.
+  EXPECT_EQ(Get("/api/v1/presence", "bob").body["status"], "offline");
+  json alice;
+  const Resp agents = Get("/api/v1/agents");
+  for (const json& a : agents.body["items"]) {
+    if (a["login"] == "alice") alice = a;
+  }
+  EXPECT_EQ(alice["presence"], "away") << agents;
+  EXPECT_EQ(alice["presence_since"], base::FormatTimestamp(kStart + 6 * kMinute)) << alice;
+  EXPECT_EQ(Get("/api/v1/presence", "vera").status, 403);  // work_cases
+  EXPECT_EQ(Get("/api/v1/presence?x=1", "alice").field(), "x");
+}
+
 TEST_F(CareApiTest, SlaReport) {
   SeedCases();
   // Alice answers the tweet 10 minutes after kStart, i.e. 70 minutes after it came.

@@ -1,5 +1,6 @@
 #include "api/care_json.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,23 @@ json SlaTargetJson(const care::SlaTarget& t, base::Timestamp now) {
           {"remaining_ms", t.target_minutes != 0 && Running(t) ? json(t.due_at - now) : json(nullptr)}};
 }
 
+json ShownIdentifierJson(const std::vector<contacts::Identifier>& ids, model::Channel channel) {
+  if (ids.empty()) return nullptr;
+  auto of_channel = [&](const contacts::Identifier& id) {
+    switch (channel) {
+      case model::Channel::kEmail: return id.type == contacts::IdentifierType::kEmail;
+      case model::Channel::kVoice:
+      case model::Channel::kSms: return id.type == contacts::IdentifierType::kPhone;
+      default: return id.type == contacts::IdentifierType::kHandle && id.network == model::ChannelName(channel);
+    }
+  };
+  auto it = std::find_if(ids.begin(), ids.end(), of_channel);
+  const contacts::Identifier& shown = it != ids.end() ? *it : ids.front();
+  return {{"type", contacts::IdentifierTypeName(shown.type)},
+          {"network", TextOrNull(shown.network)},
+          {"value", shown.value}};
+}
+
 json CaseJson(const care::CaseRecord& c, const CaseJsonContext& ctx) {
   json team = nullptr;
   if (c.team_id != 0) {
@@ -56,6 +74,19 @@ json CaseJson(const care::CaseRecord& c, const CaseJsonContext& ctx) {
                 {"login", it == ctx.users.end() ? json(nullptr) : json(it->second.login)},
                 {"display_name", it == ctx.users.end() ? json(nullptr) : json(it->second.display_name)}};
   }
+  json contact = nullptr;
+  if (c.contact_id != 0) {
+    auto it = ctx.contacts.find(c.contact_id);
+    if (it == ctx.contacts.end()) {
+      contact = {{"id", c.contact_id}, {"display_name", nullptr}, {"vip", false}, {"identifier", nullptr}};
+    } else {
+      const contacts::ContactBrief& b = it->second;
+      contact = {{"id", b.id},
+                 {"display_name", b.display_name},
+                 {"vip", b.vip},
+                 {"identifier", ShownIdentifierJson(b.identifiers, c.channel)}};
+    }
+  }
   json timeline = json::array();
   for (const care::SlaEvent& e : c.sla_timeline)
     timeline.push_back({{"at", JsonTime(e.at)}, {"kind", care::SlaEventKindName(e.kind)}});
@@ -68,6 +99,7 @@ json CaseJson(const care::CaseRecord& c, const CaseJsonContext& ctx) {
           {"account", c.account},
           {"thread_key", c.thread_key},
           {"contact_id", JsonId(c.contact_id)},
+          {"contact", std::move(contact)},
           {"language", c.language},
           {"category", TextOrNull(c.category)},
           {"severity", c.severity},
@@ -93,6 +125,8 @@ json CaseJson(const care::CaseRecord& c, const CaseJsonContext& ctx) {
           {"closed_at", JsonTime(c.closed_at)},
           {"reopen_count", c.reopen_count},
           {"sla_policy", TextOrNull(c.sla_policy)},
+          {"sla_state", care::CaseSlaStateName(care::SlaStateOf(c))},
+          {"next_due_at", JsonTime(care::NextSlaDue(c))},
           {"first_response", SlaTargetJson(c.first_response, ctx.now)},
           {"next_response", SlaTargetJson(c.next_response, ctx.now)},
           {"resolution", SlaTargetJson(c.resolution, ctx.now)},
@@ -139,7 +173,12 @@ json AgentLoadJson(const care::AgentLoad& a) {
           {"team_ids", a.agent.team_ids},
           {"disabled", a.agent.disabled},
           {"presence", care::PresenceName(a.presence)},
+          {"presence_since", JsonTime(a.presence_since)},
           {"active_cases", a.active_cases}};
+}
+
+json PresenceJson(int64_t user_id, const care::PresenceState& p) {
+  return {{"user_id", user_id}, {"status", care::PresenceName(p.presence)}, {"since", JsonTime(p.since)}};
 }
 
 json RenderedJson(const care::Rendered& r) {

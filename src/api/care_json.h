@@ -21,8 +21,9 @@
 
 namespace ecoute::api {
 
-// What a case's JSON shows besides the record: the team's name and the
-// assignee's names, and the instant the SLA times are measured from.
+// What a case's JSON shows besides the record: the team's name, the
+// assignee's names, the contact's brief, and the instant the SLA times are
+// measured from.
 struct CaseJsonContext {
   base::Timestamp now = 0;
   std::map<int64_t, std::string> team_names;  // team id -> name
@@ -31,7 +32,14 @@ struct CaseJsonContext {
     std::string display_name;
   };
   std::map<int64_t, Person> users;  // user id -> names
+  std::map<int64_t, contacts::ContactBrief> contacts;  // CaseRecord::contact_id -> its canonical contact
 };
+
+// The identifier a case on `channel` shows for its contact: the first of
+// `ids` the channel's authors have (a handle of that network; the e-mail
+// address for e-mail; the phone number for voice and SMS), else the first
+// of `ids`; null when `ids` is empty. {"type", "network", "value"}.
+nlohmann::json ShownIdentifierJson(const std::vector<contacts::Identifier>& ids, model::Channel channel);
 
 // The state of one SLA target of a case:
 //   "none"     no target, or its clock has not started;
@@ -48,9 +56,11 @@ std::string_view SlaTargetState(const care::SlaTarget& t, base::Timestamp now);
 // (negative once overdue), null otherwise.
 nlohmann::json SlaTargetJson(const care::SlaTarget& t, base::Timestamp now);
 
-// Every CaseRecord field (enums by name), plus "team" {id, name} and
-// "assignee" {id, login, display_name} (null when none; a name unknown to
-// the context is null).
+// Every CaseRecord field (enums by name), plus "team" {id, name},
+// "assignee" {id, login, display_name} and "contact" {id (the canonical
+// contact), display_name, vip, identifier (ShownIdentifierJson)} (null
+// when none; a name unknown to the context is null), "sla_state"
+// (care::SlaStateOf) and "next_due_at" (care::NextSlaDue, null when none).
 nlohmann::json CaseJson(const care::CaseRecord& c, const CaseJsonContext& ctx);
 
 // {"id", "case_id", "at", "type", "actor", "detail"}: detail is the
@@ -60,6 +70,8 @@ nlohmann::json CaseEventJson(const care::CaseEvent& e);
 nlohmann::json ReplyJson(const care::ReplyRecord& r);
 nlohmann::json ViewerJson(const care::CaseViewer& v);
 nlohmann::json AgentLoadJson(const care::AgentLoad& a);
+// {"user_id", "status" (online | away | offline), "since" (null when never set)}.
+nlohmann::json PresenceJson(int64_t user_id, const care::PresenceState& p);
 // {"language", "text", "missing"}.
 nlohmann::json RenderedJson(const care::Rendered& r);
 

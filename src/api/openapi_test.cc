@@ -13,6 +13,7 @@
 #include "alert/service.h"
 #include "api/alert_json.h"
 #include "api/auth_api.h"
+#include "api/mention_stream.h"
 #include "api/server.h"
 #include "model/mention_json.h"
 
@@ -326,6 +327,21 @@ TEST_F(OpenApiTest, AlertSchemasMatchTheirJson) {
   const nlohmann::json rule_json = alert::RuleToJson(*rule);
   for (const auto& [key, value] : rule_json["quiet_hours"].items())
     EXPECT_TRUE(quiet.count(key)) << "quiet_hours." << key << " not in the QuietHours schema";
+}
+
+// The frames of GET /api/v1/mentions/stream (MentionSampler::Flush).
+TEST_F(OpenApiTest, StreamSchemasMatchTheirFrames) {
+  model::Mention m;
+  m.id = 1;
+  m.text = "x";
+  m.author.followers = 3;
+  m.enrichment.sentiment = "negative";
+  ExpectSchemaIs("StreamMention", nlohmann::json::parse(StreamMentionJson(StreamMention::From(m))));
+  MentionSampler s({}, 1);
+  std::string frames = s.Flush();  // an empty window: only the stats frame
+  const std::string prefix = "event: stats\ndata: ";
+  ASSERT_EQ(frames.rfind(prefix, 0), 0u) << frames;
+  ExpectSchemaIs("StreamStats", nlohmann::json::parse(frames.substr(prefix.size())));
 }
 
 }  // namespace

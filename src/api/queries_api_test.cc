@@ -209,8 +209,13 @@ TEST_F(QueriesApiTest, VolumeByLabelPerQueryFollowsCorrections) {
   EXPECT_EQ(totals("group_by=category&query_id=" + qid), (Totals{{"delivery", 2}}));
   EXPECT_EQ(totals("group_by=query&sentiment=negative"), (Totals{{"lost", 1}}));
   EXPECT_EQ(totals("group_by=sentiment"), (Totals{{"negative", 2}, {"positive", 1}}));
-  json bad = Call("GET", "/api/v1/stats/volume?group_by=needs_reply&query_id=" + qid + range, "", 400);
-  EXPECT_EQ(bad["error"]["field"], "query_id");
+  // Per query, every filter combines with every grouping.
+  EXPECT_EQ(totals("group_by=channel&sentiment=negative&query_id=" + qid), (Totals{{"twitter", 1}}));
+  ASSERT_EQ(ms[0].language, ms[1].language);
+  EXPECT_EQ(totals("group_by=sentiment&lang=" + ms[0].language + "&channel=twitter&query_id=" + qid),
+            (Totals{{"negative", 1}, {"positive", 1}}));
+  EXPECT_EQ(totals("group_by=sentiment&lang=xx&query_id=" + qid), (Totals{}));
+  EXPECT_EQ(totals("group_by=lang&needs_reply=false&query_id=" + qid), (Totals{}));
 
   json fixed = Call("PATCH", "/api/v1/mentions/" + std::to_string(ms[0].id) + "/labels",
                     R"({"sentiment":"neutral","severity_level":"medium"})", 200);
@@ -231,6 +236,75 @@ TEST_F(QueriesApiTest, VolumeByLabelPerQueryFollowsCorrections) {
   ASSERT_EQ(list->size(), 1u);
   EXPECT_EQ((*list)[0].text, "colis perdu !");
   EXPECT_EQ((*list)[0].user, "claire");
+}
+
+// GET /api/v1/stats/authors through the real store: ranking, filters,
+// the window given back, and the parameters the rollup cannot honour.
+TEST_F(QueriesApiTest, TopAuthors) {
+  json q = Call("POST", "/api/v1/queries", R"({"name":"lost","query":"colis"})", 201);
+  const std::string qid = std::to_string(q["id"].get<int64_t>());
+  ASSERT_TRUE(svc_->WaitIdle(std::chrono::seconds(30)));
+  int n = 0;
+  auto write = [&](const std::string& handle, int64_t followers, const std::string& text, model::Channel channel,
+                   const char* sentiment, model::Direction direction = model::Direction::kInbound) {
+    model::Mention m;
+    m.channel = channel;
+    m.native_id = "w" + std::to_string(n++);
+    m.created_at = 1'700'000'000'000 + n * 60'000;  // 2023-11-14T22:13Z onwards
+    m.text = text;
+    m.language = "fr";
+    m.author.handle = handle;
+    m.author.display_name = "Name " + handle;
+    m.author.followers = followers;
+    m.direction = direction;
+    m.enrichment.sentiment = sentiment;
+    text::Analyze(m);
+    std::vector<model::Mention> ms = {m};
+    svc_->Enrich(ms);
+    ASSERT_TRUE(store_->Write(ms, {}, nullptr).ok());
+  };
+  for (int i = 0; i < 3; ++i) write("ana", 120, "colis perdu", model::Channel::kTwitter, "negative");
+  write("ana", 120, "bonjour", model::Channel::kTwitter, "positive");
+  write("bob", 90'000, "colis en retard", model::Channel::kTwitter, "neutral");
+  write("chloe", 5'000, "colis", model::Channel::kForum, "negative");
+  write("chloe", 5'000, "merci", model::Channel::kForum, "positive");
+  write("Brand", 1'000'000, "votre colis arrive", model::Channel::kTwitter, "positive", model::Direction::kOutbound);
+
+  const std::string range = "from=2023-11-14T23:00:00Z&to=2023-11-15T00:00:00Z";
+  auto names = [](const json& j) {
+    std::vector<std::string> out;
+    for (const json& a : j["items"]) out.push_back(a["channel"].get<std::string>() + ":" + a["handle"].get<std::string>());
+    return out;
+  };
+  json reach = Call("GET", "/api/v1/stats/authors?" + range, "", 200);
+  EXPECT_EQ(names(reach), (std::vector<std::string>{"twitter:bob", "forum:chloe", "twitter:ana"}));
+  EXPECT_EQ(reach["from"], "2023-11-14T00:00:00Z");  // whole days
+  EXPECT_EQ(reach["to"], "2023-11-15T00:00:00Z");
+  EXPECT_EQ(reach["by"], "reach");
+  EXPECT_TRUE(reach["query_id"].is_null());
+  EXPECT_EQ(reach["items"][2],
+            json({{"channel", "twitter"}, {"handle", "ana"}, {"display_name", "Name ana"}, {"followers", 120},
+                  {"mentions", 4}, {"negative", 3}, {"reach", 120}}));
+
+  json most = Call("GET", "/api/v1/stats/authors?by=mentions&limit=2&" + range, "", 200);
+  EXPECT_EQ(names(most), (std::vector<std::string>{"twitter:ana", "forum:chloe"}));
+  json per_query = Call("GET", "/api/v1/stats/authors?by=mentions&query_id=" + qid + "&" + range, "", 200);
+  EXPECT_EQ(names(per_query), (std::vector<std::string>{"twitter:ana", "twitter:bob", "forum:chloe"}));  // ties: reach
+  EXPECT_EQ(per_query["items"][0]["mentions"], 3);
+  EXPECT_EQ(per_query["query_id"], q["id"]);
+  json forum = Call("GET", "/api/v1/stats/authors?channel=forum&" + range, "", 200);
+  EXPECT_EQ(names(forum), (std::vector<std::string>{"forum:chloe"}));
+  json empty = Call("GET", "/api/v1/stats/authors?from=2020-01-01&to=2020-01-02", "", 200);
+  EXPECT_TRUE(empty["items"].empty());
+
+  for (const char* bad : {"lang=fr", "sentiment=negative", "by=followers", "limit=0", "limit=101",
+                          "query_id=1,2", "channel=pigeon", "from=2024-01-02&to=2024-01-01"}) {
+    json err = Call("GET", std::string("/api/v1/stats/authors?") + bad, "", 400);
+    std::string field(bad);
+    field = field.substr(0, field.find('='));
+    EXPECT_EQ(err["error"]["field"], field) << bad;
+  }
+  Call("GET", "/api/v1/stats/authors?colour=red", "", 400);
 }
 
 }  // namespace

@@ -22,11 +22,15 @@
 #include "api/alerts_api.h"
 #include "api/auth_api.h"
 #include "api/care_api.h"
+#include "api/export_api.h"
+#include "api/mention_filters.h"
+#include "api/mention_stream_api.h"
 #include "api/params.h"
 #include "api/query_json.h"
 #include "api/reply.h"
 #include "api/request_context.h"
 #include "api/routing.h"
+#include "api/static_files.h"
 #include "api/volume.h"
 #include "auth/authenticator.h"
 #include "ingest/input.h"
@@ -38,10 +42,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kMaxQueryBytes = 1024;
 constexpr int64_t kDefaultVolumeDays = 7;
 constexpr const char* kPrometheusType = "text/plain; version=0.0.4; charset=utf-8";
 constexpr const char* kUnmatchedRoute = "unmatched";
+constexpr const char* kStaticRoute = "static";  // the web app's files (StaticFiles)
 
 }  // namespace
 
@@ -65,7 +69,7 @@ constexpr const char* kUnmatchedRoute = "unmatched";
 class Server::Impl {
  public:
   // The objects whose methods handle routes.
-  using Apis = std::tuple<Impl*, AlertsApi*, AuthApi*, CareApi*>;
+  using Apis = std::tuple<Impl*, AlertsApi*, AuthApi*, CareApi*, MentionStreamApi*, ExportApi*>;
   using Handler = std::function<Reply(const Apis&, const httplib::Request&, const RequestContext&)>;
 
   // A handler calling `fn` on this server's object of class Api.
@@ -111,6 +115,12 @@ class Server::Impl {
         Route("GET", "/api/v1/mentions", P::kRead, &Impl::ListMentions,
               {"q", "query", "query_id", "highlight", "from", "to", "channel", "lang", "author",
               "thread", "limit", "cursor"}),
+        // Before /mentions/{id}, which would match "stream" too.
+        Route("GET", "/api/v1/mentions/stream", P::kRead, &MentionStreamApi::Stream,
+              {"query_id", "channel", "lang", "sentiment", "category", "severity", "needs_reply", "max_rate"}),
+        Route("GET", "/api/v1/export/mentions.csv", P::kRead, &ExportApi::Mentions,
+              {"q", "query", "query_id", "from", "to", "channel", "lang", "author", "thread", "sentiment",
+              "category", "severity", "needs_reply"}),
         Route("GET", "/api/v1/mentions/{id}", P::kRead, &Impl::GetMention, {"highlight"}),
         Route("PATCH", "/api/v1/mentions/{id}/labels", P::kLabel, &Impl::PatchLabels),
         Route("GET", "/api/v1/mentions/{id}/explain", P::kRead, &Impl::ExplainMention),
@@ -125,16 +135,21 @@ class Server::Impl {
               {"interval", "from", "to", "group_by", "channel", "lang", "query_id", "sentiment",
               "category", "severity", "needs_reply"}),
         Route("GET", "/api/v1/stats/summary", P::kRead, &Impl::Summary),
+        Route("GET", "/api/v1/stats/authors", P::kRead, &Impl::Authors,
+              {"from", "to", "query_id", "channel", "lang", "sentiment", "limit", "by"}),
         Route("GET", "/api/v1/rejects", P::kRead, &Impl::Rejects, {"limit", "before"}),
         Route("GET", "/api/v1/alert-rules", P::kRead, &AlertsApi::ListRules),
         Route("POST", "/api/v1/alert-rules", P::kManageAlerts, &AlertsApi::CreateRule),
+        // Before /alert-rules/{name}. Read: a preview changes nothing.
+        Route("POST", "/api/v1/alert-rules/preview", P::kRead, &AlertsApi::PreviewRule),
         Route("GET", "/api/v1/alert-rules/{name}", P::kRead, &AlertsApi::GetRule),
         Route("PUT", "/api/v1/alert-rules/{name}", P::kManageAlerts, &AlertsApi::ReplaceRule),
         Route("DELETE", "/api/v1/alert-rules/{name}", P::kManageAlerts, &AlertsApi::DeleteRule),
         Route("GET", "/api/v1/alerts", P::kRead, &AlertsApi::ListAlerts,
               {"status", "rule", "kind", "since", "until", "before_id", "limit"}),
-        // Before /alerts/{id}, which would match "stream" too.
+        // Before /alerts/{id}, which would match "stream" and "counts" too.
         Route("GET", "/api/v1/alerts/stream", P::kRead, &AlertsApi::Stream),
+        Route("GET", "/api/v1/alerts/counts", P::kRead, &AlertsApi::CountAlerts, {"rule", "by_rule"}),
         Route("GET", "/api/v1/alerts/{id}", P::kRead, &AlertsApi::GetAlert),
         Route("POST", "/api/v1/alerts/{id}/ack", P::kAckAlerts, &AlertsApi::Acknowledge),
         Route("POST", "/api/v1/alerts/{id}/resolve", P::kAckAlerts, &AlertsApi::Resolve),
@@ -183,9 +198,12 @@ class Server::Impl {
         store_(store),
         queries_(queries),
         auth_(auth),
-        alerts_api_(alerts, store, std::chrono::milliseconds(options_.stream_keep_alive_ms), stopping_),
+        alerts_api_(alerts, store, clock, std::chrono::milliseconds(options_.stream_keep_alive_ms), stopping_),
         auth_api_(auth, options_.secure_cookies),
         care_api_(care, store, options_.explain, &auth.directory(), clock),
+        mention_stream_api_(options_.mention_hub, options_.categories, stopping_),
+        export_api_(store, queries, options_.categories, clock),
+        static_files_(options_.web_root),
         ingest_(std::move(ingest)),
         json_decoder_(std::move(json_decoder)),
         metrics_(metrics),
@@ -197,6 +215,8 @@ class Server::Impl {
     }
     latency_.push_back(metrics_.GetHistogram("ecoute_http_request_duration_seconds",
                                              "HTTP request latency by route, seconds", {{"route", kUnmatchedRoute}}));
+    latency_.push_back(metrics_.GetHistogram("ecoute_http_request_duration_seconds",
+                                             "HTTP request latency by route, seconds", {{"route", kStaticRoute}}));
     stored_mentions_ = metrics_.GetGauge("ecoute_stored_mentions", "Mentions in the store (at the last scrape)");
     stored_rejects_ = metrics_.GetGauge("ecoute_stored_rejects", "Rejected records kept in the store");
     stored_threads_ = metrics_.GetGauge("ecoute_stored_threads", "Conversation threads in the store");
@@ -232,6 +252,9 @@ class Server::Impl {
     // Stop() right after Start() cannot be lost.
     while (!http_.is_running() && !listen_returned_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     spdlog::info("api: listening on {}:{}", options_.host, bound);
+    if (static_files_.built()) spdlog::info("api: serving the web app from {}", options_.web_root);
+    else if (options_.web_root.empty()) spdlog::info("api: no web app (no web root)");
+    else spdlog::info("api: the web app is not built ({} has no index.html): run `make build`", options_.web_root);
     return base::Status::Ok();
   }
 
@@ -304,6 +327,7 @@ class Server::Impl {
   }
 
   static constexpr size_t kNoRoute = static_cast<size_t>(-1);
+  static constexpr size_t kStaticFiles = kNoRoute - 1;  // recorded as route "static"
 
   // The index of the route whose path and method match, or kNoRoute.
   size_t RouteIndexFor(const httplib::Request& req) const {
@@ -319,7 +343,12 @@ class Server::Impl {
     const int64_t start = clock_.MonotonicNanos();
     Reply r;
     try {
-      r = route == kNoRoute ? Unmatched(req) : Handle(Defs()[route], req);
+      if (route == kNoRoute && StaticFiles::IsAppRequest(req)) {
+        r = static_files_.Serve(req);
+        if (r.status != 404) route = kStaticFiles;  // a path that is no file stays "unmatched"
+      } else {
+        r = route == kNoRoute ? Unmatched(req) : Handle(Defs()[route], req);
+      }
     } catch (const std::exception& e) {
       spdlog::error("api: {} {}: {}", req.method, req.path, e.what());
       r = ErrorReply(500, "internal", std::string("internal error: ") + e.what());
@@ -363,7 +392,9 @@ class Server::Impl {
   }
 
   void Record(size_t route, const httplib::Request& req, int status, std::optional<int64_t> start_nanos) {
-    const std::string& route_name = route == kNoRoute ? unmatched_name_ : Defs()[route].info.path;
+    const std::string& route_name = route == kNoRoute       ? unmatched_name_
+                                    : route == kStaticFiles ? static_name_
+                                                            : Defs()[route].info.path;
     metrics_
         .GetCounter("ecoute_http_requests_total", "HTTP requests by method, route and status",
                     {{"method", req.method}, {"route", route_name}, {"status", std::to_string(status)}})
@@ -371,7 +402,8 @@ class Server::Impl {
     double seconds = 0;
     if (start_nanos) {
       seconds = static_cast<double>(clock_.MonotonicNanos() - *start_nanos) / 1e9;
-      latency_[route == kNoRoute ? latency_.size() - 1 : route]->Observe(seconds);
+      latency_[route == kNoRoute ? latency_.size() - 2 : route == kStaticFiles ? latency_.size() - 1 : route]->Observe(
+          seconds);
     }
     if (spdlog::should_log(spdlog::level::debug)) {
       spdlog::debug("api: {} {} -> {} ({:.3f} ms, {} bytes in)", req.method, req.target, status, seconds * 1e3,
@@ -452,32 +484,15 @@ class Server::Impl {
   // GET /api/v1/mentions
   Reply ListMentions(const httplib::Request& req, const RequestContext& ctx) {
     QueryParams p(req.params, ctx.route.query_params);
-    store::MentionFilter f;
-    if (auto q = p.String("q")) {
-      if (q->size() > kMaxQueryBytes) {
-        p.Fail("q", "q is longer than " + std::to_string(kMaxQueryBytes) + " bytes");
-      }
-      f.text = std::move(*q);
-    }
-    std::optional<std::string> query = p.String("query");
-    if (query && query->size() > match::kMaxQueryBytes)
-      p.Fail("query", "query is longer than " + std::to_string(match::kMaxQueryBytes) + " bytes");
-    f.query_ids = p.Ids("query_id");
+    MentionSearch search = ReadMentionSearch(p);
+    store::MentionFilter& f = search.filter;
+    const std::optional<std::string>& query = search.query;
     const bool highlight = p.Bool("highlight", false);
-    f.from = p.Time("from");
-    f.to = p.Time("to");
-    f.channels = p.Channels("channel");
-    f.languages = p.Languages("lang");
-    f.author = p.String("author").value_or("");
-    f.thread_id = p.String("thread").value_or("");
     f.limit = static_cast<int>(p.Int("limit", kDefaultLimit, 1, kMaxLimit));
     if (auto c = p.String("cursor"); c && !c->empty()) {
       base::Result<store::Cursor> cursor = store::Cursor::Decode(*c);
       if (cursor.ok()) f.after = *cursor;
       else p.Fail("cursor", "cursor is not valid: " + QuoteValue(*c) + " (pass next_cursor back unchanged)");
-    }
-    if (f.from && f.to && *f.from > *f.to) {
-      p.Fail("from", "from (" + base::FormatTimestamp(*f.from) + ") is after to (" + base::FormatTimestamp(*f.to) + ")");
     }
     if (p.error()) return ParamReply(*p.error());
     if ((query || highlight) && queries_ == nullptr)
@@ -634,20 +649,9 @@ class Server::Impl {
 
   // Whether `name` may be a mention's category: one of options_.categories
   // or "none"; any [a-z0-9_]{1,64} when no taxonomy was given.
-  bool KnownCategory(std::string_view name) const {
-    if (!store::IsCategoryName(name)) return false;
-    if (options_.categories.empty() || name == "none") return true;
-    for (const CategoryInfo& c : options_.categories)
-      if (c.name == name) return true;
-    return false;
-  }
+  bool KnownCategory(std::string_view name) const { return IsKnownCategory(options_.categories, name); }
 
-  std::string CategoryChoices() const {
-    if (options_.categories.empty()) return "1 to 64 of a-z, 0-9 and _";
-    std::string out;
-    for (const CategoryInfo& c : options_.categories) out += c.name + ", ";
-    return "one of " + out + "none";
-  }
+  std::string CategoryChoices() const { return api::CategoryChoices(options_.categories); }
 
   // PATCH /api/v1/mentions/{id}/labels
   Reply PatchLabels(const httplib::Request& req, const RequestContext& ctx) {
@@ -846,9 +850,10 @@ class Server::Impl {
     q.needs_reply = needs_reply;
     base::Result<std::vector<store::VolumePoint>> points = store_.Volume(q);
     if (!points.ok()) {
-      // The per-query label rollup does not keep every dimension.
+      // Too many ids or values.
       if (points.status().code() == base::StatusCode::kInvalidArgument)
-        return ErrorReply(400, "invalid_argument", points.status().message(), "query_id");
+        return ErrorReply(400, "invalid_argument", points.status().message(),
+                          points.status().message().find("query_ids") != std::string::npos ? "query_id" : "");
       return StatusReply(points.status());
     }
     // Per query, series are named after the query (its id when unknown).
@@ -911,6 +916,59 @@ class Server::Impl {
     Reply r;
     r.body = std::move(out);
     return r;
+  }
+
+  // GET /api/v1/stats/authors
+  Reply Authors(const httplib::Request& req, const RequestContext& ctx) {
+    QueryParams p(req.params, ctx.route.query_params);
+    store::AuthorQuery q;
+    std::optional<base::Timestamp> from = p.Time("from");
+    std::optional<base::Timestamp> to = p.Time("to");
+    std::vector<int64_t> query_ids = p.Ids("query_id");
+    if (query_ids.size() > 1)
+      p.Fail("query_id", "query_id: top authors are counted per query; give one, got " +
+                             std::to_string(query_ids.size()));
+    q.channels = p.Channels("channel");
+    // The author rollup is by day, channel and query: nothing else filters it.
+    for (const char* name : {"lang", "sentiment"}) {
+      if (p.String(name))
+        p.Fail(name, std::string(name) +
+                         " cannot filter top authors (they are counted by day, channel and query only); drop it");
+    }
+    q.limit = static_cast<int>(p.Int("limit", 10, 1, 100));
+    if (auto by = p.String("by")) {
+      base::Result<store::AuthorSort> sort = store::ParseAuthorSort(*by);
+      if (sort.ok()) q.sort = *sort;
+      else p.Fail("by", "by must be reach or mentions, got " + QuoteValue(*by));
+    }
+    if (p.error()) return ParamReply(*p.error());
+    if (!to) to = clock_.Now();
+    if (!from) from = *to - kDefaultVolumeDays * 24 * 3'600'000;
+    if (*from >= *to)
+      return ErrorReply(400, "invalid_argument",
+                        "from (" + base::FormatTimestamp(*from) + ") must be before to (" + base::FormatTimestamp(*to) +
+                            ")",
+                        "from");
+    q.from = *from;
+    q.to = *to;
+    if (!query_ids.empty()) q.query_id = query_ids[0];
+    base::Result<store::AuthorPage> page = store_.TopAuthors(q);
+    if (!page.ok()) return FieldStatusReply(page.status());
+    json items = json::array();
+    for (const store::AuthorStat& a : page->items) {
+      items.push_back({{"channel", model::ChannelName(a.channel)},
+                       {"handle", a.handle},
+                       {"display_name", a.display_name},
+                       {"followers", a.followers},
+                       {"mentions", a.mentions},
+                       {"negative", a.negative},
+                       {"reach", a.reach}});
+    }
+    return JsonReply({{"from", base::FormatTimestamp(page->from)},
+                      {"to", base::FormatTimestamp(page->to)},
+                      {"by", store::AuthorSortName(q.sort)},
+                      {"query_id", q.query_id == 0 ? json(nullptr) : json(q.query_id)},
+                      {"items", std::move(items)}});
   }
 
   // GET /api/v1/stats/summary
@@ -983,7 +1041,10 @@ class Server::Impl {
   AlertsApi alerts_api_;
   AuthApi auth_api_;
   CareApi care_api_;
-  const Apis apis_{this, &alerts_api_, &auth_api_, &care_api_};
+  MentionStreamApi mention_stream_api_;
+  ExportApi export_api_;
+  const StaticFiles static_files_;
+  const Apis apis_{this, &alerts_api_, &auth_api_, &care_api_, &mention_stream_api_, &export_api_};
   const IngestFn ingest_;
   const std::shared_ptr<const ingest::Decoder> json_decoder_;
   base::MetricsRegistry& metrics_;
@@ -992,6 +1053,7 @@ class Server::Impl {
   std::vector<std::regex> path_regexes_;       // per route, as registered
   std::vector<base::Histogram*> latency_;      // per route, then unmatched
   const std::string unmatched_name_ = kUnmatchedRoute;
+  const std::string static_name_ = kStaticRoute;
   base::Gauge* stored_mentions_;
   base::Gauge* stored_rejects_;
   base::Gauge* stored_threads_;

@@ -3,7 +3,9 @@
 // label corrections and explanations, the category taxonomy, volume
 // series, rejects, alerts (rules, alerts, ack/resolve, deliveries,
 // notifiers and a server-sent event stream), accounts (sign-in, users,
-// teams, API tokens, the audit log), health and Prometheus metrics.
+// teams, API tokens, the audit log), the live mention stream, CSV exports
+// of mentions and cases, the web app's static files, health and
+// Prometheus metrics.
 //
 // Every route states the auth::Permission it needs (RouteInfo::permission).
 // Before a handler runs, the server authenticates the request with the
@@ -11,7 +13,8 @@
 // X-CSRF-Token on unsafe methods) and checks the caller's role: 401 with
 // `WWW-Authenticate: Bearer realm="ecoute"` without valid credentials, 403
 // naming the permission and the role otherwise. Only GET /healthz and
-// POST /api/v1/auth/login (Permission::kNone) are open. docs/auth.md.
+// POST /api/v1/auth/login (Permission::kNone) are open, and the web app's
+// static files (ServerOptions::web_root). docs/auth.md.
 //
 // The server depends on the rest of ecoute only through narrow seams: the
 // Store (read, plus Store::CorrectLabels for PATCH .../labels), a function
@@ -49,6 +52,8 @@ class Authenticator;
 
 namespace ecoute::api {
 
+class MentionHub;
+
 // One category of the taxonomy, as GET /api/v1/categories lists it (the
 // app maps classify::CategoryDef onto it).
 struct CategoryInfo {
@@ -85,6 +90,15 @@ struct ServerOptions {
   // Adds "Secure" to the session cookie set by POST /api/v1/auth/login:
   // turn it on when clients reach ecoute over HTTPS (a TLS proxy).
   bool secure_cookies = false;
+  // The built web app (index.html, assets/...), served without credentials
+  // on every GET/HEAD outside /api/, /healthz and /metrics, with client
+  // routes falling back to index.html (api/static_files.h). Empty, or
+  // without index.html: GET / answers a page saying how to build it.
+  std::string web_root;
+  // Feeds GET /api/v1/mentions/stream (api/mention_stream.h); the owner
+  // publishes committed mentions to it. Null: that route answers 503. Must
+  // outlive the server.
+  MentionHub* mention_hub = nullptr;
 };
 
 // Ingests a batch of raw records and returns when they are committed
@@ -152,7 +166,8 @@ class Server {
   int port() const;
 
   // Stops accepting connections and waits for in-flight requests to finish;
-  // open alert streams end within about 250 ms. Idempotent; thread-safe.
+  // open alert and mention streams and CSV exports end within about
+  // 250 ms. Idempotent; thread-safe.
   void Stop();
 
  private:

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alert/backtest.h"
 #include "alert/engine.h"
 #include "alert/service.h"
 #include "app/commands.h"
@@ -174,48 +175,49 @@ int RunAlertsReplay(const GlobalFlags& global, const AlertsReplayFlags& flags) {
 
   alert::EngineOptions eo;
   eo.time_zone = *tz;
-  alert::Engine engine(*rules, queries, eo);
-  std::vector<alert::AlertChange> changes;
   std::map<std::string, int> opened_per_rule;
   int opened = 0, notified = 0;
-  auto emit = [&](std::vector<alert::AlertChange>& out) {
-    for (alert::AlertChange& ch : out) {
-      bool is_open = ch.type == alert::AlertChange::Type::kOpened;
-      if (!is_open && !flags.all_changes) continue;
-      if (is_open) {
-        ++opened;
-        ++opened_per_rule[ch.alert.rule];
-        notified += ch.notify ? 1 : 0;
-      }
-      if (flags.json) {
-        json j = alert::AlertToJson(ch.alert);
-        j["change"] = is_open ? "opened" : ch.type == alert::AlertChange::Type::kResolved ? "resolved" : "updated";
-        j["notify"] = ch.notify;
-        std::printf("%s\n", j.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
-      } else {
-        std::string why;
-        for (const store::AlertHistoryEntry& h : ch.history)
-          if (h.type == "suppressed") why = " [not notified: " + h.detail + "]";
-        base::Timestamp at = is_open ? ch.alert.opened_at : ch.alert.last_trigger_at;
-        std::printf("%s  %-8s %-8s %-20s #%-5lld %s%s\n", base::FormatTimestamp(at).c_str(),
-                    is_open ? "opened" : ch.type == alert::AlertChange::Type::kResolved ? "resolved" : "updated",
-                    ch.alert.level.c_str(), ch.alert.rule.c_str(), static_cast<long long>(ch.alert.id),
-                    ch.alert.title.c_str(), why.c_str());
-      }
+  auto emit = [&](const alert::AlertChange& ch) {
+    bool is_open = ch.type == alert::AlertChange::Type::kOpened;
+    if (!is_open && !flags.all_changes) return;
+    if (is_open) {
+      ++opened;
+      ++opened_per_rule[ch.alert.rule];
+      notified += ch.notify ? 1 : 0;
     }
-    out.clear();
+    if (flags.json) {
+      json j = alert::AlertToJson(ch.alert);
+      j["change"] = is_open ? "opened" : ch.type == alert::AlertChange::Type::kResolved ? "resolved" : "updated";
+      j["notify"] = ch.notify;
+      std::printf("%s\n", j.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
+    } else {
+      std::string why;
+      for (const store::AlertHistoryEntry& h : ch.history)
+        if (h.type == "suppressed") why = " [not notified: " + h.detail + "]";
+      base::Timestamp at = is_open ? ch.alert.opened_at : ch.alert.last_trigger_at;
+      std::printf("%s  %-8s %-8s %-20s #%-5lld %s%s\n", base::FormatTimestamp(at).c_str(),
+                  is_open ? "opened" : ch.type == alert::AlertChange::Type::kResolved ? "resolved" : "updated",
+                  ch.alert.level.c_str(), ch.alert.rule.c_str(), static_cast<long long>(ch.alert.id),
+                  ch.alert.title.c_str(), why.c_str());
+    }
   };
-  for (const model::Mention& m : stream) {
-    engine.Tick(m.created_at, &changes);
-    engine.Observe(std::span(&m, 1), m.created_at, &changes);
-    emit(changes);
-  }
+  // The engine loop of the API's rule preview (alert::Backtest), cold (no
+  // warm-up: the stream is all there is), over the whole stream; then a
+  // day of silence after the last message lets open alerts close.
+  alert::EngineStats st;
   if (!stream.empty()) {
-    // Let open alerts close: a day of silence after the last message.
-    engine.Tick(stream.back().created_at + 86'400'000, &changes);
-    emit(changes);
+    alert::BacktestOptions bo;
+    bo.from = stream.front().created_at;
+    bo.to = stream.back().created_at + 1;
+    bo.warmup_ms = 0;
+    bo.final_tick = stream.back().created_at + 86'400'000;
+    bo.engine = eo;
+    bo.max_alerts = 0;
+    alert::SpanMentionSource source(stream);
+    auto result = alert::Backtest(*rules, queries, source, bo, emit);
+    if (!result.ok()) return Fail(result.status());
+    st = result->stats;
   }
-  alert::EngineStats st = engine.Stats();
   std::fprintf(stderr, "replay: %s records, %s messages in event time (%s rejected), %d alerts opened (%d notified)\n",
                Thousands(records).c_str(), Thousands(stream.size()).c_str(), Thousands(rejected).c_str(), opened,
                notified);

@@ -38,6 +38,8 @@ int Main(int argc, char** argv) {
   CLI::App* srv = app.add_subcommand("serve", "Run the HTTP API (ingest with POST /api/v1/mentions; see docs/api/openapi.yaml).");
   srv->add_option("--listen", serve.listen, "host:port to listen on (default 127.0.0.1:8080)");
   srv->add_flag("--demo", serve.demo, "Load demo history into an empty store, then stream live demo messages");
+  srv->add_option("--web-root", serve.web_root,
+                  "Directory of the built web app served on / (default: server.web_root, else the build's web/dist)");
 
   SearchFlags search;
   CLI::App* sea = app.add_subcommand(

@@ -26,6 +26,7 @@ int RunImport(const GlobalFlags& global, const ImportFlags& flags);
 
 struct ServeFlags {
   std::string listen;  // overrides server.listen
+  std::string web_root;  // overrides server.web_root
   bool demo = false;   // load the demo backlog when empty, then stream live demo messages
 };
 int RunServe(const GlobalFlags& global, const ServeFlags& flags);

@@ -1,7 +1,12 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
 
+#include "api/mention_stream.h"
 #include "api/server.h"
 #include "app/care_wiring.h"
 #include "app/commands.h"
@@ -26,6 +31,22 @@ const char* const kDemoAlertRules[] = {
     R"({"name": "snowballs", "kind": "snowball", "description": "Conversations growing fast"})",
 };
 
+// The web root to serve: --web-root, else server.web_root, else the
+// build's (ECOUTE_WEB_DIST, which may not be built). One given explicitly
+// must be a directory.
+base::Result<std::string> WebRootFrom(const ServeFlags& flags, const config::ServerConfig& server) {
+  const bool from_flag = !flags.web_root.empty();
+  std::string dir = from_flag ? flags.web_root : server.web_root;
+  if (dir.empty()) return std::string(ECOUTE_WEB_DIST);
+  std::error_code ec;
+  const std::filesystem::path abs = std::filesystem::absolute(dir, ec);
+  if (!ec) dir = abs.lexically_normal().string();
+  if (!std::filesystem::is_directory(dir, ec))
+    return base::Status::InvalidArgument(std::string(from_flag ? "--web-root" : "server.web_root") + ": " + dir +
+                                         " is not a directory");
+  return dir;
+}
+
 }  // namespace
 
 int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
@@ -36,6 +57,8 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
     base::Status st = config::ParseListen(flags.listen, config->server);
     if (!st.ok()) return Fail(st.WithPrefix("--listen"));
   }
+  auto web_root = WebRootFrom(flags, config->server);
+  if (!web_root.ok()) return Fail(web_root.status());
   SetUpLogging(config->log_level);
   auto store = OpenStore(*config);
   if (!store.ok()) return Fail(store.status());
@@ -107,6 +130,13 @@ int RunServe(const GlobalFlags& global, const ServeFlags& flags) {
   }
 
   api::ServerOptions so;
+  so.web_root = *web_root;
+  // The live mention stream: every commit is offered to the open streams
+  // (the hub copies nothing while none is open). Shared with the listener,
+  // which the pipeline keeps until it is destroyed.
+  auto mention_hub = std::make_shared<api::MentionHub>();
+  pipe.AddCommitListener([mention_hub](const std::vector<model::Mention>& ms) { mention_hub->Publish(ms); });
+  so.mention_hub = mention_hub.get();
   so.host = config->server.host;
   so.port = config->server.port;
   so.threads = config->server.threads;

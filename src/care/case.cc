@@ -10,6 +10,7 @@ namespace {
 constexpr std::array<std::string_view, 5> kStatusNames = {"new", "open", "pending", "resolved", "closed"};
 constexpr std::array<std::string_view, 4> kPriorityNames = {"low", "normal", "high", "urgent"};
 constexpr std::array<std::string_view, 6> kSlaEventNames = {"customer", "agent", "pending", "resumed", "resolved", "reopened"};
+constexpr std::array<std::string_view, 3> kCaseSlaStateNames = {"ok", "warning", "breached"};
 
 }  // namespace
 
@@ -42,6 +43,34 @@ std::optional<SlaEventKind> ParseSlaEventKind(std::string_view s) {
     if (base::EqualsIgnoreAsciiCase(s, kSlaEventNames[i])) return static_cast<SlaEventKind>(i);
   }
   return std::nullopt;
+}
+
+base::Timestamp NextSlaDue(const CaseRecord& c) {
+  if (c.status != CaseStatus::kNew && c.status != CaseStatus::kOpen) return 0;
+  base::Timestamp due = 0;
+  for (const SlaTarget* t : {&c.first_response, &c.next_response, &c.resolution}) {
+    if (t->started_at != 0 && t->met_at == 0 && t->due_at != 0 && (due == 0 || t->due_at < due)) due = t->due_at;
+  }
+  return due;
+}
+
+std::string_view CaseSlaStateName(CaseSlaState s) { return kCaseSlaStateNames[static_cast<size_t>(s)]; }
+
+std::optional<CaseSlaState> ParseCaseSlaState(std::string_view s) {
+  for (size_t i = 0; i < kCaseSlaStateNames.size(); ++i) {
+    if (base::EqualsIgnoreAsciiCase(s, kCaseSlaStateNames[i])) return static_cast<CaseSlaState>(i);
+  }
+  return std::nullopt;
+}
+
+CaseSlaState SlaStateOf(const CaseRecord& c) {
+  const SlaTarget* targets[] = {&c.first_response, &c.next_response, &c.resolution};
+  bool warned = false;
+  for (const SlaTarget* t : targets) {
+    if (t->breached) return CaseSlaState::kBreached;
+    warned = warned || (t->warned && t->started_at != 0 && t->met_at == 0);
+  }
+  return warned && IsActive(c.status) ? CaseSlaState::kWarning : CaseSlaState::kOk;
 }
 
 Priority PriorityFromSeverity(std::string_view level) {

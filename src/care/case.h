@@ -113,6 +113,23 @@ struct CaseRecord {
   bool operator==(const CaseRecord&) const = default;
 };
 
+// The earliest deadline among the SLA targets of `c` that run now: the case
+// is new or open (pending, resolved and closed cases have their clocks
+// stopped), the target started, is not met and has a deadline (due_at !=
+// 0; for a breached target, the deadline that passed). 0 when none runs.
+base::Timestamp NextSlaDue(const CaseRecord& c);
+
+// The SLA state of a whole case, from its targets as the SLA clocks last
+// evaluated them (care/sla.h: EvaluateSla):
+//   breached  one of its targets is breached (met late, or overdue);
+//   warning   none is, and a target not met yet passed its warning point
+//             while the case is active (new, open or pending);
+//   ok        otherwise (cases without an SLA included).
+enum class CaseSlaState : uint8_t { kOk, kWarning, kBreached };
+std::string_view CaseSlaStateName(CaseSlaState s);                  // "ok" | "warning" | "breached"
+std::optional<CaseSlaState> ParseCaseSlaState(std::string_view s);  // inverse, case-insensitive
+CaseSlaState SlaStateOf(const CaseRecord& c);
+
 // A message of a case: a stored mention (customer or brand) or an agent's
 // reply sent from ecoute (also stored as an outbound mention).
 struct CaseMessage {

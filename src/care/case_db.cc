@@ -47,7 +47,7 @@ struct CareMigration {
 };
 
 // Append a step to change the schema; never edit a released one.
-constexpr std::array<CareMigration, 1> kMigrations = {{
+constexpr std::array<CareMigration, 2> kMigrations = {{
     {1, "initial care schema", R"sql(
 CREATE TABLE care_schema (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -142,6 +142,27 @@ CREATE TABLE care_settings (
 ) WITHOUT ROWID;
 CREATE VIRTUAL TABLE care_cases_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
 )sql"},
+    // urgency_due becomes NextSlaDue (only new and open cases have running
+    // clocks); sla_state (SlaStateOf) is derived like breached; the
+    // deadlines that run get their own index (due_before, "breaching
+    // soon"), and sla_state one for its filter (with the status).
+    {2, "running deadlines and SLA state", R"sql(
+ALTER TABLE care_cases ADD COLUMN sla_state INTEGER NOT NULL DEFAULT 0;  -- derived: 0 ok, 1 warning, 2 breached
+UPDATE care_cases SET urgency_due = 9223372036854775807 WHERE status NOT IN ('new', 'open');
+UPDATE care_cases SET sla_state = CASE
+  WHEN breached = 1 THEN 2
+  WHEN status IN ('new', 'open', 'pending') AND (
+       (json_extract(sla, '$.first_response.warned') = 1 AND json_extract(sla, '$.first_response.started_at') <> 0
+        AND json_extract(sla, '$.first_response.met_at') = 0)
+    OR (json_extract(sla, '$.next_response.warned') = 1 AND json_extract(sla, '$.next_response.started_at') <> 0
+        AND json_extract(sla, '$.next_response.met_at') = 0)
+    OR (json_extract(sla, '$.resolution.warned') = 1 AND json_extract(sla, '$.resolution.started_at') <> 0
+        AND json_extract(sla, '$.resolution.met_at') = 0)) THEN 1
+  ELSE 0 END;
+CREATE INDEX care_cases_due ON care_cases(urgency_due, priority DESC, created_at)
+  WHERE urgency_due < 9223372036854775807;
+CREATE INDEX care_cases_sla_state ON care_cases(sla_state, status, urgency_due);
+)sql"},
 }};
 
 constexpr int kSchemaVersion = kMigrations.back().version;
@@ -190,22 +211,20 @@ SlaTarget SlaTargetFromJson(const nlohmann::json& j) {  // throws nlohmann::json
 }
 
 int64_t UrgencyDue(const CaseRecord& c) {
-  int64_t due = kNoDue;
-  for (const SlaTarget* t : {&c.first_response, &c.next_response, &c.resolution}) {
-    if (t->due_at != 0 && t->met_at == 0) due = std::min(due, t->due_at);
-  }
-  return due;
+  const base::Timestamp due = NextSlaDue(c);
+  return due == 0 ? kNoDue : due;
 }
 
-// The columns of care_cases in SELECT order; the two derived ones last
+// The columns of care_cases in SELECT order; the three derived ones last
 // (written, never read back).
-constexpr std::array<std::string_view, 36> kCaseColumns = {
+constexpr std::array<std::string_view, 37> kCaseColumns = {
     "id",          "status",           "priority",       "priority_manual",  "subject",          "channel",
     "account",     "thread_key",       "contact_id",     "language",         "category",         "severity",
     "severity_level", "severity_reasons", "query_ids",   "team_id",          "assignee_id",      "routing_rule",
     "tags",        "first_message_id", "last_message_id", "message_count",   "created_at",       "updated_at",
     "last_customer_at", "last_agent_at", "first_response_at", "pending_since", "resolved_at",   "closed_at",
-    "reopen_count", "sla_policy",      "sla",            "sla_timeline",     "breached",         "urgency_due"};
+    "reopen_count", "sla_policy",      "sla",            "sla_timeline",     "breached",         "urgency_due",
+    "sla_state"};
 constexpr size_t kReadCaseColumns = 34;
 
 // "c.id, c.status, ..." (the read columns, with a table prefix).
@@ -294,6 +313,7 @@ void BindCase(Stmt& s, const CaseRecord& c, EncodedCase& e) {
   s.BindText(i++, e.timeline);
   s.BindInt(i++, c.first_response.breached || c.next_response.breached || c.resolution.breached ? 1 : 0);
   s.BindInt(i++, UrgencyDue(c));
+  s.BindInt(i++, static_cast<int64_t>(SlaStateOf(c)));
 }
 
 base::Status BadColumn(std::string_view table, int64_t id, std::string_view column, std::string_view why) {
@@ -846,6 +866,8 @@ base::Result<CasePage> CaseDb::ListCases(const CaseFilter& f) const {
     return base::Status::InvalidArgument("created_to: must be >= 0, got " + std::to_string(f.created_to));
   if (f.created_from > 0 && f.created_to > 0 && f.created_to <= f.created_from)
     return base::Status::InvalidArgument("created_to: must be after created_from");
+  if (f.due_before < 0)
+    return base::Status::InvalidArgument("due_before: must be >= 0, got " + std::to_string(f.due_before));
 
   auto conn = impl_->readers.Acquire();
   Where w;
@@ -876,6 +898,16 @@ base::Result<CasePage> CaseDb::ListCases(const CaseFilter& f) const {
   if (!f.tag.empty()) w.Add("EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = " + param(f.tag) + ")");
   if (!f.category.empty()) w.Add("c.category = " + param(f.category));
   if (f.breached_only) w.Add("c.breached = 1");
+  if (f.due_before > 0) {
+    // The first term is the partial index's condition (care_cases_due).
+    w.Add("c.urgency_due < " + std::to_string(kNoDue));
+    w.Add("c.urgency_due < " + param(f.due_before));
+  }
+  if (!f.sla_states.empty()) {
+    nlohmann::json a = nlohmann::json::array();
+    for (CaseSlaState st : f.sla_states) a.push_back(static_cast<int64_t>(st));
+    w.Add("c.sla_state IN (SELECT value FROM json_each(" + param(a.dump()) + "))");
+  }
   if (!f.text.empty()) {
     ECOUTE_ASSIGN_OR_RETURN(std::vector<std::string> words,
                             conn->Tokenize(Utf8Prefix(f.text, kMaxQueryTextBytes), FTS5_TOKENIZE_QUERY));
@@ -922,11 +954,11 @@ base::Result<CasePage> CaseDb::ListCases(const CaseFilter& f) const {
   return page;
 }
 
-base::Result<std::vector<CaseRecord>> CaseDb::ActiveCases() const {
+base::Result<std::vector<CaseRecord>> CaseDb::ActiveCases(bool with_resolved) const {
   auto conn = impl_->readers.Acquire();
   return impl_->ReadCases(*conn,
-                          "SELECT " + CaseSelectList() +
-                              " FROM care_cases c WHERE c.status IN ('new', 'open', 'pending') ORDER BY c.id",
+                          "SELECT " + CaseSelectList() + " FROM care_cases c WHERE c.status IN ('new', 'open', 'pending'" +
+                              (with_resolved ? ", 'resolved'" : "") + ") ORDER BY c.id",
                           "active cases", [](Stmt&) {});
 }
 

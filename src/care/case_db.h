@@ -86,15 +86,18 @@ struct CaseFilter {
   std::string tag;                   // the case has this tag; empty = any
   std::string category;              // exact; empty = any
   bool breached_only = false;        // any of the three SlaTargets breached
+  // NextSlaDue(case) != 0 and < due_before: a deadline runs and falls
+  // before that instant (overdue ones included); 0 = no condition.
+  base::Timestamp due_before = 0;
+  std::vector<CaseSlaState> sla_states;  // SlaStateOf(case) is any of them; empty = any
   // Words that must all occur in the case's indexed text (CareWrite::
   // search_text), folded like the index (case, accents); empty or without
   // any word = no condition.
   std::string text;
   base::Timestamp created_from = 0, created_to = 0;  // created_at in [from, to); 0 = unbounded
   enum class Sort {
-    // The SLA due soonest first (the earliest due_at among the targets that
-    // have one and are not met; cases without one last), then priority
-    // desc, then created asc, then id asc.
+    // The SLA due soonest first (NextSlaDue; cases without a running
+    // deadline last), then priority desc, then created asc, then id asc.
     kUrgency,
     kUpdated,  // updated_at desc, then id desc
     kCreated,  // created_at desc, then id desc
@@ -153,11 +156,12 @@ class CaseDb {
   // One page of the cases matching `f`, sorted by f.sort, with the total.
   // InvalidArgument naming the field for offset < 0, limit not 1..1000,
   // assignee_id < -1, team_id or contact_id < 0, created_from/created_to < 0
-  // or created_to <= created_from (both set).
+  // or created_to <= created_from (both set), due_before < 0.
   base::Result<CasePage> ListCases(const CaseFilter& f) const;
-  // The cases with status new, open or pending, ascending id: what the
+  // The cases with status new, open or pending (and resolved, which can
+  // still reopen, with `with_resolved`), ascending id, in one read: what the
   // engine reloads at start.
-  base::Result<std::vector<CaseRecord>> ActiveCases() const;
+  base::Result<std::vector<CaseRecord>> ActiveCases(bool with_resolved = false) const;
   // The highest case id stored; 0 when there is none.
   base::Result<int64_t> MaxCaseId() const;
   // The messages of a case in time order (at, then mention_id).

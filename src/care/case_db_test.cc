@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -308,9 +309,10 @@ class CaseDbFilterTest : public CaseDbTest {
 
 TEST_F(CaseDbFilterTest, Sorts) {
   CaseFilter f;
-  // Due 7000 (urgent, then low), due 9000, then no running SLA: high by
-  // created asc, then low.
-  EXPECT_EQ(List(f), (std::vector<int64_t>{2, 4, 1, 5, 3, 6}));
+  // Due 7000, due 9000, then no running SLA (4 is resolved: its clocks
+  // stopped, whatever its next_response says): high by created asc, then
+  // low.
+  EXPECT_EQ(List(f), (std::vector<int64_t>{2, 1, 5, 3, 4, 6}));
   f.sort = CaseFilter::Sort::kUpdated;
   EXPECT_EQ(List(f), (std::vector<int64_t>{5, 6, 3, 1, 4, 2}));
   f.sort = CaseFilter::Sort::kCreated;
@@ -359,6 +361,161 @@ TEST_F(CaseDbFilterTest, EveryFilter) {
               g.tag = "vip";
             }),
             (V{2}));
+}
+
+// Cases for due_before and sla_state: what runs, what is paused or over.
+class CaseDbDueTest : public CaseDbTest {
+ protected:
+  static CaseRecord Make(int64_t id, CaseStatus status, SlaTarget first, SlaTarget next = {},
+                         SlaTarget resolution = {}) {
+    CaseRecord c = Basic(id, status, 100 * id);
+    c.first_response = first;
+    c.next_response = next;
+    c.resolution = resolution;
+    return c;
+  }
+  void SetUp() override {
+    //                      target started due     met    breached warned elapsed
+    const SlaTarget running{60, 100, 10'000, 0, false, false, -1};
+    const SlaTarget warned{60, 100, 8'000, 0, false, true, -1};
+    const SlaTarget overdue{60, 100, 2'000, 0, true, true, -1};
+    const SlaTarget met{60, 100, 4'000, 3'000, false, true, 40};
+    const SlaTarget late{60, 100, 0, 5'000, true, true, 90};
+    WriteOk(*db_, Cases({
+                      Make(1, CaseStatus::kOpen, running),                  // due 10'000, ok
+                      Make(2, CaseStatus::kNew, overdue),                   // overdue (due 2'000), breached
+                      Make(3, CaseStatus::kPending, warned),                // paused: no deadline runs; warning
+                      Make(4, CaseStatus::kResolved, met, warned),          // stopped; ok
+                      Make(5, CaseStatus::kOpen, met, {}, warned),          // due 8'000 (resolution), warning
+                      Make(6, CaseStatus::kClosed, running),                // closed straight from open: stopped
+                      Make(7, CaseStatus::kOpen, {}),                       // no SLA
+                      Make(8, CaseStatus::kOpen, late, running),            // due 10'000, breached (first, late)
+                      Make(9, CaseStatus::kResolved, late),                 // breached, stopped
+                  }));
+  }
+};
+
+TEST_F(CaseDbDueTest, DueBeforeListsTheRunningDeadlinesBeforeIt) {
+  CaseFilter f;
+  using V = std::vector<int64_t>;
+  f.due_before = 10'000;  // exclusive: due exactly then is not before
+  EXPECT_EQ(List(f), (V{2, 5}));
+  f.due_before = 10'001;
+  EXPECT_EQ(List(f), (V{2, 5, 1, 8}));  // urgency order: soonest (overdue) first
+  EXPECT_EQ(Total(f), 4);
+  f.due_before = 2'000;
+  EXPECT_EQ(List(f), (V{}));
+  f.due_before = 2'001;
+  EXPECT_EQ(List(f), (V{2}));  // overdue ones stay in
+  // Pending (3), resolved (4, 9) and closed (6) cases never have a running
+  // deadline, whatever their targets say; nor does one without SLA (7).
+  f.due_before = std::numeric_limits<int64_t>::max();
+  EXPECT_EQ(List(f), (V{2, 5, 1, 8}));
+  // With the other filters.
+  f.statuses = {CaseStatus::kNew};
+  EXPECT_EQ(List(f), (V{2}));
+  f.statuses = {CaseStatus::kPending, CaseStatus::kClosed};
+  EXPECT_EQ(List(f), (V{}));
+  // The urgency sort puts the cases without a running deadline last (all
+  // of normal priority here: oldest first).
+  EXPECT_EQ(List(CaseFilter{}), (V{2, 5, 1, 8, 3, 4, 6, 7, 9}));
+}
+
+TEST_F(CaseDbDueTest, SlaStates) {
+  CaseFilter f;
+  f.sort = CaseFilter::Sort::kCreated;
+  using V = std::vector<int64_t>;
+  f.sla_states = {CaseSlaState::kBreached};
+  EXPECT_EQ(List(f), (V{9, 8, 2}));
+  f.sla_states = {CaseSlaState::kWarning};
+  EXPECT_EQ(List(f), (V{5, 3}));  // 4 is resolved: its warned next response is not to be met
+  f.sla_states = {CaseSlaState::kOk};
+  EXPECT_EQ(List(f), (V{7, 6, 4, 1}));
+  f.sla_states = {CaseSlaState::kWarning, CaseSlaState::kBreached};
+  EXPECT_EQ(List(f), (V{9, 8, 5, 3, 2}));
+  f.statuses = {CaseStatus::kNew, CaseStatus::kOpen};
+  EXPECT_EQ(List(f), (V{8, 5, 2}));
+  f.due_before = 9'000;
+  EXPECT_EQ(List(f), (V{5, 2}));
+}
+
+TEST_F(CaseDbDueTest, NextSlaDueAndSlaStateOf) {
+  for (int64_t id = 1; id <= 9; ++id) {
+    auto c = db_->GetCase(id);
+    ASSERT_TRUE(c.ok() && c->has_value());
+    const base::Timestamp due = NextSlaDue(**c);
+    const base::Timestamp want_due[] = {0, 10'000, 2'000, 0, 0, 8'000, 0, 0, 10'000, 0};
+    EXPECT_EQ(due, want_due[id]) << "case " << id;
+    const CaseSlaState want_state[] = {CaseSlaState::kOk,      CaseSlaState::kOk,       CaseSlaState::kBreached,
+                                       CaseSlaState::kWarning, CaseSlaState::kOk,       CaseSlaState::kWarning,
+                                       CaseSlaState::kOk,      CaseSlaState::kOk,       CaseSlaState::kBreached,
+                                       CaseSlaState::kBreached};
+    EXPECT_EQ(SlaStateOf(**c), want_state[id]) << "case " << id;
+  }
+  EXPECT_EQ(ParseCaseSlaState("Warning"), CaseSlaState::kWarning);
+  EXPECT_EQ(CaseSlaStateName(CaseSlaState::kBreached), "breached");
+  EXPECT_FALSE(ParseCaseSlaState("late").has_value());
+}
+
+TEST_F(CaseDbDueTest, TheFiltersUseTheIndexes) {
+  // The "breaching soon" page and sla_state lists read an index, never the
+  // whole table (EXPLAIN QUERY PLAN of the statements ListCases runs).
+  TempDir dir;
+  const std::string path = dir.File("plan.db");
+  { auto db = OpenOk(path, clock_); }
+  auto plan = [&](const std::string& where) {
+    std::string out;
+    for (const auto& row : store::test_util::RawRows(path, "EXPLAIN QUERY PLAN SELECT id FROM care_cases c WHERE " +
+                                                               where + " ORDER BY c.urgency_due, c.priority DESC, "
+                                                                       "c.created_at, c.id LIMIT 50"))
+      out += row.back() + "\n";
+    return out;
+  };
+  const std::string due = plan("c.urgency_due < 9223372036854775807 AND c.urgency_due < 5000");
+  EXPECT_NE(due.find("care_cases_due"), std::string::npos) << due;
+  EXPECT_EQ(due.find("SCAN c\n"), std::string::npos) << due;
+  const std::string state = plan(
+      "c.status IN (SELECT value FROM json_each('[\"new\",\"open\"]')) AND c.sla_state IN (SELECT value FROM "
+      "json_each('[1]'))");
+  EXPECT_NE(state.find("care_cases_sla_state"), std::string::npos) << state;
+  const std::string soon = plan(
+      "c.status IN (SELECT value FROM json_each('[\"new\",\"open\"]')) AND c.urgency_due < 9223372036854775807 "
+      "AND c.urgency_due < 5000");
+  EXPECT_EQ(soon.find("SCAN c\n"), std::string::npos) << soon;
+}
+
+TEST(CaseDbFileTest, MigratesVersion1) {
+  // A version 1 file: urgency_due counted the deadlines of pending,
+  // resolved and closed cases, and there was no sla_state.
+  TempDir dir;
+  const std::string path = dir.File("v1.db");
+  base::FakeClock clock(kNow);
+  {
+    auto db = OpenOk(path, clock);
+    CaseRecord open = Basic(1, CaseStatus::kOpen);
+    open.first_response = {60, 100, 9'000, 0, false, true, -1};  // warned
+    CaseRecord closed = Basic(2, CaseStatus::kClosed);
+    closed.first_response = {60, 100, 3'000, 0, false, false, -1};
+    CaseRecord late = Basic(3, CaseStatus::kResolved);
+    late.resolution = {60, 100, 0, 5'000, true, true, 90};
+    WriteOk(*db, Cases({open, closed, late}));
+  }
+  RawExec(path,
+          "DROP INDEX care_cases_due; DROP INDEX care_cases_sla_state;"
+          "ALTER TABLE care_cases DROP COLUMN sla_state;"
+          "UPDATE care_cases SET urgency_due = 3000 WHERE id = 2; UPDATE care_schema SET version = 1;");
+  auto db = OpenOk(path, clock);
+  EXPECT_EQ(RawInt(path, "SELECT version FROM care_schema"), CaseDb::SchemaVersion());
+  CaseFilter f;
+  f.due_before = 10'000;
+  EXPECT_EQ(Ids(db->ListCases(f)->items), (std::vector<int64_t>{1}));
+  f = CaseFilter{};
+  f.sla_states = {CaseSlaState::kWarning};
+  EXPECT_EQ(Ids(db->ListCases(f)->items), (std::vector<int64_t>{1}));
+  f.sla_states = {CaseSlaState::kBreached};
+  EXPECT_EQ(Ids(db->ListCases(f)->items), (std::vector<int64_t>{3}));
+  f.sla_states = {CaseSlaState::kOk};
+  EXPECT_EQ(Ids(db->ListCases(f)->items), (std::vector<int64_t>{2}));
 }
 
 TEST_F(CaseDbFilterTest, TotalAndPaging) {
@@ -448,6 +605,9 @@ TEST_F(CaseDbTest, ErrorsNameTheField) {
   f = CaseFilter{};
   f.created_from = -5;
   expect_invalid(db_->ListCases(f).status(), "created_from:");
+  f = CaseFilter{};
+  f.due_before = -1;
+  expect_invalid(db_->ListCases(f).status(), "due_before:");
   expect_invalid(db_->Events(1, 0, 0).status(), "limit: must be 1..1000");
   std::vector<int64_t> ids = {1};
   expect_invalid(db_->CasesOfContacts(ids, 1001).status(), "limit:");
@@ -817,6 +977,11 @@ TEST_F(CaseDbTest, LargeBatchInOneWrite) {
   ASSERT_EQ(active->size(), 1000u);
   EXPECT_EQ(active->front().id, 2);
   EXPECT_EQ(active->back().id, 2000);
+  auto restorable = db_->ActiveCases(/*with_resolved=*/true);  // the odd ids are resolved
+  ASSERT_TRUE(restorable.ok());
+  ASSERT_EQ(restorable->size(), 2000u);
+  EXPECT_EQ(restorable->front().id, 1);
+  EXPECT_EQ(restorable->back().id, 2000);
   CaseFilter f;
   f.team_id = 3;
   f.tag = "t0";

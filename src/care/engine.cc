@@ -223,6 +223,11 @@ const AgentInfo* CaseEngine::FindAgent(int64_t id) const {
   return it == agents_.end() ? nullptr : &it->second;
 }
 
+PresenceState CaseEngine::PresenceOf(int64_t user_id) const {
+  auto it = presence_.find(user_id);
+  return it == presence_.end() ? PresenceState{} : it->second;
+}
+
 const BusinessCalendar* CaseEngine::FindCalendar(std::string_view name) const {
   auto it = calendars_.find(name);
   return it == calendars_.end() ? nullptr : &it->second;
@@ -233,8 +238,9 @@ std::vector<AgentLoad> CaseEngine::Agents() const {
   for (const auto& [id, a] : agents_) {
     AgentLoad l;
     l.agent = a;
-    auto p = presence_.find(id);
-    l.presence = p == presence_.end() ? Presence::kOffline : p->second;
+    const PresenceState p = PresenceOf(id);
+    l.presence = p.presence;
+    l.presence_since = p.since;
     auto n = load_.find(id);
     l.active_cases = n == load_.end() ? 0 : n->second;
     out.push_back(std::move(l));
@@ -294,8 +300,7 @@ void CaseEngine::Dequeue(const CaseRecord& c) {
 
 bool CaseEngine::CanTake(const AgentInfo& a) const {
   if (a.disabled) return false;
-  auto p = presence_.find(a.id);
-  if (p == presence_.end() || p->second != Presence::kOnline) return false;
+  if (PresenceOf(a.id).presence != Presence::kOnline) return false;
   auto n = load_.find(a.id);
   return (n == load_.end() ? 0 : n->second) < a.capacity;
 }
@@ -382,7 +387,8 @@ void CaseEngine::DrainQueue(int64_t team_id, base::Timestamp now, EngineOutput* 
 }
 
 void CaseEngine::SetPresence(int64_t user_id, Presence p, base::Timestamp now, EngineOutput* out) {
-  presence_[user_id] = p;
+  PresenceState& st = presence_[user_id];
+  if (st.presence != p || st.since == 0) st = PresenceState{p, now};
   if (p != Presence::kOnline) return;
   if (const AgentInfo* a = FindAgent(user_id)) {
     for (int64_t t : a->team_ids) DrainQueue(t, now, out);

@@ -57,6 +57,14 @@ enum class Presence : uint8_t { kOffline, kAway, kOnline };
 std::string_view PresenceName(Presence p);                  // "offline" | "away" | "online"
 std::optional<Presence> ParsePresence(std::string_view s);  // inverse
 
+// An agent's presence and since when (the SetPresence that changed it; 0 =
+// never set: offline since the start).
+struct PresenceState {
+  Presence presence = Presence::kOffline;
+  base::Timestamp since = 0;
+  bool operator==(const PresenceState&) const = default;
+};
+
 struct CareSettings {
   std::vector<RoutingRule> routing;
   std::vector<SlaPolicy> sla_policies;
@@ -101,6 +109,7 @@ struct EngineOutput {
 struct AgentLoad {
   AgentInfo agent;
   Presence presence = Presence::kOffline;
+  base::Timestamp presence_since = 0;  // PresenceState::since
   int active_cases = 0;
 };
 
@@ -140,7 +149,11 @@ class CaseEngine {
   base::Timestamp NextTick() const;
 
   // An agent's presence; going online assigns queued cases of their teams.
+  // `since` becomes `now` when the presence changes (setting the same
+  // presence again keeps it).
   void SetPresence(int64_t user_id, Presence p, base::Timestamp now, EngineOutput* out);
+  // The presence of any user (agent of the engine or not).
+  PresenceState PresenceOf(int64_t user_id) const;
 
   // Commands. NotFound for a case not in memory (closed cases are not
   // kept: FailedPrecondition "case N is closed" when the caller knows it
@@ -220,7 +233,7 @@ class CaseEngine {
   std::vector<std::string> own_accounts_;  // folded, without '@'
   std::unordered_map<int64_t, AgentInfo> agents_;
   std::unordered_map<int64_t, TeamInfo> teams_;
-  std::unordered_map<int64_t, Presence> presence_;
+  std::unordered_map<int64_t, PresenceState> presence_;
   std::unordered_map<int64_t, int> load_;  // active cases per assignee
   std::unordered_map<int64_t, base::Timestamp> last_assigned_;
   std::unordered_map<int64_t, size_t> rr_cursor_;  // per team: index in member_ids of the last assignee

@@ -119,21 +119,11 @@ CareService::~CareService() { Stop(); }
 
 base::Status CareService::Start() {
   if (started_) return base::Status::Internal("care service already started");
-  auto active = deps_.cases->ActiveCases();
+  // Resolved cases can still reopen: take them back too (one read; a
+  // paged listing would count the table on every page).
+  auto active = deps_.cases->ActiveCases(/*with_resolved=*/true);
   if (!active.ok()) return active.status();
   std::vector<CaseRecord> cases = std::move(active).value();
-  // Resolved cases can still reopen: take them back too.
-  CaseFilter f;
-  f.statuses = {CaseStatus::kResolved};
-  f.sort = CaseFilter::Sort::kCreated;
-  f.limit = 1000;
-  for (;;) {
-    auto page = deps_.cases->ListCases(f);
-    if (!page.ok()) return page.status();
-    for (CaseRecord& c : page.value().items) cases.push_back(std::move(c));
-    if (static_cast<int64_t>(f.offset) + f.limit >= page.value().total) break;
-    f.offset += f.limit;
-  }
   auto max_id = deps_.cases->MaxCaseId();
   if (!max_id.ok()) return max_id.status();
   {
@@ -522,13 +512,19 @@ base::Status CareService::Touch(int64_t case_id, const std::string& state, int64
   return base::Status::Ok();
 }
 
-base::Status CareService::SetPresence(const Actor& actor, Presence p) {
+base::Result<PresenceState> CareService::SetPresence(const Actor& actor, Presence p) {
   if (actor.user_id == 0) return base::Status::InvalidArgument("presence: no user");
   RefreshDirectory();  // a user or team created a moment ago
   EngineOutput out;
   std::lock_guard lock(mu_);
   engine_->SetPresence(actor.user_id, p, deps_.clock->Now(), &out);
-  return WriteLocked(out);
+  ECOUTE_RETURN_IF_ERROR(WriteLocked(out));
+  return engine_->PresenceOf(actor.user_id);
+}
+
+PresenceState CareService::PresenceOf(int64_t user_id) const {
+  std::lock_guard lock(mu_);
+  return engine_->PresenceOf(user_id);
 }
 
 base::Result<std::vector<ReplyRecord>> CareService::Replies(int64_t case_id) const {

@@ -184,8 +184,12 @@ class CareService {
   // Collision: "viewing" or "typing" (a typing agent holds the soft lock
   // on `message_id`, 0 = the latest customer message), "left" removes.
   base::Status Touch(int64_t case_id, const std::string& state, int64_t message_id, const Actor& actor);
-  // An agent's presence (online agents get cases automatically).
-  base::Status SetPresence(const Actor& actor, Presence p);
+  // An agent's presence (online agents get cases automatically); the
+  // state after the change.
+  base::Result<PresenceState> SetPresence(const Actor& actor, Presence p);
+  // The presence of user `user_id` (offline since 0 when never set; the
+  // presence is not persisted: offline after a restart).
+  PresenceState PresenceOf(int64_t user_id) const;
 
   // ---- settings managed through the API (persisted in CaseDb) ----
   CareSettings Settings() const;

@@ -486,7 +486,7 @@ Status ParseRoot(const Ctx& ctx, const YAML::Node& root, Config& c) {
     ECOUTE_RETURN_IF_ERROR(Read<int64_t>(ctx, s, "store", "cache_mb", c.store.cache_mb, 1, 65536));
   }
   if (YAML::Node s = root["server"]) {
-    ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, s, "server", {"listen", "threads", "max_body_mb"}));
+    ECOUTE_RETURN_IF_ERROR(CheckKeys(ctx, s, "server", {"listen", "threads", "max_body_mb", "web_root"}));
     if (YAML::Node l = s["listen"]) {
       if (!l.IsScalar()) return ctx.Error(l, "server.listen", "expected host:port");
       Status st = ParseListen(l.Scalar(), c.server);
@@ -494,6 +494,9 @@ Status ParseRoot(const Ctx& ctx, const YAML::Node& root, Config& c) {
     }
     ECOUTE_RETURN_IF_ERROR(Read(ctx, s, "server", "threads", c.server.threads, 1, 256));
     ECOUTE_RETURN_IF_ERROR(Read<int64_t>(ctx, s, "server", "max_body_mb", c.server.max_body_mb, 1, 4096));
+    ECOUTE_RETURN_IF_ERROR(ReadString(ctx, s, "server", "web_root", c.server.web_root));
+    if (YAML::Node w = s["web_root"]; w && c.server.web_root.empty())
+      return ctx.Error(w, "server.web_root", "expected a directory (leave the key out for the built-in web app)");
   }
   if (YAML::Node s = root["pipeline"]) {
     ECOUTE_RETURN_IF_ERROR(CheckKeys(
@@ -625,6 +628,7 @@ base::Result<Config> Load(const std::string& path) {
     if (!p.empty() && p != ":memory:" && fs::path(p).is_relative()) p = (dir / p).lexically_normal().string();
   };
   resolve(c.store.path);
+  resolve(c.server.web_root);
   resolve(c.understanding.models);
   for (auto& [name, file] : c.mappings) resolve(file);
   return c;

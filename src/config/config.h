@@ -26,8 +26,14 @@ struct StoreConfig {
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;
-  int threads = 16;  // each open SSE stream holds one
+  // Each open SSE stream holds one; up to 32 alert and 32 mention streams
+  // may be open, and requests must still find a thread.
+  int threads = 96;
   int64_t max_body_mb = 64;
+  // The built web app served on / (api::ServerOptions::web_root); relative
+  // to the configuration file's directory. Empty = the build's own
+  // (app: ECOUTE_WEB_DIST).
+  std::string web_root;
 };
 
 struct PipelineConfig {

@@ -104,15 +104,25 @@ TEST(Config, ErrorsNameLineColumnAndKey) {
   auto listen = Parse("server: {listen: 'localhost:99999'}\n", "ecoute.yaml");
   ASSERT_FALSE(listen.ok());
   EXPECT_NE(listen.status().message().find("server.listen"), std::string::npos);
+
+  auto web = Parse("server:\n  web_root: [a]\n", "ecoute.yaml");
+  ASSERT_FALSE(web.ok());
+  EXPECT_EQ(web.status().message(), "ecoute.yaml:2:13: server.web_root: expected a string");
+  auto empty_web = Parse("server: {web_root: ''}\n", "ecoute.yaml");
+  ASSERT_FALSE(empty_web.ok());
+  EXPECT_NE(empty_web.status().message().find("ecoute.yaml:1:20: server.web_root: expected a directory"),
+            std::string::npos)
+      << empty_web.status().message();
 }
 
 TEST(Config, LoadResolvesPathsAgainstTheFile) {
   auto dir = std::filesystem::temp_directory_path() / "ecoute_config_test";
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "ecoute.yaml") << "store: {path: db/e.db}\nmappings: {m: maps/m.yaml}\n";
+  std::ofstream(dir / "ecoute.yaml") << "store: {path: db/e.db}\nserver: {web_root: ../web/dist}\nmappings: {m: maps/m.yaml}\n";
   auto c = Load((dir / "ecoute.yaml").string());
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->store.path, (dir / "db/e.db").string());
+  EXPECT_EQ(c->server.web_root, (dir.parent_path() / "web/dist").string());
   EXPECT_EQ(c->mappings.at("m"), (dir / "maps/m.yaml").string());
   EXPECT_EQ(Load((dir / "missing.yaml").string()).status().code(), base::StatusCode::kNotFound);
 }

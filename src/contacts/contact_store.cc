@@ -11,6 +11,8 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -1265,6 +1267,77 @@ base::Result<std::vector<int64_t>> ContactStore::ResolveBatch(std::span<const mo
 base::Result<Contact> ContactStore::Get(int64_t id) {
   std::lock_guard lock(impl_->mu);
   return impl_->View(id);
+}
+
+base::Result<std::map<int64_t, ContactBrief>> ContactStore::Briefs(std::span<const int64_t> ids) {
+  if (ids.size() > kMaxBriefs)
+    return base::Status::InvalidArgument("ids: at most " + std::to_string(kMaxBriefs) + " contacts at a time, got " +
+                                         std::to_string(ids.size()));
+  Impl& d = *impl_;
+  std::lock_guard lock(d.mu);
+  std::map<int64_t, int64_t> canon_of;   // asked id -> its canonical contact
+  std::map<int64_t, int64_t> member_of;  // every member of those groups -> its canonical contact
+  for (int64_t id : ids) {
+    if (id <= 0 || canon_of.count(id) != 0) continue;
+    const int64_t canon = d.Canonical(id);
+    canon_of[id] = canon;
+    if (member_of.count(canon) != 0) continue;
+    for (int64_t m : d.Group(canon)) member_of[m] = canon;
+  }
+  std::map<int64_t, ContactBrief> out;
+  if (member_of.empty()) return out;
+  nlohmann::json members = nlohmann::json::array();
+  for (const auto& [m, canon] : member_of) members.push_back(m);
+  const std::string members_json = members.dump();
+
+  std::map<int64_t, ContactBrief> by_canon;
+  {
+    ECOUTE_ASSIGN_OR_RETURN(Stmt * s, d.P("SELECT id, display_name, vip FROM contacts "
+                                          "WHERE id IN (SELECT value FROM json_each(?1))",
+                                          "contacts: briefs"));
+    ResetOnExit reset(*s);
+    Bind(s, 1, members_json);
+    std::set<int64_t> vip;
+    for (;;) {
+      ECOUTE_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      const int64_t id = s->Int(0);
+      const int64_t canon = member_of.at(id);
+      if (s->Int(2) != 0) vip.insert(canon);
+      if (id != canon) continue;
+      ContactBrief& b = by_canon[canon];
+      b.id = canon;
+      b.display_name = std::string(s->Text(1));
+    }
+    for (int64_t canon : vip) {
+      auto it = by_canon.find(canon);
+      if (it != by_canon.end()) it->second.vip = true;
+    }
+  }
+  {
+    ECOUTE_ASSIGN_OR_RETURN(Stmt * s, d.P("SELECT " + std::string(kIdentCols) +
+                                              " FROM contact_identifiers WHERE verified = 1 AND contact_id IN "
+                                              "(SELECT value FROM json_each(?1))",
+                                          "contacts: brief identifiers"));
+    ResetOnExit reset(*s);
+    Bind(s, 1, members_json);
+    ECOUTE_ASSIGN_OR_RETURN(std::vector<IdentRow> rows, ReadIdents(*s));
+    // The canonical contact's own first, then by member id, first_seen, id.
+    auto key = [&](const IdentRow& r) {
+      const int64_t c = r.stored.contact_id;
+      return std::tuple(c != member_of.at(c), c, r.stored.first_seen, r.id);
+    };
+    std::sort(rows.begin(), rows.end(), [&](const IdentRow& a, const IdentRow& b) { return key(a) < key(b); });
+    for (IdentRow& r : rows) {
+      auto it = by_canon.find(member_of.at(r.stored.contact_id));
+      if (it != by_canon.end()) it->second.identifiers.push_back(std::move(r.stored.identifier));
+    }
+  }
+  for (const auto& [id, canon] : canon_of) {
+    auto it = by_canon.find(canon);
+    if (it != by_canon.end()) out.emplace(id, it->second);
+  }
+  return out;
 }
 
 base::Result<std::vector<Contact>> ContactStore::Search(std::string_view query, int limit) {

@@ -27,6 +27,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -89,6 +90,18 @@ struct Contact {
   std::vector<int64_t> merged_ids;    // contacts merged into it, directly or by a chain, ascending
   // Get(x) where x is merged into this contact: x; otherwise 0.
   int64_t resolved_from = 0;
+};
+
+// What a list shows of a contact (ContactStore::Briefs): its canonical
+// view's id, name and VIP flag, and its verified identifiers (author and
+// manual ones: those it wrote from or an agent added; quoted ones are
+// left out), the canonical contact's own first, then those of the
+// contacts merged into it by ascending id, each by first_seen.
+struct ContactBrief {
+  int64_t id = 0;  // the canonical contact
+  std::string display_name;
+  bool vip = false;
+  std::vector<Identifier> identifiers;
 };
 
 // Why a link is suggested. kind: "quoted_email" | "quoted_phone" |
@@ -192,6 +205,13 @@ class ContactStore {
   // The canonical view of contact `id` (resolved_from = id when `id` is
   // merged into another). NotFound when there is no such contact.
   base::Result<Contact> Get(int64_t id);
+
+  // The brief of the canonical contact of each of `ids`, keyed by the id
+  // asked (several may share one canonical contact); ids <= 0 and ids of
+  // no contact are left out. At most kMaxBriefs ids (InvalidArgument
+  // "ids: ..." otherwise); two queries whatever their number.
+  static constexpr size_t kMaxBriefs = 1000;
+  base::Result<std::map<int64_t, ContactBrief>> Briefs(std::span<const int64_t> ids);
 
   // Canonical contacts matching `query` (limit 1..100): identifiers first
   // (an e-mail, a phone number in default_region, "@handle" on any network,

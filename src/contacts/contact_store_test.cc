@@ -403,6 +403,42 @@ TEST_F(ContactStoreTest, ManualMergeUnmergeAndErrors) {
   EXPECT_EQ((*history)[0].undone_by, "carol");
 }
 
+TEST_F(ContactStoreTest, BriefsOfAPageOfContacts) {
+  // Ann by e-mail (she quotes her phone number: unverified, not shown),
+  // then on Twitter (merged into her e-mail contact), Bob on SMS.
+  const int64_t ann = Resolve1(s(), Msg().Id(1).On(Channel::kEmail).Handle("ann@example.fr").Name("Ann Lee")
+                                        .Text("rappelez-moi au 06 12 34 56 78"));
+  const int64_t ann_tw = Resolve1(s(), Msg().Id(2).On(Channel::kTwitter).Handle("annlee").Name("Ann").At(kMonday + 1));
+  const int64_t bob = Resolve1(s(), Msg().Id(3).On(Channel::kSms).Handle("0611223344").Name("Bob").At(kMonday + 2));
+  ASSERT_TRUE(s().Merge(ann, ann_tw, "u", "").ok());
+  ASSERT_TRUE(s().Update(ann_tw, std::nullopt, true, std::nullopt, "u").ok());  // VIP on the merged one
+  std::vector<int64_t> ids = {ann_tw, bob, 0, -4, 999, ann, bob};
+  auto briefs = s().Briefs(ids);
+  ASSERT_TRUE(briefs.ok()) << briefs.status().ToString();
+  // Keyed by the id asked; unknown and non-positive ids left out.
+  ASSERT_EQ(briefs->size(), 3u);
+  const ContactBrief& via_merged = briefs->at(ann_tw);
+  EXPECT_EQ(via_merged.id, ann);  // the canonical contact
+  EXPECT_EQ(via_merged.display_name, "Ann Lee");
+  EXPECT_TRUE(via_merged.vip);  // the view's: any member's flag
+  // Verified ones only, the canonical contact's first.
+  ASSERT_EQ(via_merged.identifiers.size(), 2u);
+  EXPECT_EQ(via_merged.identifiers[0], (Identifier{IdentifierType::kEmail, "", "ann@example.fr"}));
+  EXPECT_EQ(via_merged.identifiers[1], (Identifier{IdentifierType::kHandle, "twitter", "annlee"}));
+  EXPECT_EQ(briefs->at(ann).identifiers, via_merged.identifiers);
+  EXPECT_EQ(briefs->at(ann).id, ann);
+  const ContactBrief& b = briefs->at(bob);
+  EXPECT_EQ(b.display_name, "Bob");
+  EXPECT_FALSE(b.vip);
+  EXPECT_EQ(b.identifiers, (std::vector<Identifier>{{IdentifierType::kPhone, "", "+33611223344"}}));
+  // The same as the canonical view says.
+  EXPECT_EQ(GetOrDie(s(), ann_tw).display_name, via_merged.display_name);
+
+  EXPECT_TRUE(s().Briefs({}).value().empty());
+  std::vector<int64_t> too_many(ContactStore::kMaxBriefs + 1, ann);
+  EXPECT_EQ(s().Briefs(too_many).status().code(), base::StatusCode::kInvalidArgument);
+}
+
 TEST_F(ContactStoreTest, MergeChainsAndUnmergingTheMiddle) {
   int64_t a = Resolve1(s(), Msg().Id(1).On(Channel::kEmail).Handle("a@example.fr").At(kMonday));
   int64_t b = Resolve1(s(), Msg().Id(2).On(Channel::kTwitter).Handle("b").At(kMonday + 1));

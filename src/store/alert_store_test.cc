@@ -662,7 +662,7 @@ TEST(AlertStore, MigratesAVersion4File) {
   const std::string v4 = dir.File("v4.db");
   test_util::BuildOldFile(v4, 4, source,
                           {"mentions", "rollup_hour", "id_blocks", "counters", "queries", "mention_queries",
-                           "rollup_query_hour", "rollup_label_hour", "rollup_query_label_hour", "label_corrections"});
+                           "rollup_query_hour", "rollup_label_hour", "label_corrections"});
   ASSERT_EQ(RawInt(v4, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'alert%'"), 0);
 
   base::FakeClock clock(kT0 + 3 * kHour);

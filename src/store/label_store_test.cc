@@ -71,14 +71,15 @@ std::map<std::string, int64_t> LabelRecount(const std::vector<Mention>& ms) {
   return out;
 }
 
-// "query/bucket/sentiment/category/severity" -> count.
+// "query/bucket/channel/lang/sentiment/category/severity/needs_reply" -> count.
 std::map<std::string, int64_t> QueryLabelRecount(const std::vector<Mention>& ms) {
   std::map<std::string, int64_t> out;
   for (const Mention& m : ms) {
     const auto& e = m.enrichment;
     for (int64_t q : std::set<int64_t>(e.matched_queries.begin(), e.matched_queries.end()))
-      out[std::to_string(q) + "/" + std::to_string(base::FloorHour(m.created_at)) + "/" + e.sentiment.value_or("") +
-          "/" + e.category.value_or("") + "/" + e.severity_level.value_or("")] += 1;
+      out[std::to_string(q) + "/" + std::to_string(base::FloorHour(m.created_at)) + "/" +
+          std::string(model::ChannelName(m.channel)) + "/" + m.language + "/" + e.sentiment.value_or("") + "/" +
+          e.category.value_or("") + "/" + e.severity_level.value_or("") + "/" + B(e.needs_reply)] += 1;
   }
   return out;
 }
@@ -93,9 +94,10 @@ std::map<std::string, int64_t> StoredLabelRows(const std::string& path) {
 
 std::map<std::string, int64_t> StoredQueryLabelRows(const std::string& path) {
   std::map<std::string, int64_t> out;
-  for (auto& r : RawRows(path, "SELECT query_id, bucket_ms, sentiment, category, severity_level, count "
-                               "FROM rollup_query_label_hour"))
-    out[r[0] + "/" + r[1] + "/" + r[2] + "/" + r[3] + "/" + r[4]] = std::stoll(r[5]);
+  for (auto& r : RawRows(path, "SELECT query_id, bucket_ms, channel, lang, sentiment, category, severity_level, "
+                               "needs_reply, count FROM rollup_query_label_hour"))
+    out[r[0] + "/" + r[1] + "/" + r[2] + "/" + r[3] + "/" + r[4] + "/" + r[5] + "/" + r[6] + "/" + r[7]] =
+        std::stoll(r[8]);
   return out;
 }
 
@@ -464,14 +466,18 @@ TEST(LabelStore, VolumeByLabelWithFiltersAndQueries) {
   q.categories = {"billing"};
   EXPECT_EQ(VolumeMap(*store, q), (Map{{{d1, "critical"}, 1}}));
 
-  // What the per-query rollup does not keep is refused, not scanned.
+  // The per-query label rollup keeps needs_reply, channel and language too.
   q = Daily(GroupBy::kNeedsReply);
   q.query_ids = {1};
-  EXPECT_EQ(store->Volume(q).status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_EQ(VolumeMap(*store, q), (Map{{{d0, "true"}, 2}, {{d0, "false"}, 1}}));
   q = Daily(GroupBy::kSentiment);
   q.query_ids = {1};
   q.channels = {Channel::kForum};
-  EXPECT_EQ(store->Volume(q).status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_EQ(VolumeMap(*store, q), (Map{{{d0, "negative"}, 1}}));
+  q = Daily(GroupBy::kLanguage);
+  q.query_ids = {2};
+  q.needs_reply = true;
+  EXPECT_EQ(VolumeMap(*store, q), (Map{{{d0, "fr"}, 1}, {{d1, "en"}, 1}}));
   // Without label conditions, query × channel still works (rollup_query_hour).
   q = Daily(GroupBy::kChannel);
   q.query_ids = {1};

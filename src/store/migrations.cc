@@ -284,12 +284,86 @@ CREATE TABLE alert_rules (
 );
 )sql";
 
+// Version 6: every dashboard filter with every grouping, and top authors.
+// The per-query label rollup gains channel, language and needs_reply (the
+// same dimensions as rollup_label_hour), rebuilt from the stored mentions
+// and their matched queries. rollup_author_day counts, per UTC day, query
+// (0 = every mention), channel and author handle, the author's mentions,
+// how many are negative, and the largest reach and follower count seen;
+// outbound mentions (the brand's own) and mentions without a handle are
+// not counted. A mention's reach is enrichment.reach when set, else its
+// author's followers, else 0. display_name is the one of the author's
+// latest written mention. Two partial indexes let TopAuthors read only the
+// author-days above a threshold (its cost contract is in store.h); the
+// one-off authors, most rows, are in neither, which keeps writes cheap.
+constexpr std::string_view kSchemaV6 = R"sql(
+DROP TABLE rollup_query_label_hour;
+CREATE TABLE rollup_query_label_hour (
+  query_id       INTEGER NOT NULL,
+  bucket_ms      INTEGER NOT NULL,
+  channel        TEXT NOT NULL,
+  lang           TEXT NOT NULL,
+  sentiment      TEXT NOT NULL,
+  category       TEXT NOT NULL,
+  severity_level TEXT NOT NULL,
+  needs_reply    TEXT NOT NULL,
+  count          INTEGER NOT NULL,
+  PRIMARY KEY (query_id, bucket_ms, channel, lang, sentiment, category, severity_level, needs_reply)
+) WITHOUT ROWID;
+
+INSERT INTO rollup_query_label_hour(query_id, bucket_ms, channel, lang, sentiment, category, severity_level,
+                                    needs_reply, count)
+SELECT q.query_id, m.created_at - ((m.created_at % 3600000) + 3600000) % 3600000, m.channel, m.language,
+       coalesce(json_extract(m.enrichment, '$.sentiment'), ''),
+       coalesce(json_extract(m.enrichment, '$.category'), ''),
+       coalesce(json_extract(m.enrichment, '$.severity_level'), ''),
+       CASE json_type(m.enrichment, '$.needs_reply') WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE '' END,
+       count(*)
+  FROM mention_queries q JOIN mentions m ON m.id = q.mention_id GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+
+CREATE TABLE rollup_author_day (
+  query_id      INTEGER NOT NULL,
+  day_ms        INTEGER NOT NULL,
+  channel       TEXT NOT NULL,
+  handle        TEXT NOT NULL,
+  count         INTEGER NOT NULL,
+  negative      INTEGER NOT NULL,
+  reach_max     INTEGER NOT NULL,
+  followers_max INTEGER NOT NULL,
+  display_name  TEXT NOT NULL,
+  PRIMARY KEY (query_id, day_ms, channel, handle)
+) WITHOUT ROWID;
+CREATE INDEX rollup_author_day_count ON rollup_author_day(query_id, day_ms, channel, count) WHERE count >= 2;
+CREATE INDEX rollup_author_day_reach ON rollup_author_day(query_id, day_ms, channel, reach_max)
+  WHERE reach_max >= 1000;
+
+INSERT INTO rollup_author_day(query_id, day_ms, channel, handle, count, negative, reach_max, followers_max,
+                              display_name)
+SELECT a.query_id, a.day_ms, a.channel, a.handle, a.n, a.neg, a.reach, a.followers, m.author_name
+  FROM (SELECT 0 AS query_id, created_at - ((created_at % 86400000) + 86400000) % 86400000 AS day_ms, channel,
+               author_handle AS handle, count(*) AS n,
+               sum(coalesce(json_extract(enrichment, '$.sentiment') = 'negative', 0)) AS neg,
+               max(coalesce(json_extract(enrichment, '$.reach'), author_followers, 0)) AS reach,
+               max(coalesce(author_followers, 0)) AS followers, max(id) AS last_id
+          FROM mentions WHERE author_handle <> '' AND direction <> 'outbound' GROUP BY 2, 3, 4
+        UNION ALL
+        SELECT q.query_id, m.created_at - ((m.created_at % 86400000) + 86400000) % 86400000, m.channel,
+               m.author_handle, count(*),
+               sum(coalesce(json_extract(m.enrichment, '$.sentiment') = 'negative', 0)),
+               max(coalesce(json_extract(m.enrichment, '$.reach'), m.author_followers, 0)),
+               max(coalesce(m.author_followers, 0)), max(m.id)
+          FROM mention_queries q JOIN mentions m ON m.id = q.mention_id
+         WHERE m.author_handle <> '' AND m.direction <> 'outbound' GROUP BY 1, 2, 3, 4) a
+  JOIN mentions m ON m.id = a.last_id;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: mentions, fts, rollups, rejects", kSchemaV1},
     {2, "queries, per-query index and rollups", kSchemaV2},
     {3, "full-text index with the ecoute tokenizer", kSchemaV3},
     {4, "label rollups and label corrections", kSchemaV4},
     {5, "alerts, alert history, delivery log and alert rules", kSchemaV5},
+    {6, "per-query label rollup by channel, language and needs_reply; top-author rollup", kSchemaV6},
 };
 
 struct Header {

@@ -1,6 +1,8 @@
 #include "store/sqlite_alerts.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -240,6 +242,35 @@ base::Result<int64_t> MaxAlertIdIn(CachedDb r) {
   ResetOnExit reset(*st);
   ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
   return row ? st->Int(0) : 0;
+}
+
+base::Result<AlertCounts> CountAlertsIn(CachedDb r, const std::string& rule,
+                                        std::map<std::string, AlertCounts>* by_rule) {
+  // Grouped by status alone, the status index answers; by rule, the rule
+  // index (rule, id) is walked with a lookup of each row's status.
+  std::string sql = by_rule ? "SELECT rule, status, count(*) FROM alerts" : "SELECT '', status, count(*) FROM alerts";
+  if (!rule.empty()) sql += " WHERE rule = ?";
+  sql += by_rule ? " GROUP BY rule, status" : " GROUP BY status";
+  ECOUTE_ASSIGN_OR_RETURN(Stmt * st, r.Prepare(sql, "count alerts"));
+  ResetOnExit reset(*st);
+  if (!rule.empty()) st->BindText(1, rule);
+  if (by_rule) by_rule->clear();
+  AlertCounts total;
+  auto add = [](AlertCounts& c, AlertStatus s, int64_t n) {
+    (s == AlertStatus::kOpen ? c.open : s == AlertStatus::kAcknowledged ? c.acknowledged : c.resolved) += n;
+  };
+  for (;;) {
+    ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    const std::optional<AlertStatus> status = ParseAlertStatus(st->Text(1));
+    if (!status)
+      return base::Status::Corruption("count alerts: column status: unknown status \"" + std::string(st->Text(1)) +
+                                      "\"");
+    const int64_t n = st->Int(2);
+    add(total, *status, n);
+    if (by_rule) add((*by_rule)[std::string(st->Text(0))], *status, n);
+  }
+  return total;
 }
 
 base::Result<std::vector<AlertHistoryEntry>> ListAlertHistory(CachedDb r, int64_t alert_id) {

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -45,6 +46,9 @@ base::Status PutAlert(CachedDb w, const AlertRecord& alert, std::span<const Aler
 base::Result<std::vector<AlertRecord>> ListAlerts(CachedDb r, const AlertFilter& filter);
 base::Result<std::optional<AlertRecord>> FindAlert(CachedDb r, int64_t id);
 base::Result<int64_t> MaxAlertIdIn(CachedDb r);
+// Store::CountAlerts.
+base::Result<AlertCounts> CountAlertsIn(CachedDb r, const std::string& rule,
+                                        std::map<std::string, AlertCounts>* by_rule);
 // In the order they were added (oldest first).
 base::Result<std::vector<AlertHistoryEntry>> ListAlertHistory(CachedDb r, int64_t alert_id);
 

@@ -231,8 +231,10 @@ struct WriterStatements {
   Stmt query_rollup_prune;  // ?1..?4
   Stmt label_rollup;        // ?1 bucket, ?2 channel, ?3 lang, ?4 sentiment, ?5 category, ?6 severity, ?7 needs_reply, ?8 delta
   Stmt label_rollup_prune;  // ?1..?7
-  Stmt query_label_rollup;  // ?1 query, ?2 bucket, ?3 sentiment, ?4 category, ?5 severity, ?6 delta
-  Stmt query_label_rollup_prune;  // ?1..?5
+  Stmt query_label_rollup;  // ?1 query, ?2 bucket, ?3 channel, ?4 lang, ?5 sentiment, ?6 category, ?7 severity, ?8 needs_reply, ?9 delta
+  Stmt query_label_rollup_prune;  // ?1..?8
+  Stmt author_rollup;       // ?1 query, ?2 day, ?3 channel, ?4 handle, ?5 count delta, ?6 negative delta, ?7 reach, ?8 followers, ?9 display name
+  Stmt author_rollup_prune; // ?1..?4
   Stmt block;       // ?1 block, ?2 min, ?3 max
   Stmt reject;
   Stmt counter;     // ?1 name, ?2 delta
@@ -347,6 +349,7 @@ class SqliteStore final : public Store {
   base::Result<MentionPage> Search(const MentionFilter& filter) const override;
   base::Result<std::optional<model::Mention>> Get(int64_t id) const override;
   base::Result<std::vector<VolumePoint>> Volume(const VolumeQuery& query) const override;
+  base::Result<AuthorPage> TopAuthors(const AuthorQuery& query) const override;
   base::Result<std::vector<StoredReject>> Rejects(int limit, int64_t before_id) const override;
   base::Result<StoreCounts> Counts() const override;
   base::Result<int64_t> MaxMentionId() const override;
@@ -365,6 +368,8 @@ class SqliteStore final : public Store {
   base::Result<std::vector<AlertRecord>> Alerts(const AlertFilter& filter) const override;
   base::Result<std::optional<AlertRecord>> GetAlert(int64_t id) const override;
   base::Result<int64_t> MaxAlertId() const override;
+  base::Result<AlertCounts> CountAlerts(const std::string& rule,
+                                        std::map<std::string, AlertCounts>* by_rule) const override;
   base::Result<std::vector<AlertHistoryEntry>> AlertHistory(int64_t alert_id) const override;
   base::Status AddDeliveries(std::span<const DeliveryRecord> deliveries) override;
   base::Status WriteAlerts(std::span<const AlertWrite> alerts, std::span<const DeliveryRecord> deliveries) override;
@@ -380,23 +385,84 @@ class SqliteStore final : public Store {
   using QueryRollupKey = std::tuple<int64_t, int64_t, model::Channel, std::string>;
   // Label rollup deltas, keyed by (hour bucket, channel, language, labels).
   using LabelRollupKey = std::tuple<int64_t, model::Channel, std::string, internal::Labels>;
-  // Per-query label rollup deltas, keyed by (query id, hour bucket, labels
-  // with needs_reply left "": that table does not keep it).
-  using QueryLabelRollupKey = std::tuple<int64_t, int64_t, internal::Labels>;
+  // Per-query label rollup deltas, keyed by (query id, hour bucket,
+  // channel, language, labels).
+  using QueryLabelRollupKey = std::tuple<int64_t, int64_t, model::Channel, std::string, internal::Labels>;
   // Moves one mention's label counts: -1 under its old labels (and queries)
   // or +1 under its new ones.
   void CountLabels(base::Timestamp created_at, model::Channel channel, const std::string& lang,
                    const internal::Labels& labels, std::span<const int64_t> queries, int delta) {
     const int64_t bucket = base::FloorHour(created_at);
     label_rollups_[LabelRollupKey(bucket, channel, lang, labels)] += delta;
-    if (queries.empty()) return;
-    internal::Labels per_query = labels;
-    per_query.needs_reply.clear();
-    for (int64_t q : queries) query_label_rollups_[QueryLabelRollupKey(q, bucket, per_query)] += delta;
+    for (int64_t q : queries) query_label_rollups_[QueryLabelRollupKey(q, bucket, channel, lang, labels)] += delta;
   }
   // Applies label_rollups_ / query_label_rollups_.
   base::Status FlushLabelRollups();
   base::Status FlushQueryLabelRollups();
+
+  // One change of the author rollup under (query id or 0, UTC day,
+  // channel, handle), in the order made; FlushAuthorRollups sums them per
+  // key (a vector sorted once costs a fraction of a map's node per key).
+  struct AuthorDelta {
+    int64_t query = 0;
+    int64_t day = 0;
+    model::Channel channel = model::Channel::kOther;
+    std::string handle;
+    int64_t count = 0;
+    int64_t negative = 0;
+    int64_t reach = 0;      // largest seen (a maximum: never lowered)
+    int64_t followers = 0;  // largest seen
+    std::string display_name;  // the latest added mention's; "" = keep the stored one
+    auto Key() const { return std::tie(query, day, channel, handle); }
+  };
+  // What the author rollup counts of one mention.
+  struct AuthorFacts {
+    base::Timestamp created_at = 0;
+    model::Channel channel = model::Channel::kOther;
+    std::string_view handle;
+    bool counted = false;  // inbound or unknown direction, with a handle
+    bool negative = false;
+    int64_t reach = 0;
+    int64_t followers = 0;
+    std::string_view display_name;
+  };
+  static AuthorFacts AuthorFactsOf(const model::Mention& m) {
+    AuthorFacts a;
+    a.created_at = m.created_at;
+    a.channel = m.channel;
+    a.handle = m.author.handle;
+    a.counted = !m.author.handle.empty() && m.direction != model::Direction::kOutbound;
+    a.negative = m.enrichment.sentiment == "negative";
+    a.followers = std::max<int64_t>(0, m.author.followers.value_or(0));
+    a.reach = std::max<int64_t>(0, m.enrichment.reach.value_or(a.followers));
+    a.display_name = m.author.display_name;
+    return a;
+  }
+  // Moves one mention's author counts under query `query_id` (0 = the row
+  // of every mention): `count` (+1 added, -1 removed) and `negative`.
+  void CountAuthor(const AuthorFacts& a, int64_t query_id, int count, int negative) {
+    if (!a.counted) return;
+    AuthorDelta& d = author_rollups_.emplace_back();
+    d.query = query_id;
+    d.day = base::FloorDay(a.created_at);
+    d.channel = a.channel;
+    d.handle.assign(a.handle);
+    d.count = count;
+    d.negative = negative;
+    if (count > 0) {
+      d.reach = a.reach;
+      d.followers = a.followers;
+      d.display_name.assign(a.display_name);
+    }
+  }
+  // CountAuthor for the all-mentions row and each of `queries`.
+  void CountAuthorAll(const AuthorFacts& a, std::span<const int64_t> queries, int count) {
+    const int negative = a.negative ? count : 0;
+    CountAuthor(a, 0, count, negative);
+    for (int64_t q : queries) CountAuthor(a, q, count, negative);
+  }
+  // Applies author_rollups_.
+  base::Status FlushAuthorRollups();
 
   // A change of the per-query index: +1 adds the row, -1 removes it.
   struct QueryIndexOp {
@@ -463,10 +529,12 @@ class SqliteStore final : public Store {
   std::vector<FtsOld> fts_old_;
   std::string author_key_;
   internal::RowBuffers row_buf_;
-  std::string old_title_, old_text_, old_lang_, old_thread_, old_author_key_, old_enrichment_;
+  std::string old_title_, old_text_, old_lang_, old_thread_, old_author_key_, old_enrichment_, old_handle_;
+  bool old_outbound_ = false;
   std::map<QueryRollupKey, int64_t> query_rollups_;
   std::map<LabelRollupKey, int64_t> label_rollups_;
   std::map<QueryLabelRollupKey, int64_t> query_label_rollups_;
+  std::vector<AuthorDelta> author_rollups_;
   model::Enrichment old_enrichment_parsed_;
   std::vector<QueryIndexOp> query_index_ops_;
   std::vector<int64_t> query_ids_;  // one mention's matched queries, sorted, unique
@@ -567,7 +635,7 @@ base::Status SqliteStore::PrepareWriter() {
   ECOUTE_RETURN_IF_ERROR(prep(ws_.rollback, "ROLLBACK", "rollback write"));
   ECOUTE_RETURN_IF_ERROR(prep(ws_.find_key,
                               "SELECT id, content_hash, created_at, language, thread_id, title, text, author_key, "
-                              "enrichment FROM mentions WHERE channel = ?1 AND native_id = ?2",
+                              "enrichment, author_handle, direction FROM mentions WHERE channel = ?1 AND native_id = ?2",
                               "find mention by key"));
   ECOUTE_RETURN_IF_ERROR(prep(ws_.insert, InsertSql(), "insert mention"));
   ECOUTE_RETURN_IF_ERROR(prep(ws_.update, UpdateSql(), "update mention"));
@@ -618,15 +686,29 @@ base::Status SqliteStore::PrepareWriter() {
                               "AND count <= 0",
                               "prune label rollup"));
   ECOUTE_RETURN_IF_ERROR(prep(ws_.query_label_rollup,
-                              "INSERT INTO rollup_query_label_hour(query_id, bucket_ms, sentiment, category, "
-                              "severity_level, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                              "ON CONFLICT(query_id, bucket_ms, sentiment, category, severity_level) "
-                              "DO UPDATE SET count = count + excluded.count",
+                              "INSERT INTO rollup_query_label_hour(query_id, bucket_ms, channel, lang, sentiment, "
+                              "category, severity_level, needs_reply, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                              "ON CONFLICT(query_id, bucket_ms, channel, lang, sentiment, category, severity_level, "
+                              "needs_reply) DO UPDATE SET count = count + excluded.count",
                               "update query label rollup"));
   ECOUTE_RETURN_IF_ERROR(prep(ws_.query_label_rollup_prune,
                               "DELETE FROM rollup_query_label_hour WHERE query_id = ?1 AND bucket_ms = ?2 "
-                              "AND sentiment = ?3 AND category = ?4 AND severity_level = ?5 AND count <= 0",
+                              "AND channel = ?3 AND lang = ?4 AND sentiment = ?5 AND category = ?6 "
+                              "AND severity_level = ?7 AND needs_reply = ?8 AND count <= 0",
                               "prune query label rollup"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.author_rollup,
+                              "INSERT INTO rollup_author_day(query_id, day_ms, channel, handle, count, negative, "
+                              "reach_max, followers_max, display_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                              "ON CONFLICT(query_id, day_ms, channel, handle) DO UPDATE SET "
+                              "count = count + excluded.count, negative = negative + excluded.negative, "
+                              "followers_max = max(followers_max, excluded.followers_max), "
+                              "display_name = CASE WHEN excluded.display_name <> '' THEN excluded.display_name "
+                              "ELSE display_name END, reach_max = max(reach_max, excluded.reach_max)",
+                              "update author rollup"));
+  ECOUTE_RETURN_IF_ERROR(prep(ws_.author_rollup_prune,
+                              "DELETE FROM rollup_author_day WHERE query_id = ?1 AND day_ms = ?2 AND channel = ?3 "
+                              "AND handle = ?4 AND count <= 0",
+                              "prune author rollup"));
   ECOUTE_RETURN_IF_ERROR(prep(ws_.block,
                               "INSERT INTO id_blocks(block, min_created_at, max_created_at) VALUES (?1, ?2, ?3) "
                               "ON CONFLICT(block) DO UPDATE SET "
@@ -682,6 +764,7 @@ base::Status SqliteStore::WriteAll(std::span<model::Mention> mentions, std::span
   query_index_ops_.clear();
   label_rollups_.clear();
   query_label_rollups_.clear();
+  author_rollups_.clear();
   summary_threads_ = 0;
   if (outcomes != nullptr) outcomes->reserve(mentions.size());
   for (size_t i = 0; i < mentions.size(); ++i) {
@@ -776,6 +859,8 @@ base::Status SqliteStore::WriteOne(size_t index, model::Mention& m, WriteOutcome
       old_title_.assign(q.Text(5));
       old_text_.assign(q.Text(6));
       old_author_key_.assign(q.Text(7));
+      old_handle_.assign(q.Text(9));
+      old_outbound_ = q.Text(10) == model::DirectionName(model::Direction::kOutbound);
     }
   }
 
@@ -832,6 +917,15 @@ base::Status SqliteStore::WriteOne(size_t index, model::Mention& m, WriteOutcome
       query_rollups_[QueryRollupKey(base::FloorHour(old_created), q, m.channel, old_lang_)] -= 1;
     }
     CountLabels(old_created, m.channel, old_lang_, internal::LabelsOf(old_enrichment_parsed_), query_ids_, -1);
+    {
+      AuthorFacts old;
+      old.created_at = old_created;
+      old.channel = m.channel;
+      old.handle = old_handle_;
+      old.counted = !old_handle_.empty() && !old_outbound_;
+      old.negative = old_enrichment_parsed_.sentiment == "negative";
+      CountAuthorAll(old, query_ids_, -1);
+    }
     outcome = WriteOutcome::kUpdated;
     if (thread_changed) {
       ECOUTE_ASSIGN_OR_RETURN(bool old_left, HasThread(old_thread_, channel, where));
@@ -848,6 +942,7 @@ base::Status SqliteStore::WriteOne(size_t index, model::Mention& m, WriteOutcome
     }
   }
   CountLabels(m.created_at, m.channel, m.language, internal::LabelsOf(m.enrichment), m.enrichment.matched_queries, +1);
+  CountAuthorAll(AuthorFactsOf(m), m.enrichment.matched_queries, +1);
   auto [it, fresh] = blocks_.try_emplace(BlockOf(id), m.created_at, m.created_at);
   if (!fresh) {
     it->second.first = std::min(it->second.first, m.created_at);
@@ -919,6 +1014,7 @@ base::Status SqliteStore::FlushQueryIndex() {
       ECOUTE_RETURN_IF_ERROR(st->Run());
     }
   }
+  ECOUTE_RETURN_IF_ERROR(FlushAuthorRollups());
   return FlushQueryLabelRollups();
 }
 
@@ -947,20 +1043,70 @@ base::Status SqliteStore::FlushLabelRollups() {
 base::Status SqliteStore::FlushQueryLabelRollups() {
   for (const auto& [key, delta] : query_label_rollups_) {
     if (delta == 0) continue;
-    const auto& [query, bucket, labels] = key;
+    const auto& [query, bucket, channel, lang, labels] = key;
     for (Stmt* st : {&ws_.query_label_rollup, &ws_.query_label_rollup_prune}) {
       if (st == &ws_.query_label_rollup_prune && delta > 0) break;
       ResetOnExit reset(*st);
       st->BindInt(1, query);
       st->BindInt(2, bucket);
-      st->BindText(3, labels.sentiment);
-      st->BindText(4, labels.category);
-      st->BindText(5, labels.severity_level);
-      if (st == &ws_.query_label_rollup) st->BindInt(6, delta);
+      st->BindText(3, model::ChannelName(channel));
+      st->BindText(4, lang);
+      st->BindText(5, labels.sentiment);
+      st->BindText(6, labels.category);
+      st->BindText(7, labels.severity_level);
+      st->BindText(8, labels.needs_reply);
+      if (st == &ws_.query_label_rollup) st->BindInt(9, delta);
       ECOUTE_RETURN_IF_ERROR(st->Run());
     }
   }
   query_label_rollups_.clear();
+  return base::Status::Ok();
+}
+
+base::Status SqliteStore::FlushAuthorRollups() {
+  // Stable: a key's changes stay in the order made (the last name wins).
+  std::stable_sort(author_rollups_.begin(), author_rollups_.end(),
+                   [](const AuthorDelta& a, const AuthorDelta& b) { return a.Key() < b.Key(); });
+  for (size_t i = 0; i < author_rollups_.size();) {
+    AuthorDelta& d = author_rollups_[i];
+    size_t e = i + 1;
+    for (; e < author_rollups_.size() && author_rollups_[e].Key() == d.Key(); ++e) {
+      const AuthorDelta& x = author_rollups_[e];
+      d.count += x.count;
+      d.negative += x.negative;
+      d.reach = std::max(d.reach, x.reach);
+      d.followers = std::max(d.followers, x.followers);
+      if (!x.display_name.empty()) d.display_name = x.display_name;
+    }
+    i = e;
+    // Nothing changes for an author-day a mention left and re-entered
+    // with nothing new (an update that kept its author and labels).
+    if (d.count == 0 && d.negative == 0 && d.reach == 0 && d.followers == 0 && d.display_name.empty()) continue;
+    auto bind_key = [&](Stmt& st) {
+      st.BindInt(1, d.query);
+      st.BindInt(2, d.day);
+      st.BindText(3, model::ChannelName(d.channel));
+      st.BindText(4, d.handle);
+    };
+    {
+      Stmt& st = ws_.author_rollup;
+      ResetOnExit reset(st);
+      bind_key(st);
+      st.BindInt(5, d.count);
+      st.BindInt(6, d.negative);
+      st.BindInt(7, d.reach);
+      st.BindInt(8, d.followers);
+      st.BindText(9, d.display_name);
+      ECOUTE_RETURN_IF_ERROR(st.Run());
+    }
+    // At 0 too: a mention that entered and left in this change may be the
+    // row's only one.
+    if (d.count > 0) continue;
+    ResetOnExit reset(ws_.author_rollup_prune);
+    bind_key(ws_.author_rollup_prune);
+    ECOUTE_RETURN_IF_ERROR(ws_.author_rollup_prune.Run());
+  }
+  author_rollups_.clear();
   return base::Status::Ok();
 }
 
@@ -1390,22 +1536,13 @@ base::Result<std::vector<VolumePoint>> SqliteStore::Volume(const VolumeQuery& q)
   if (q.query_ids.size() > static_cast<size_t>(kMaxQueryIds))
     return base::Status::InvalidArgument("volume: query_ids: more than " + std::to_string(kMaxQueryIds) + " ids");
   // Per-query counts come from their own rollups, label counts from the
-  // label rollups (per query: sentiment, category and severity only).
+  // label rollups; each keeps channel and language, the label ones all
+  // four labels, so every condition combines with every grouping.
   const bool per_query = q.group_by == GroupBy::kQuery || !q.query_ids.empty();
   const bool by_label = q.group_by == GroupBy::kSentiment || q.group_by == GroupBy::kCategory ||
                         q.group_by == GroupBy::kSeverity || q.group_by == GroupBy::kNeedsReply ||
                         !q.sentiments.empty() || !q.categories.empty() || !q.severity_levels.empty() ||
                         q.needs_reply.has_value();
-  if (by_label && per_query) {
-    if (q.group_by == GroupBy::kNeedsReply || q.needs_reply)
-      return base::Status::InvalidArgument(
-          "volume: needs_reply is not counted per query; drop query_id (and group_by=query) or needs_reply");
-    if (q.group_by == GroupBy::kChannel || q.group_by == GroupBy::kLanguage || !q.channels.empty() ||
-        !q.languages.empty())
-      return base::Status::InvalidArgument(
-          "volume: per query, labels are not counted by channel or language; drop channel/lang or the label "
-          "conditions");
-  }
   std::string_view group_col = q.group_by == GroupBy::kChannel      ? "channel"
                                : q.group_by == GroupBy::kLanguage    ? "lang"
                                : q.group_by == GroupBy::kQuery       ? "query_id"
@@ -1416,7 +1553,9 @@ base::Result<std::vector<VolumePoint>> SqliteStore::Volume(const VolumeQuery& q)
                                                                      : "''";
   std::string_view table = by_label ? (per_query ? "rollup_query_label_hour" : "rollup_label_hour")
                                     : (per_query ? "rollup_query_hour" : "rollup_hour");
-  std::string sql = "SELECT bucket_ms, " + std::string(group_col) + ", sum(count) FROM " + std::string(table) +
+  // No GROUP BY: the rows are summed below, which costs a fraction of
+  // SQLite's sorter.
+  std::string sql = "SELECT bucket_ms, " + std::string(group_col) + ", count FROM " + std::string(table) +
                     " WHERE bucket_ms >= ? AND bucket_ms < ?";
   std::vector<BindValue> binds{from, q.to};
   auto in_list = [&](std::string_view column, size_t n) {
@@ -1452,33 +1591,338 @@ base::Result<std::vector<VolumePoint>> SqliteStore::Volume(const VolumeQuery& q)
     sql += " AND needs_reply = ?";
     binds.emplace_back(std::string_view(*q.needs_reply ? "true" : "false"));
   }
-  sql += " GROUP BY 1, 2";
 
-  // Keyed by (bucket, query id, group name): query groups sort by id.
-  std::map<std::tuple<base::Timestamp, int64_t, std::string>, int64_t> sums;
+  // Sums keyed by (bucket, group): the query id for kQuery, else the index
+  // of the group's name in `names`.
+  struct KeyHash {
+    size_t operator()(const std::pair<int64_t, int64_t>& k) const {
+      return std::hash<int64_t>()(k.first * 0x9E3779B97F4A7C15ULL ^ static_cast<uint64_t>(k.second));
+    }
+  };
+  std::unordered_map<std::pair<int64_t, int64_t>, int64_t, KeyHash> sums;
+  std::vector<std::string> names;
+  std::unordered_map<std::string, int64_t> name_index;
   {
     auto conn = readers_->Acquire();
     ECOUTE_ASSIGN_OR_RETURN(Stmt * st, conn->Prepare(sql, "volume"));
     ResetOnExit reset(*st);
     BindAll(*st, binds);
+    base::Timestamp last_hour = std::numeric_limits<base::Timestamp>::min(), last_bucket = 0;
+    int64_t last_name = -1;
+    std::string name;
     for (;;) {
       ECOUTE_ASSIGN_OR_RETURN(bool row, st->Step());
       if (!row) break;
-      base::Timestamp bucket = st->Int(0);
-      if (q.interval == Interval::kDay) bucket = base::FloorDay(bucket);
-      if (q.interval == Interval::kWeek) bucket = base::FloorWeek(bucket);
-      if (q.group_by == GroupBy::kQuery) sums[{bucket, st->Int(1), std::string()}] += st->Int(2);
-      else sums[{bucket, 0, std::string(st->Text(1))}] += st->Int(2);
+      const base::Timestamp hour = st->Int(0);
+      if (hour != last_hour) {
+        last_hour = hour;
+        last_bucket = q.interval == Interval::kDay ? base::FloorDay(hour)
+                      : q.interval == Interval::kWeek ? base::FloorWeek(hour)
+                                                        : hour;
+      }
+      int64_t group = 0;
+      if (q.group_by == GroupBy::kQuery) {
+        group = st->Int(1);
+      } else {
+        const std::string_view text = st->Text(1);
+        if (last_name < 0 || names[static_cast<size_t>(last_name)] != text) {
+          name.assign(text);
+          auto [it, fresh] = name_index.try_emplace(name, static_cast<int64_t>(names.size()));
+          if (fresh) names.push_back(name);
+          last_name = it->second;
+        }
+        group = last_name;
+      }
+      sums[{last_bucket, group}] += st->Int(2);
     }
   }
+  // Ordered by bucket, then query id (kQuery) or group name.
+  std::vector<std::pair<std::pair<int64_t, int64_t>, int64_t>> rows(sums.begin(), sums.end());
+  const bool by_query = q.group_by == GroupBy::kQuery;
+  std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
+    if (a.first.first != b.first.first) return a.first.first < b.first.first;
+    if (by_query) return a.first.second < b.first.second;
+    return names[static_cast<size_t>(a.first.second)] < names[static_cast<size_t>(b.first.second)];
+  });
   std::vector<VolumePoint> out;
-  out.reserve(sums.size());
-  for (auto& [key, count] : sums) {
+  out.reserve(rows.size());
+  for (const auto& [key, count] : rows) {
     if (count == 0) continue;
-    const auto& [bucket, query, group] = key;
-    out.push_back(VolumePoint{bucket, q.group_by == GroupBy::kQuery ? std::to_string(query) : group, count});
+    out.push_back(VolumePoint{key.first, by_query ? std::to_string(key.second) : names[static_cast<size_t>(key.second)],
+                              count});
   }
   return out;
+}
+
+// ---- top authors ------------------------------------------------------------------
+
+namespace {
+
+constexpr int kMaxAuthorLimit = 100;
+constexpr int64_t kMaxAuthorDays = 3660;
+constexpr int64_t kDayMs = 86'400'000;
+// The partial indexes of rollup_author_day (migration 6) hold the rows at
+// or above these; below, TopAuthors reads the window's rows in key order.
+constexpr int64_t kIndexedCount = 2;
+constexpr int64_t kIndexedReach = 1000;
+
+constexpr std::string_view kAuthorColumns =
+    "day_ms, channel, handle, count, negative, reach_max, followers_max, display_name";
+
+// One author's counts in the window as read so far.
+struct AuthorCandidate {
+  std::string channel, handle;
+  int64_t mentions = 0, negative = 0, reach = 0, followers = 0;
+  base::Timestamp name_day = std::numeric_limits<base::Timestamp>::min();
+  std::string display_name;
+  std::vector<base::Timestamp> days;  // the days whose row was read
+  bool exact = false;                 // every row of the window is read
+};
+
+}  // namespace
+
+base::Result<AuthorPage> SqliteStore::TopAuthors(const AuthorQuery& q) const {
+  if (q.limit < 1 || q.limit > kMaxAuthorLimit)
+    return base::Status::InvalidArgument("limit: must be 1.." + std::to_string(kMaxAuthorLimit) + ", got " +
+                                         std::to_string(q.limit));
+  if (q.query_id < 0)
+    return base::Status::InvalidArgument("query_id: must be >= 0, got " + std::to_string(q.query_id));
+  if (q.to <= q.from) return base::Status::InvalidArgument("to: must be after from");
+  constexpr base::Timestamp kYear10000 = 253'402'300'800'000;  // bounds the day arithmetic below
+  if (q.from < -kYear10000) return base::Status::InvalidArgument("from: out of range");
+  if (q.to > kYear10000) return base::Status::InvalidArgument("to: out of range");
+  AuthorPage page;
+  page.from = base::FloorDay(q.from);
+  page.to = base::FloorDay(q.to - 1) + kDayMs;
+  const int64_t days = (page.to - page.from) / kDayMs;
+  if (days > kMaxAuthorDays)
+    return base::Status::InvalidArgument("from: the window spans " + std::to_string(days) + " days; at most " +
+                                         std::to_string(kMaxAuthorDays));
+  std::vector<std::string> channels;
+  if (q.channels.empty()) {
+    for (int c = 0; c < model::kChannelCount; ++c) channels.emplace_back(model::ChannelName(static_cast<model::Channel>(c)));
+  } else {
+    for (model::Channel c : q.channels) channels.emplace_back(model::ChannelName(c));
+  }
+  std::sort(channels.begin(), channels.end());
+  channels.erase(std::unique(channels.begin(), channels.end()), channels.end());
+  const bool by_reach = q.sort == AuthorSort::kReach;
+  const auto limit = static_cast<size_t>(q.limit);
+  const std::string cols(kAuthorColumns);
+  const std::string index = by_reach ? "rollup_author_day_reach" : "rollup_author_day_count";
+  const std::string key_col = by_reach ? "reach_max" : "count";
+  const std::string floor = std::to_string(by_reach ? kIndexedReach : kIndexedCount);
+
+  auto conn = readers_->Acquire();
+  ECOUTE_ASSIGN_OR_RETURN(auto txn, internal::ReadTxn::Begin(conn->db.get(), conn->cache));
+  // One day and channel, through the partial index: the best `?4` rows
+  // (probe), or those with the key in [?4, ?5) (band).
+  const std::string where = " FROM rollup_author_day INDEXED BY " + index +
+                            " WHERE query_id = ?1 AND day_ms = ?2 AND channel = ?3 AND " + key_col + " >= " + floor;
+  ECOUTE_ASSIGN_OR_RETURN(
+      Stmt * probe, conn->Prepare("SELECT " + cols + where + " ORDER BY " + key_col + " DESC LIMIT ?4", "top authors: probe"));
+  ECOUTE_ASSIGN_OR_RETURN(
+      Stmt * band, conn->Prepare("SELECT " + cols + where + " AND " + key_col + " >= ?4 AND " + key_col + " < ?5",
+                                 "top authors: band"));
+  // The rows below the indexed floor, the whole window in key order.
+  ECOUTE_ASSIGN_OR_RETURN(
+      Stmt * rest, conn->Prepare("SELECT " + cols + " FROM rollup_author_day WHERE query_id = ?1 AND day_ms >= ?2 "
+                                 "AND day_ms < ?3 AND " + key_col + " < " + floor,
+                                 "top authors: rest"));
+  ECOUTE_ASSIGN_OR_RETURN(
+      Stmt * point, conn->Prepare("SELECT " + cols + " FROM rollup_author_day WHERE query_id = ?1 AND day_ms = ?2 "
+                                  "AND channel = ?3 AND handle = ?4",
+                                  "top authors: author-day"));
+
+  std::map<std::pair<std::string, std::string>, AuthorCandidate> cands;
+  // Adds the current row of `st` (kAuthorColumns) to its candidate, unless
+  // that one is complete already.
+  auto add = [&](Stmt& st) {
+    auto key = std::make_pair(std::string(st.Text(1)), std::string(st.Text(2)));
+    auto [it, fresh] = cands.try_emplace(key);
+    AuthorCandidate& c = it->second;
+    if (fresh) {
+      c.channel = key.first;
+      c.handle = key.second;
+    }
+    if (c.exact) return;
+    const base::Timestamp day = st.Int(0);
+    c.days.push_back(day);
+    c.mentions += st.Int(3);
+    c.negative += st.Int(4);
+    c.reach = std::max(c.reach, st.Int(5));
+    c.followers = std::max(c.followers, st.Int(6));
+    if (day >= c.name_day && !st.Text(7).empty()) {
+      c.name_day = day;
+      c.display_name.assign(st.Text(7));
+    }
+  };
+  // Runs `st` for each day and channel of the window; `bind` binds ?4, ?5.
+  auto each_day = [&](Stmt& st, const std::function<void(Stmt&)>& bind) -> base::Status {
+    for (base::Timestamp day = page.from; day < page.to; day += kDayMs) {
+      for (const std::string& ch : channels) {
+        ResetOnExit reset(st);
+        st.BindInt(1, q.query_id);
+        st.BindInt(2, day);
+        st.BindText(3, ch);
+        bind(st);
+        for (;;) {
+          ECOUTE_ASSIGN_OR_RETURN(bool row, st.Step());
+          if (!row) break;
+          add(st);
+        }
+      }
+    }
+    return base::Status::Ok();
+  };
+  // Reads the rest of the window: every candidate is then complete.
+  auto read_rest = [&]() -> base::Status {
+    ResetOnExit reset(*rest);
+    rest->BindInt(1, q.query_id);
+    rest->BindInt(2, page.from);
+    rest->BindInt(3, page.to);
+    for (;;) {
+      ECOUTE_ASSIGN_OR_RETURN(bool row, rest->Step());
+      if (!row) break;
+      if (!std::binary_search(channels.begin(), channels.end(), rest->Text(1))) continue;
+      add(*rest);
+    }
+    for (auto& [key, c] : cands) c.exact = true;
+    return base::Status::Ok();
+  };
+  // Reads the days of `c` not read yet.
+  auto complete = [&](AuthorCandidate& c) -> base::Status {
+    if (c.exact) return base::Status::Ok();
+    std::sort(c.days.begin(), c.days.end());
+    const std::vector<base::Timestamp> seen = c.days;
+    for (base::Timestamp day = page.from; day < page.to; day += kDayMs) {
+      if (std::binary_search(seen.begin(), seen.end(), day)) continue;
+      ResetOnExit reset(*point);
+      point->BindInt(1, q.query_id);
+      point->BindInt(2, day);
+      point->BindText(3, c.channel);
+      point->BindText(4, c.handle);
+      ECOUTE_ASSIGN_OR_RETURN(bool row, point->Step());
+      if (row) add(*point);
+    }
+    c.exact = true;
+    return base::Status::Ok();
+  };
+  // Best first: the sort key, the other, channel, handle.
+  auto better = [by_reach](const AuthorCandidate* a, const AuthorCandidate* b) {
+    const auto ka = by_reach ? std::tie(a->reach, a->mentions) : std::tie(a->mentions, a->reach);
+    const auto kb = by_reach ? std::tie(b->reach, b->mentions) : std::tie(b->mentions, b->reach);
+    if (ka != kb) return ka > kb;
+    return std::tie(a->channel, a->handle) < std::tie(b->channel, b->handle);
+  };
+  auto ranked = [&] {
+    std::vector<AuthorCandidate*> r;
+    r.reserve(cands.size());
+    for (auto& [key, c] : cands) r.push_back(&c);
+    std::sort(r.begin(), r.end(), better);
+    return r;
+  };
+
+  // 1. Probe: the best `limit` rows of each day and channel give a value
+  // the limit-th author reaches at least.
+  ECOUTE_RETURN_IF_ERROR(each_day(*probe, [&](Stmt& st) { st.BindInt(4, q.limit); }));
+  int64_t reached = 0;
+  {
+    std::vector<int64_t> values;
+    for (const auto& [key, c] : cands) values.push_back(by_reach ? c.reach : c.mentions);
+    if (values.size() >= limit) {
+      std::nth_element(values.begin(), values.begin() + q.limit - 1, values.end(), std::greater<>());
+      reached = values[limit - 1];
+    }
+  }
+  cands.clear();
+  if (by_reach) {
+    // 2. Every author-day with reach >= `reached` (>= the indexed floor):
+    // at least `limit` authors, whose reach is exact; any other author's
+    // is below. Complete the counts of those that rank or tie.
+    if (reached >= kIndexedReach) {
+      ECOUTE_RETURN_IF_ERROR(each_day(*band, [&](Stmt& st) {
+        st.BindInt(4, reached);
+        st.BindInt(5, std::numeric_limits<int64_t>::max());
+      }));
+    } else {
+      ECOUTE_RETURN_IF_ERROR(each_day(*band, [&](Stmt& st) {
+        st.BindInt(4, kIndexedReach);
+        st.BindInt(5, std::numeric_limits<int64_t>::max());
+      }));
+      ECOUTE_RETURN_IF_ERROR(read_rest());
+    }
+    std::vector<AuthorCandidate*> r = ranked();
+    if (r.size() > limit) {
+      const int64_t cut = r[limit - 1]->reach;
+      for (AuthorCandidate* c : r)
+        if (c->reach >= cut) ECOUTE_RETURN_IF_ERROR(complete(*c));
+    } else {
+      for (AuthorCandidate* c : r) ECOUTE_RETURN_IF_ERROR(complete(*c));
+    }
+  } else {
+    // 2. Rows with count >= t: an author none of whose days was read has
+    // at most days * (t - 1) mentions; one with unread days at most what
+    // was read plus (t - 1) per unread day. t starts where the probe says
+    // the answer lies and halves until the limit-th author is proven above
+    // every author that could still overtake it (those are completed).
+    int64_t t = std::max<int64_t>(kIndexedCount, reached / days);
+    int64_t upper = std::numeric_limits<int64_t>::max();  // band [t, upper)
+    bool all = false;
+    for (;;) {
+      if (reached / days < kIndexedCount) {
+        ECOUTE_RETURN_IF_ERROR(each_day(*band, [&](Stmt& st) {
+          st.BindInt(4, kIndexedCount);
+          st.BindInt(5, upper);
+        }));
+        ECOUTE_RETURN_IF_ERROR(read_rest());
+        all = true;
+      } else {
+        ECOUTE_RETURN_IF_ERROR(each_day(*band, [&](Stmt& st) {
+          st.BindInt(4, t);
+          st.BindInt(5, upper);
+        }));
+      }
+      if (all) break;
+      bool proven = false;
+      for (;;) {
+        std::vector<AuthorCandidate*> r = ranked();
+        if (r.size() < limit) break;
+        const int64_t v = r[limit - 1]->mentions;
+        if (days * (t - 1) >= v) break;
+        bool completed = false;
+        for (AuthorCandidate* c : r) {
+          if (c->exact) continue;
+          const int64_t most = c->mentions + (days - static_cast<int64_t>(c->days.size())) * (t - 1);
+          if (most < v) continue;
+          ECOUTE_RETURN_IF_ERROR(complete(*c));
+          completed = true;
+        }
+        if (!completed) {
+          proven = true;
+          break;
+        }
+      }
+      if (proven) break;
+      upper = t;
+      t /= 2;
+      if (t < kIndexedCount) reached = 0;  // next: everything below `upper`
+    }
+  }
+  std::vector<AuthorCandidate*> r = ranked();
+  if (r.size() > limit) r.resize(limit);
+  for (AuthorCandidate* c : r) {
+    AuthorStat a;
+    a.channel = model::ParseChannel(c->channel).value_or(model::Channel::kOther);
+    a.handle = c->handle;
+    a.display_name = c->display_name;
+    a.followers = c->followers;
+    a.mentions = c->mentions;
+    a.negative = c->negative;
+    a.reach = c->reach;
+    page.items.push_back(std::move(a));
+  }
+  return page;
 }
 
 base::Result<std::vector<StoredReject>> SqliteStore::Rejects(int limit, int64_t before_id) const {
@@ -1733,7 +2177,8 @@ base::Status SqliteStore::DeleteQuery(int64_t id) {
     }
     for (const char* sql : {"DELETE FROM mention_queries WHERE query_id = ?",
                             "DELETE FROM rollup_query_hour WHERE query_id = ?",
-                            "DELETE FROM rollup_query_label_hour WHERE query_id = ?"}) {
+                            "DELETE FROM rollup_query_label_hour WHERE query_id = ?",
+                            "DELETE FROM rollup_author_day WHERE query_id = ?"}) {
       ECOUTE_ASSIGN_OR_RETURN(Stmt st, Stmt::Prepare(db, sql, "delete query rows"));
       st.BindInt(1, id);
       ECOUTE_RETURN_IF_ERROR(st.Run());
@@ -1754,6 +2199,7 @@ base::Result<int64_t> SqliteStore::ReplaceQueryMatches(int64_t query_id, int64_t
     query_index_ops_.clear();
     query_rollups_.clear();
     query_label_rollups_.clear();
+    author_rollups_.clear();
     {
       ECOUTE_ASSIGN_OR_RETURN(Stmt find, Stmt::Prepare(db, "SELECT 1 FROM queries WHERE id = ?", "find query"));
       find.BindInt(1, query_id);
@@ -1784,7 +2230,9 @@ base::Result<int64_t> SqliteStore::ReplaceQueryMatches(int64_t query_id, int64_t
     std::erase_if(want, [&](int64_t id) { return id < first_id || id > last_id; });
 
     ECOUTE_ASSIGN_OR_RETURN(
-        Stmt load, Stmt::Prepare(db, "SELECT created_at, channel, language, enrichment FROM mentions WHERE id = ?",
+        Stmt load, Stmt::Prepare(db,
+                                 "SELECT created_at, channel, language, enrichment, author_handle, direction, "
+                                 "author_followers, author_name FROM mentions WHERE id = ?",
                                  "load mention enrichment"));
     ECOUTE_ASSIGN_OR_RETURN(Stmt store,
                             Stmt::Prepare(db, "UPDATE mentions SET enrichment = ?2 WHERE id = ?1", "store enrichment"));
@@ -1822,9 +2270,18 @@ base::Result<int64_t> SqliteStore::ReplaceQueryMatches(int64_t query_id, int64_t
       }
       query_index_ops_.push_back(QueryIndexOp{query_id, gain ? created : indexed_at, id, gain ? +1 : -1});
       query_rollups_[QueryRollupKey(base::FloorHour(created), query_id, *channel, lang)] += gain ? 1 : -1;
-      internal::Labels labels = internal::LabelsOf(old_enrichment_parsed_);
-      labels.needs_reply.clear();
-      query_label_rollups_[QueryLabelRollupKey(query_id, base::FloorHour(created), labels)] += gain ? 1 : -1;
+      query_label_rollups_[QueryLabelRollupKey(query_id, base::FloorHour(created), *channel, lang,
+                                               internal::LabelsOf(old_enrichment_parsed_))] += gain ? 1 : -1;
+      AuthorFacts author;
+      author.created_at = created;
+      author.channel = *channel;
+      author.handle = load.Text(4);
+      author.counted = !author.handle.empty() && load.Text(5) != model::DirectionName(model::Direction::kOutbound);
+      author.negative = old_enrichment_parsed_.sentiment == "negative";
+      author.followers = load.IsNull(6) ? 0 : std::max<int64_t>(0, load.Int(6));
+      author.reach = std::max<int64_t>(0, old_enrichment_parsed_.reach.value_or(author.followers));
+      author.display_name = load.Text(7);
+      CountAuthor(author, query_id, gain ? 1 : -1, author.negative ? (gain ? 1 : -1) : 0);
       ++changed;
       return base::Status::Ok();
     };
@@ -1867,6 +2324,7 @@ base::Result<model::Mention> SqliteStore::CorrectLabels(int64_t mention_id, cons
   base::Status s = InWriteTransaction([&]() -> base::Status {
     label_rollups_.clear();
     query_label_rollups_.clear();
+    author_rollups_.clear();
     {
       ECOUTE_ASSIGN_OR_RETURN(
           Stmt load, Stmt::Prepare(db, "SELECT " + std::string(internal::kMentionColumns) + " FROM mentions WHERE id = ?",
@@ -1942,7 +2400,14 @@ base::Result<model::Mention> SqliteStore::CorrectLabels(int64_t mention_id, cons
     KeepKnownQueries(queries);
     CountLabels(m.created_at, m.channel, m.language, before, queries, -1);
     CountLabels(m.created_at, m.channel, m.language, after, queries, +1);
+    if ((before.sentiment == "negative") != (after.sentiment == "negative")) {
+      const AuthorFacts author = AuthorFactsOf(m);
+      const int negative = author.negative ? +1 : -1;  // `m` has the new labels
+      CountAuthor(author, 0, 0, negative);
+      for (int64_t q : queries) CountAuthor(author, q, 0, negative);
+    }
     ECOUTE_RETURN_IF_ERROR(FlushLabelRollups());
+    ECOUTE_RETURN_IF_ERROR(FlushAuthorRollups());
     return FlushQueryLabelRollups();
   });
   if (!s.ok()) return s.code() == base::StatusCode::kNotFound ? s : s.WithPrefix("correct labels");
@@ -2036,6 +2501,12 @@ base::Result<std::optional<AlertRecord>> SqliteStore::GetAlert(int64_t id) const
 base::Result<int64_t> SqliteStore::MaxAlertId() const {
   auto conn = readers_->Acquire();
   return internal::MaxAlertIdIn(conn->Cached());
+}
+
+base::Result<AlertCounts> SqliteStore::CountAlerts(const std::string& rule,
+                                                   std::map<std::string, AlertCounts>* by_rule) const {
+  auto conn = readers_->Acquire();
+  return internal::CountAlertsIn(conn->Cached(), rule, by_rule);
 }
 
 base::Result<std::vector<AlertHistoryEntry>> SqliteStore::AlertHistory(int64_t alert_id) const {

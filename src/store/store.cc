@@ -142,6 +142,14 @@ std::string_view GroupByName(GroupBy g) {
   return "none";
 }
 
+base::Result<AuthorSort> ParseAuthorSort(std::string_view s) {
+  for (AuthorSort a : {AuthorSort::kReach, AuthorSort::kMentions})
+    if (EqualsIgnoreAsciiCase(s, AuthorSortName(a))) return a;
+  return base::Status::InvalidArgument("by \"" + Shown(s) + "\": expected reach or mentions");
+}
+
+std::string_view AuthorSortName(AuthorSort s) { return s == AuthorSort::kMentions ? "mentions" : "reach"; }
+
 bool IsSentimentLabel(std::string_view s) { return s == "negative" || s == "neutral" || s == "positive"; }
 
 bool IsSeverityLevel(std::string_view s) {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -140,12 +141,15 @@ struct VolumeQuery {
   std::vector<int64_t> query_ids;
 
   // Label conditions (any of each list; "" = mentions without the label;
-  // empty = no condition). They, and the label groupings, read the label
-  // rollups: without query ids (nor kQuery) the one by channel × language
-  // × all four labels; with them the per-query one, which keeps sentiment,
-  // category and severity_level only, so needs_reply (condition or
-  // grouping), channels, languages and the channel/lang groupings are then
-  // InvalidArgument. Never a scan of the mentions.
+  // empty = no condition). Every condition combines with every grouping.
+  // Cost: one range read of one hourly rollup, never a scan of the
+  // mentions: rollup_hour (channel × language) or, with query ids or
+  // kQuery, rollup_query_hour; with a label condition or grouping,
+  // rollup_label_hour (channel × language × the four labels) or, per
+  // query, rollup_query_label_hour (the same dimensions per query). The
+  // rows read are those of the hours in [from, to) (of the given queries),
+  // summed in memory: about one per distinct combination of the
+  // dimensions per hour, whatever the filters.
   std::vector<std::string> sentiments;
   std::vector<std::string> categories;
   std::vector<std::string> severity_levels;
@@ -156,6 +160,39 @@ struct VolumePoint {
   base::Timestamp bucket = 0;  // start of the interval (UTC)
   std::string group;           // channel, language or label value, query id in decimal; empty for kNone
   int64_t count = 0;
+};
+
+// Top authors (TopAuthors): who wrote the most, or reached the most.
+enum class AuthorSort : uint8_t {
+  kReach,     // largest reach of one of the author's mentions, then mentions
+  kMentions,  // mentions, then reach
+};
+base::Result<AuthorSort> ParseAuthorSort(std::string_view s);  // "reach" | "mentions", case-insensitive
+std::string_view AuthorSortName(AuthorSort s);
+
+struct AuthorQuery {
+  base::Timestamp from = 0;  // inclusive, floored to the UTC day
+  base::Timestamp to = 0;    // exclusive, rounded up to the next UTC day
+  int64_t query_id = 0;      // only mentions matched by this query; 0 = every mention
+  std::vector<model::Channel> channels;  // any of; empty = all
+  AuthorSort sort = AuthorSort::kReach;
+  int limit = 10;  // 1..100
+};
+
+struct AuthorStat {
+  model::Channel channel = model::Channel::kOther;
+  std::string handle;        // as written (authors are told apart by channel and exact handle)
+  std::string display_name;  // of the author's latest written mention
+  int64_t followers = 0;     // largest seen in the window (0 = unknown)
+  int64_t mentions = 0;
+  int64_t negative = 0;      // mentions with sentiment negative
+  int64_t reach = 0;         // largest reach of one of the mentions (enrichment.reach, else followers)
+};
+
+struct AuthorPage {
+  base::Timestamp from = 0, to = 0;  // the whole days counted
+  std::vector<AuthorStat> items;     // best first: by the sort key, then the other, then channel, then handle
+  int64_t total_mentions = 0;        // every mention of the window (of the query, of the channels)
 };
 
 struct StoredReject {
@@ -227,6 +264,13 @@ struct AlertRecord {
   base::Timestamp resolved_at = 0;      // 0 = not resolved
   std::string resolved_by;              // a user, or "auto"
   std::string note;                     // last note given with ack/resolve
+};
+
+// How many alerts are in each status (Store::CountAlerts).
+struct AlertCounts {
+  int64_t open = 0;
+  int64_t acknowledged = 0;
+  int64_t resolved = 0;
 };
 
 struct AlertFilter {
@@ -312,7 +356,8 @@ class Store {
   // matched_queries is first made ascending, without repeats and without
   // ids of queries that are not defined (in the caller's mention too).
   // Maintains the label rollups (by sentiment, category, severity_level,
-  // needs_reply; an update moves them). When the stored version has
+  // needs_reply; an update moves them) and the author rollup (per day,
+  // channel, handle and query; TopAuthors). When the stored version has
   // user-corrected labels (enrichment.corrected), they are copied over the
   // caller's enrichment (in the caller's mention too) before the row is
   // written: a user's correction beats the model. The content hash is the
@@ -325,6 +370,23 @@ class Store {
   virtual base::Result<MentionPage> Search(const MentionFilter& filter) const = 0;
   virtual base::Result<std::optional<model::Mention>> Get(int64_t id) const = 0;
   virtual base::Result<std::vector<VolumePoint>> Volume(const VolumeQuery& query) const = 0;
+  // The `limit` authors of inbound mentions with a handle (outbound ones,
+  // the brand's own, are not counted) in the window, best first by
+  // `sort`, with exact counts. InvalidArgument naming the field for limit
+  // outside 1..100, to <= from, a window over 3,660 days or a negative
+  // query id. Cost, from the author rollup (never the mentions): for each
+  // day and channel of the window, an index seek that reads the
+  // author-days at or above a threshold (count for kMentions, reach for
+  // kReach); the threshold starts high and is lowered until the answer is
+  // proven (no author left out could rank), then at most `limit` × days
+  // point reads complete the counts of the authors kept. Typically a few
+  // thousand rows; at worst, when no author stands out (the limit-th
+  // author has no more mentions than the window has days, or fewer than
+  // `limit` authors have a reach of 1,000 or more), every author-day row
+  // of the window. Reach and followers are the largest values seen: a
+  // mention that leaves an author-day (an update, a query that no longer
+  // matches it) does not lower them.
+  virtual base::Result<AuthorPage> TopAuthors(const AuthorQuery& query) const = 0;
   // Newest first; `before_id` 0 = from the newest.
   virtual base::Result<std::vector<StoredReject>> Rejects(int limit, int64_t before_id) const = 0;
   virtual base::Result<StoreCounts> Counts() const = 0;
@@ -361,10 +423,11 @@ class Store {
 
   // Makes `ids` exactly the mentions in [first_id, last_id] that match
   // query `query_id` (re-applying a new or changed query to history): the
-  // per-query index, the per-query rollups and each affected mention's
-  // stored enrichment.matched_queries are updated in one transaction. Ids
-  // outside the range or not stored are ignored. Returns how many mentions
-  // changed (gained or lost the query). Writer thread.
+  // per-query index, the per-query rollups (volume, labels, authors) and
+  // each affected mention's stored enrichment.matched_queries are updated
+  // in one transaction. Ids outside the range or not stored are ignored.
+  // Returns how many mentions changed (gained or lost the query). Writer
+  // thread.
   virtual base::Result<int64_t> ReplaceQueryMatches(int64_t query_id, int64_t first_id, int64_t last_id,
                                                     std::span<const int64_t> ids) = 0;
 
@@ -373,7 +436,8 @@ class Store {
   // label_corrections row per field that changes (a field given with the
   // value it already has counts when the model, not a user, had set it: a
   // human confirmation), the mention's enrichment gets the values and the
-  // field names in `corrected`, and the label rollups move. Later Writes of
+  // field names in `corrected`, and the label rollups (and the authors'
+  // negative counts) move. Later Writes of
   // the same (channel, native_id) keep the corrected fields (a user's
   // correction beats the model). InvalidArgument naming the field first
   // ("sentiment: ...") for a bad value, or when no field is set; NotFound
@@ -405,6 +469,12 @@ class Store {
   virtual base::Result<std::optional<AlertRecord>> GetAlert(int64_t id) const = 0;
   // Highest alert id stored (0 when none).
   virtual base::Result<int64_t> MaxAlertId() const = 0;
+  // The alerts per status, of rule `rule` only when not empty; with
+  // `by_rule` not null, also per rule name (the rules with alerts; other
+  // entries cleared). One COUNT query grouped by status (and rule), read
+  // from the status and rule indexes, never a listing.
+  virtual base::Result<AlertCounts> CountAlerts(const std::string& rule,
+                                                std::map<std::string, AlertCounts>* by_rule) const = 0;
   // Oldest first.
   virtual base::Result<std::vector<AlertHistoryEntry>> AlertHistory(int64_t alert_id) const = 0;
   // Appends delivery log rows in one transaction.

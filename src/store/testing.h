@@ -1,10 +1,12 @@
 // For tests only: a Store base for fakes that implement the mention methods
-// and have no use for monitored queries, label corrections or alerts. The
-// writing methods (SaveQuery, CorrectLabels, SaveAlert, AddDeliveries,
-// SaveAlertRule...) answer Internal "this test store does not support
-// <name>", so a test that reaches them fails loudly; the listings (Queries,
+// and have no use for monitored queries, label corrections, alerts or top
+// authors. The writing methods (SaveQuery, CorrectLabels, SaveAlert,
+// AddDeliveries, SaveAlertRule...) and TopAuthors answer Internal "this
+// test store does not support <name>", so a test that reaches them fails
+// loudly; the listings (Queries,
 // LabelCorrections, Alerts, AlertHistory, Deliveries, AlertRules) answer an
-// empty list, GetAlert nothing and MaxAlertId 0, as an empty store would.
+// empty list, GetAlert nothing and MaxAlertId and CountAlerts 0, as an empty
+// store would.
 #pragma once
 
 #include <string>
@@ -43,6 +45,10 @@ class StoreWithoutQueries : public Store {
   }
   base::Result<std::optional<AlertRecord>> GetAlert(int64_t) const override { return std::optional<AlertRecord>{}; }
   base::Result<int64_t> MaxAlertId() const override { return int64_t{0}; }
+  base::Result<AlertCounts> CountAlerts(const std::string&, std::map<std::string, AlertCounts>* by_rule) const override {
+    if (by_rule) by_rule->clear();
+    return AlertCounts{};
+  }
   base::Result<std::vector<AlertHistoryEntry>> AlertHistory(int64_t) const override {
     return std::vector<AlertHistoryEntry>{};
   }
@@ -56,6 +62,7 @@ class StoreWithoutQueries : public Store {
   base::Result<std::vector<AlertRuleRecord>> AlertRules() const override { return std::vector<AlertRuleRecord>{}; }
   base::Result<AlertRuleRecord> SaveAlertRule(AlertRuleRecord) override { return Unsupported("SaveAlertRule"); }
   base::Status DeleteAlertRule(int64_t) override { return Unsupported("DeleteAlertRule"); }
+  base::Result<AuthorPage> TopAuthors(const AuthorQuery&) const override { return Unsupported("TopAuthors"); }
 
  private:
   static base::Status Unsupported(const char* what) {

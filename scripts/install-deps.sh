@@ -18,7 +18,8 @@ PACKAGES=(
   curl python3
 )
 # The web app's build (web/): Node.js and npm, Debian's when the machine has
-# none of its own (Node.js 18 or later).
+# none of its own. Building needs Node.js 18 or later (Debian 12 has 18);
+# the browser tests (Playwright) need 20 or later.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 PACKAGES+=("$@")
 

@@ -32,6 +32,8 @@ if [ ! -x /usr/bin/chromium ]; then
   flock /tmp/ecoute-chromium-install.lock bash -c \
     "[ -x /usr/bin/chromium ] || { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }"
 fi
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+[ "$node_major" -ge 20 ] || { echo "web_test: Playwright needs Node.js 20 or later, this machine has $(node --version 2>/dev/null || echo none)" >&2; exit 1; }
 [ -f "$ECOUTE_WEB_DIST/index.html" ] || { echo "web_test: the web app is not built in $ECOUTE_WEB_DIST (make build)" >&2; exit 1; }
 [ -d "$SOURCE_DIR/web/node_modules/playwright-core" ] || { echo "web_test: web/node_modules is missing (make build runs npm ci)" >&2; exit 1; }
 mkdir -p "$SCREENSHOT_DIR"

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/testing_scale.h"
 #include "match/golden_loader.h"
 #include "match/parser.h"
 #include "match/reference_matcher.h"
@@ -111,7 +112,7 @@ TEST(Engine, RandomDifferential) {
   ASSERT_TRUE(engine.ok()) << engine.status().ToString();
   size_t matched = 0;
   int failures = 0;
-  for (int i = 0; i < 500 && failures < 5; ++i) {
+  for (int64_t i = 0; i < base::TestScale(500) && failures < 5; ++i) {
     model::Mention m = RandomMention(rng);
     std::vector<EngineMatch> want = ReferenceAll(qs, m);
     std::vector<EngineMatch> got = (*engine)->Match(m);
@@ -123,7 +124,7 @@ TEST(Engine, RandomDifferential) {
                     << Describe(want, qs);
     }
   }
-  EXPECT_GT(matched, 5000u);  // non-trivial: many queries match many texts
+  EXPECT_GT(matched, static_cast<size_t>(base::TestScale(5000)));  // non-trivial: many queries match many texts
   EXPECT_GT((*engine)->always_evaluated(), 0u);
   EXPECT_LT((*engine)->always_evaluated(), qs.size() / 2);
 }
@@ -177,7 +178,7 @@ TEST(Engine, RandomDifferentialOnUnicodeSoup) {
   };
   size_t matched = 0;
   int failures = 0;
-  for (int i = 0; i < 1500 && failures < 5; ++i) {
+  for (int64_t i = 0; i < base::TestScale(1500) && failures < 5; ++i) {
     model::Mention m;
     m.text = soup(30);
     if (rng() % 3 == 0) m.title = soup(6);
@@ -193,7 +194,7 @@ TEST(Engine, RandomDifferentialOnUnicodeSoup) {
                     << Describe(want, qs);
     }
   }
-  EXPECT_GT(matched, 20000u);
+  EXPECT_GT(matched, static_cast<size_t>(base::TestScale(20000)));
 }
 
 TEST(Engine, ReferencesAreInlined) {

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "base/testing_scale.h"
 #include "demo/generator.h"
 #include "store/sqlite_store.h"
 #include "text/text.h"
@@ -246,7 +247,7 @@ TEST_F(QueryServiceTest, LiveAndHistoryGiveTheSameSet) {
     ASSERT_TRUE(q.ok()) << extra[i] << ": " << q.status().ToString();
   }
   ASSERT_TRUE(svc_->WaitIdle(seconds(60)));
-  Ingest(*svc_, *store_, DemoMentions(20000));
+  Ingest(*svc_, *store_, DemoMentions(static_cast<size_t>(base::TestScale(20000))));
 
   size_t nonempty = 0;
   for (const QueryInfo& q : svc_->List()) {

@@ -28,6 +28,10 @@ test('an agent takes a new case, replies, resolves it, and the first response is
   const page = await newPage(browser);
   await login(page, 'agent1');
   const order = orderNumber(1);
+  // The demo's open cases, most urgent first.
+  await page.goto('/inbox?view=open');
+  await page.locator('.case-row .sla').first().waitFor(WAIT);
+  await screenshot(page, 'inbox');
   // The list of all open cases, searched for this run's order number.
   await page.goto('/inbox?view=open&q=' + order);
   await page.locator('.list-count', { hasText: 'Aucun dossier' }).waitFor();
@@ -45,7 +49,7 @@ test('an agent takes a new case, replies, resolves it, and the first response is
   const row = page.locator('.case-row', { hasText: order });
   await row.waitFor(WAIT);
   await page.locator('.case-row .sla').first().waitFor();
-  await screenshot(page, 'inbox');
+  await screenshot(page, 'inbox-search');
 
   // The shortcuts help lists the keys.
   await page.keyboard.press('?');
